@@ -1,0 +1,75 @@
+#include "core/common/diagnostics.h"
+
+#include <espeak-ng/speak_lib.h>
+
+#include <QJsonArray>
+#include <QSysInfo>
+
+#include "core/common/cpu_features.h"
+#include "core/common/model_layout.h"
+#include "core/common/paths.h"
+#include "core/common/settings.h"
+#include "core/model/torch_runtime.h"
+
+namespace echoforge {
+namespace {
+
+QString espeakVersion() {
+    const char* dataPath = nullptr;
+    const char* version = espeak_Info(&dataPath);
+    return version ? QString::fromLatin1(version) : QStringLiteral("unknown");
+}
+
+QJsonObject cpuObject(const TorchRuntimeInfo& torch) {
+    const CpuFeatures& cpu = CpuFeatures::detect();
+    return QJsonObject{
+        {"model", cpu.model},
+        {"cores", cpu.logicalCores},
+        {"torch_threads", torch.threads},
+        {"simd", cpu.simdLevel()},
+        {"flags", QJsonArray::fromStringList(cpu.flagNames())},
+        {"arch", QSysInfo::currentCpuArchitecture()},
+    };
+}
+
+QJsonObject modelsObject(const AppPaths& paths) {
+    const ModelLayout layout = ModelLayout::inspect(paths.modelsDir);
+    QJsonObject models{{"dir", paths.modelsDir}, {"complete", layout.complete()}};
+    for (const ModelFile& f : layout.files()) {
+        models.insert(f.role, QJsonObject{{"status", f.found ? "found" : "missing"},
+                                          {"path", f.path},
+                                          {"optional", f.optional}});
+    }
+    const QString tokenizer = findTokenizerJson(paths.modelsDir);
+    models.insert("tokenizer_in_use", tokenizer.isEmpty() ? QJsonValue() : QJsonValue(tokenizer));
+    return models;
+}
+
+} // namespace
+
+QJsonObject diagnosticReport(const AppPaths& paths, const Settings& settings) {
+    const TorchRuntimeInfo torch = torchRuntimeInfo();
+    const MemoryInfo memory = MemoryInfo::read();
+    return QJsonObject{
+        {"version", QStringLiteral(ECHOFORGE_VERSION)},
+        {"qt", QString::fromLatin1(qVersion())},
+        {"libtorch", torch.version},
+        {"qcoro", QStringLiteral(ECHOFORGE_QCORO_VERSION)},
+        {"spdlog", QStringLiteral("%1.%2.%3").arg(SPDLOG_VER_MAJOR).arg(SPDLOG_VER_MINOR).arg(SPDLOG_VER_PATCH)},
+        {"espeak_ng", espeakVersion()},
+        {"os", QSysInfo::prettyProductName()},
+        {"cpu", cpuObject(torch)},
+        {"blas", torch.blas},
+        {"memory", QJsonObject{{"total_bytes", memory.totalBytes}, {"available_bytes", memory.availableBytes}}},
+        {"cuda", QJsonObject{{"available", torch.cudaAvailable}, {"devices", torch.cudaDevices}}},
+        {"settings", QJsonObject{{"engine", settings.engine}, {"device", settings.device},
+                                 {"threads", settings.threads}, {"precision", settings.precision}}},
+        {"paths", QJsonObject{{"data", paths.dataDir}, {"voices", paths.voicesDir},
+                              {"history", paths.historyDir}, {"cache", paths.cacheDir},
+                              {"models", paths.modelsDir}, {"logs", paths.logsDir},
+                              {"settings", paths.settingsFile}}},
+        {"models", modelsObject(paths)},
+    };
+}
+
+} // namespace echoforge

@@ -1,0 +1,43 @@
+#pragma once
+// Every user setting and its default, in one place. Stored with QSettings.
+
+#include <QString>
+
+class QSettings;
+
+namespace echoforge {
+
+struct Settings {
+    // Engine and model
+    QString modelDir;                 // empty: the data folder's models/ (or ECHOFORGE_MODEL_DIR)
+    QString engine = "auto";          // auto | csm | espeak
+    QString device = "auto";          // auto | cpu | cuda
+    int threads = 0;                  // torch threads; 0 = every core
+    QString precision = "auto";       // auto | fp32 | bf16
+    int modelIdleUnloadMinutes = 15;  // unload CSM after this long unused; 0 = never
+
+    // Generation defaults
+    double temperature = 0.9;
+    int topK = 50;
+    double maxSeconds = 30.0;
+
+    // Limits
+    int queueLimit = 100;
+    int textLimit = 10000;            // characters per request
+    int audioLimitSeconds = 600;      // per request
+    int cacheLimitMegabytes = 2048;   // finished-audio cache
+
+    // Post-processing
+    double loudnessTargetLufs = -16.0;
+
+    // Look and output
+    QString theme = "system";         // system | light | dark
+    QString outputDir;                // empty: the user's Music folder
+    QString logLevel = "info";
+
+    static Settings load(QSettings& store);
+    void save(QSettings& store) const;
+    bool operator==(const Settings&) const = default;
+};
+
+} // namespace echoforge

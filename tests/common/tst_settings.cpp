@@ -1,0 +1,81 @@
+// Settings round-trip through QSettings; paths follow the environment overrides.
+
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "core/common/paths.h"
+#include "core/common/settings.h"
+
+using namespace echoforge;
+
+class TestSettings : public QObject {
+    Q_OBJECT
+private slots:
+    void defaultsWhenEmpty() {
+        QTemporaryDir dir;
+        QSettings store(dir.filePath("s.ini"), QSettings::IniFormat);
+        QCOMPARE(Settings::load(store), Settings{});
+    }
+
+    void roundTrip() {
+        QTemporaryDir dir;
+        Settings s;
+        s.modelDir = "/opt/models";
+        s.engine = "espeak";
+        s.threads = 3;
+        s.temperature = 0.7;
+        s.topK = 12;
+        s.queueLimit = 7;
+        s.theme = "dark";
+        s.loudnessTargetLufs = -20.5;
+        {
+            QSettings store(dir.filePath("s.ini"), QSettings::IniFormat);
+            s.save(store);
+        }
+        QSettings again(dir.filePath("s.ini"), QSettings::IniFormat);
+        const Settings loaded = Settings::load(again);
+        QCOMPARE(loaded, s);
+        QVERIFY(!(loaded == Settings{}));
+    }
+
+    void wrongTypesFallBackToDefaults() {
+        QTemporaryDir dir;
+        QSettings store(dir.filePath("s.ini"), QSettings::IniFormat);
+        store.setValue("limits/queue", "many");
+        store.setValue("generation/temperature", "hot");
+        store.setValue("limits/textCharacters", 5000);
+        const Settings loaded = Settings::load(store);
+        // A non-number keeps its default instead of silently becoming a limit of zero.
+        QCOMPARE(loaded.queueLimit, Settings{}.queueLimit);
+        QCOMPARE(loaded.temperature, Settings{}.temperature);
+        QCOMPARE(loaded.textLimit, 5000);
+    }
+
+    void environmentOverridesPaths() {
+        QTemporaryDir dir;
+        qputenv("ECHOFORGE_DATA_DIR", dir.path().toLocal8Bit());
+        qputenv("ECHOFORGE_MODEL_DIR", dir.filePath("m").toLocal8Bit());
+        const AppPaths p = AppPaths::resolveDefault();
+        QCOMPARE(p.dataDir, QDir(dir.path()).absolutePath());
+        QVERIFY(p.voicesDir.startsWith(p.dataDir));
+        QVERIFY(p.historyDir.startsWith(p.dataDir));
+        QVERIFY(p.cacheDir.startsWith(p.dataDir));
+        QCOMPARE(p.modelsDir, dir.filePath("m"));
+        QVERIFY(p.settingsFile.startsWith(p.dataDir));
+        p.ensureExist();
+        QVERIFY(QDir(p.voicesDir).exists());
+    }
+
+    void settingsModelDirUsedWithoutEnvironment() {
+        QTemporaryDir dir;
+        qputenv("ECHOFORGE_DATA_DIR", dir.path().toLocal8Bit());
+        qunsetenv("ECHOFORGE_MODEL_DIR");
+        Settings s;
+        s.modelDir = dir.filePath("elsewhere");
+        QCOMPARE(AppPaths::resolve(s).modelsDir, dir.filePath("elsewhere"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSettings)
+#include "tst_settings.moc"
