@@ -1,0 +1,100 @@
+// The finished-audio cache (LRU under a size cap) and the clone-codes cache.
+
+#include <thread>
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "core/generation/audio_cache.h"
+#include "core/generation/clone_codes_cache.h"
+
+using namespace echoforge;
+
+class TestGenerationCaches : public QObject {
+    Q_OBJECT
+private slots:
+    void keyDependsOnEveryInput() {
+        GenerationParams p;
+        const QString base = AudioCache::key("m1", "mara", "Hello", p, 1);
+        QCOMPARE(AudioCache::key("m1", "mara", "Hello", p, 1), base);
+        QVERIFY(AudioCache::key("m2", "mara", "Hello", p, 1) != base);
+        QVERIFY(AudioCache::key("m1", "theo", "Hello", p, 1) != base);
+        QVERIFY(AudioCache::key("m1", "mara", "Hello!", p, 1) != base);
+        QVERIFY(AudioCache::key("m1", "mara", "Hello", p, 2) != base);
+        GenerationParams q = p;
+        q.temperature = 0.8;
+        QVERIFY(AudioCache::key("m1", "mara", "Hello", q, 1) != base);
+        q = p;
+        q.topK = 10;
+        QVERIFY(AudioCache::key("m1", "mara", "Hello", q, 1) != base);
+    }
+
+    void storeAndLookup() {
+        QTemporaryDir dir;
+        AudioCache cache(dir.path(), 1 << 20);
+        const std::vector<float> audio{0.1f, -0.2f, 0.3f};
+        QVERIFY(!cache.lookup("k").has_value());
+        cache.store("k", audio, 24000);
+        const auto hit = cache.lookup("k");
+        QVERIFY(hit.has_value());
+        QCOMPARE(hit->sampleRate, 24000);
+        QCOMPARE(hit->samples, audio);
+    }
+
+    void evictsLeastRecentlyUsedUnderCap() {
+        QTemporaryDir dir;
+        const std::vector<float> audio(1000, 0.5f);  // ~4 KB an entry
+        AudioCache cache(dir.path(), 10000);
+        cache.store("a", audio, 24000);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));  // file times order recency
+        cache.store("b", audio, 24000);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        QVERIFY(cache.lookup("a").has_value());  // a is now the most recent
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        cache.store("c", audio, 24000);
+        QVERIFY(cache.sizeBytes() <= 10000);
+        QVERIFY(cache.lookup("a").has_value());
+        QVERIFY(!cache.lookup("b").has_value());
+        QVERIFY(cache.lookup("c").has_value());
+    }
+
+    void damagedEntryIsDropped() {
+        QTemporaryDir dir;
+        AudioCache cache(dir.path(), 1 << 20);
+        cache.store("k", std::vector<float>(10, 0.1f), 24000);
+        QFile f(dir.filePath("k.efac"));
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write("EFAC\x01");
+        f.close();
+        QVERIFY(!cache.lookup("k").has_value());
+        QVERIFY(!QFile::exists(dir.filePath("k.efac")));
+    }
+
+    void cloneCodesRoundTrip() {
+        QTemporaryDir dir;
+        CloneCodesCache cache(dir.path());
+        const std::vector<float> pcm{0.f, 0.5f, -0.5f};
+        const QString key = CloneCodesCache::key(pcm, 24000, "mimi-abc");
+        QVERIFY(key != CloneCodesCache::key(pcm, 24000, "mimi-def"));
+        QVERIFY(key != CloneCodesCache::key(std::vector<float>{0.f, 0.5f, -0.4f}, 24000, "mimi-abc"));
+        QVERIFY(!cache.lookup(key).has_value());
+        const CodeMatrix codes{{1, 2, 2047}, {0, 5, 6}};
+        cache.store(key, codes);
+        const auto hit = cache.lookup(key);
+        QVERIFY(hit.has_value());
+        QCOMPARE(*hit, codes);
+    }
+
+    void truncatedCloneCodesIgnored() {
+        QTemporaryDir dir;
+        CloneCodesCache cache(dir.path());
+        cache.store("k", CodeMatrix{{1, 2, 3}, {4, 5, 6}});
+        QFile f(dir.filePath("k.codes"));
+        QVERIFY(f.resize(f.size() - 3));
+        QVERIFY(!cache.lookup("k").has_value());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestGenerationCaches)
+#include "tst_generation_caches.moc"

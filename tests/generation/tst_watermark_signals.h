@@ -1,0 +1,41 @@
+#pragma once
+// Test signals for the watermark, all 24 kHz mono: synthetic speech (formant-shaped pulses and
+// noise), real synthetic speech from libespeak-ng, music-like tones, and silence with noise.
+// Deterministic for a given seed. Plus the attacks a marked clip must survive.
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include <QString>
+
+namespace echoforge::testing {
+
+inline constexpr int kSignalRate = 24000;
+
+// Syllables of a glottal pulse train and aspiration through three formant resonators, with
+// fricatives and pauses between them; a random level between -32 and -14 dBFS RMS.
+std::vector<float> formantSpeech(std::uint64_t seed, double seconds);
+
+// eSpeak NG speaking `text` (voice, rate in words per minute, pitch 0-100), resampled to 24 kHz.
+// Throws echoforge::Error when eSpeak NG cannot start.
+std::vector<float> espeakSpeech(const QString& text, const char* voice, int rate, int pitch);
+
+// Notes of decaying harmonic tones, sometimes chords, with a little noise.
+std::vector<float> musicLike(std::uint64_t seed, double seconds);
+
+// Digital silence interrupted by stretches of low noise and a few clicks.
+std::vector<float> silenceAndNoise(std::uint64_t seed, double seconds);
+
+// 10 log10(energy of (marked - original) / energy of original).
+double markToSignalDb(std::span<const float> original, std::span<const float> marked);
+
+// Attacks.
+std::vector<float> resampled(std::span<const float> pcm, int fromRate, int toRate);
+std::vector<float> quantised16(std::span<const float> pcm);
+std::vector<float> withGainDb(std::span<const float> pcm, double db);
+// Encodes to a file of the given libsndfile major|subtype format and decodes it back (same rate).
+// Throws echoforge::Error when libsndfile cannot write the format.
+std::vector<float> throughCodec(std::span<const float> pcm, int sampleRate, int sndfileFormat, const QString& path);
+
+} // namespace echoforge::testing
