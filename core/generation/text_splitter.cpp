@@ -77,6 +77,10 @@ QStringList splitSentences(const QString& paragraph) {
             continue;  // "3.14", "example.com"
         if (text[markStart] == '.' && i == markStart && isAbbreviation(lastWordBefore(text, markStart)))
             continue;
+        // "No. 5" numbers something; "No." alone is an answer.
+        if (text[markStart] == '.' && lastWordBefore(text, markStart).toLower() == "no" && i + 2 < text.size() &&
+            text[i + 2].isDigit())
+            continue;
         // '"Go!" she said.': a lower-case word after the mark continues the sentence.
         if (!atEnd && i + 2 < text.size() && text[i + 2].isLower())
             continue;
