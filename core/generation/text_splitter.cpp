@@ -19,7 +19,7 @@ bool isClosingMark(QChar c) {
 // A period after one of these does not end a sentence.
 bool isAbbreviation(const QString& word) {
     static const QSet<QString> known{"mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc",
-                                     "e.g", "i.e", "no", "fig", "mt", "capt", "gen", "col", "lt"};
+                                     "e.g", "i.e", "fig", "mt", "capt", "gen", "col", "lt"};
     const QString w = word.toLower();
     return known.contains(w) || (w.size() == 1 && w[0].isLetter());
 }
