@@ -1,0 +1,104 @@
+#include "core/model/tensor_loading.h"
+
+#include <cstdint>
+
+#include <QStringList>
+
+#include "core/common/error.h"
+
+namespace echoforge {
+
+namespace {
+
+QString shapeText(c10::IntArrayRef shape) {
+    QStringList dims;
+    for (int64_t d : shape)
+        dims << QString::number(d);
+    return QStringLiteral("[%1]").arg(dims.join(QStringLiteral(", ")));
+}
+
+} // namespace
+
+torch::ScalarType torchTypeOf(TensorDType dtype) {
+    switch (dtype) {
+    case TensorDType::F32: return torch::kFloat32;
+    case TensorDType::F16: return torch::kFloat16;
+    case TensorDType::BF16: return torch::kBFloat16;
+    case TensorDType::F64: return torch::kFloat64;
+    case TensorDType::I64: return torch::kInt64;
+    case TensorDType::I32: return torch::kInt32;
+    case TensorDType::I16: return torch::kInt16;
+    case TensorDType::I8: return torch::kInt8;
+    case TensorDType::U8: return torch::kUInt8;
+    case TensorDType::Bool: return torch::kBool;
+    }
+    return torch::kFloat32;
+}
+
+torch::Tensor tensorFrom(const std::shared_ptr<const SafetensorsFile>& file, const TensorEntry& entry) {
+    const std::byte* data = file->data(entry);
+    if (entry.dtype == TensorDType::Bool) {
+        // Any byte other than 0 means true; torch's bool must be exactly 0 or 1.
+        auto bytes = torch::from_blob(const_cast<std::byte*>(data), entry.shape, torch::kUInt8);
+        return bytes.ne(0);
+    }
+    const auto options = torch::TensorOptions().dtype(torchTypeOf(entry.dtype));
+    const bool aligned = reinterpret_cast<std::uintptr_t>(data) % dtypeSize(entry.dtype) == 0;
+    // The mapping is copy-on-write, so handing torch a writable pointer cannot alter the file.
+    void* mutableData = const_cast<std::byte*>(data);
+    if (aligned) {
+        auto keepAlive = file;
+        return torch::from_blob(mutableData, entry.shape, [keepAlive](void*) {}, options);
+    }
+    return torch::from_blob(mutableData, entry.shape, options).clone();
+}
+
+WeightSet::WeightSet(std::shared_ptr<const SafetensorsFile> file) : file_(std::move(file)) {}
+
+torch::Tensor WeightSet::bind(const TensorEntry& entry, c10::IntArrayRef expectedShape) {
+    if (c10::IntArrayRef(entry.shape) != expectedShape)
+        throw Error(QStringLiteral("The weights file %1 does not fit this model: tensor \"%2\" has shape %3, expected %4.")
+                        .arg(file_->path(), QString::fromStdString(entry.name), shapeText(entry.shape),
+                             shapeText(expectedShape)));
+    taken_.insert(entry.name);
+    return tensorFrom(file_, entry);
+}
+
+torch::Tensor WeightSet::take(const std::string& name, c10::IntArrayRef expectedShape) {
+    const TensorEntry* entry = file_->find(name);
+    if (!entry)
+        throw Error(QStringLiteral("The weights file %1 does not fit this model: it has no tensor \"%2\" (expected shape %3).")
+                        .arg(file_->path(), QString::fromStdString(name), shapeText(expectedShape)));
+    return bind(*entry, expectedShape);
+}
+
+torch::Tensor WeightSet::takeAny(std::initializer_list<std::string> spellings, c10::IntArrayRef expectedShape) {
+    for (const auto& name : spellings)
+        if (const TensorEntry* entry = file_->find(name))
+            return bind(*entry, expectedShape);
+    QStringList names;
+    for (const auto& name : spellings)
+        names << QStringLiteral("\"%1\"").arg(QString::fromStdString(name));
+    throw Error(QStringLiteral("The weights file %1 does not fit this model: it has none of the tensors %2 (expected shape %3).")
+                    .arg(file_->path(), names.join(QStringLiteral(" or ")), shapeText(expectedShape)));
+}
+
+void WeightSet::finish() {
+    QStringList unknown;
+    for (const auto& entry : file_->entries())
+        if (!taken_.count(entry.name))
+            unknown << QStringLiteral("\"%1\"").arg(QString::fromStdString(entry.name));
+    if (!unknown.isEmpty())
+        throw Error(QStringLiteral("The weights file %1 does not fit this model: it holds %2 tensor(s) the model does not know: %3.")
+                        .arg(file_->path()).arg(unknown.size()).arg(unknown.join(QStringLiteral(", "))));
+}
+
+std::unordered_map<std::string, torch::Tensor> loadTensors(const QString& path) {
+    const auto file = SafetensorsFile::open(path);
+    std::unordered_map<std::string, torch::Tensor> tensors;
+    for (const auto& entry : file->entries())
+        tensors.emplace(entry.name, tensorFrom(file, entry));
+    return tensors;
+}
+
+} // namespace echoforge

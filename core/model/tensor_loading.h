@@ -1,0 +1,50 @@
+#pragma once
+// safetensors entries as torch tensors, and strict binding of a checkpoint's names to a model.
+// Includes torch: for model code only (core/model, core/codec); public headers use safetensors.h.
+
+#include <initializer_list>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include <QString>
+#include <torch/torch.h>
+
+#include "core/model/safetensors.h"
+
+namespace echoforge {
+
+torch::ScalarType torchTypeOf(TensorDType dtype);
+
+// The entry's data as a tensor of its own dtype and shape. Without a copy where the data is
+// suitably aligned (the tensor then keeps the file mapped); a copy otherwise, and for BOOL,
+// whose bytes are normalised to 0/1.
+torch::Tensor tensorFrom(const std::shared_ptr<const SafetensorsFile>& file, const TensorEntry& entry);
+
+// Hands out a checkpoint's tensors by name, checking shapes; finish() then refuses any tensor
+// the model did not ask for. Every error names the file, the tensor and both shapes.
+class WeightSet {
+public:
+    explicit WeightSet(std::shared_ptr<const SafetensorsFile> file);
+
+    // The tensor called `name`, which must have `expectedShape`.
+    torch::Tensor take(const std::string& name, c10::IntArrayRef expectedShape);
+    // The first of several spellings of one tensor that the file holds (old and new names).
+    torch::Tensor takeAny(std::initializer_list<std::string> spellings, c10::IntArrayRef expectedShape);
+    // Throws naming every tensor of the file that was never taken.
+    void finish();
+
+    const SafetensorsFile& file() const { return *file_; }
+
+private:
+    torch::Tensor bind(const TensorEntry& entry, c10::IntArrayRef expectedShape);
+
+    std::shared_ptr<const SafetensorsFile> file_;
+    std::set<std::string> taken_;
+};
+
+// Every tensor of a file by name (test cases, golden sets).
+std::unordered_map<std::string, torch::Tensor> loadTensors(const QString& path);
+
+} // namespace echoforge
