@@ -1,0 +1,241 @@
+// Llama3Tokenizer::load: reads a Hugging Face tokenizer.json and checks that it describes the
+// tokenizer this code implements (byte-level BPE with the Llama 3 split pattern).
+
+#include <chrono>
+
+#include <QFile>
+#include <nlohmann/json.hpp>
+
+#include "core/common/error.h"
+#include "core/common/logging.h"
+#include "core/text/byte_level.h"
+#include "core/text/llama3_pretokenizer.h"
+#include "core/text/llama3_tokenizer.h"
+#include "core/text/llama3_tokenizer_tables.h"
+
+namespace echoforge {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kBeginOfText = "<|begin_of_text|>";
+constexpr std::string_view kEndOfText = "<|end_of_text|>";
+
+// Builds the one error sentence of this file: "The tokenizer file X cannot be used: <defect>."
+[[noreturn]] void refuse(const QString& path, const QString& defect) {
+    throw Error(QStringLiteral("The tokenizer file %1 cannot be used: %2.").arg(path, defect));
+}
+
+QString typeName(json::value_t type) {
+    switch (type) {
+    case json::value_t::object: return "an object";
+    case json::value_t::array: return "an array";
+    case json::value_t::string: return "a string";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::null: return "null";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned: return "an integer";
+    case json::value_t::number_float: return "a number with a fraction";
+    default: return "binary data";
+    }
+}
+
+class Reader {
+public:
+    explicit Reader(QString path) : path_(std::move(path)) {}
+
+    [[noreturn]] void fail(const QString& defect) const { refuse(path_, defect); }
+
+    // The member `name` of `object` (located at `where`), which must have one of `types`.
+    const json& member(const json& object, const char* name, const QString& where,
+                       std::initializer_list<json::value_t> types) const {
+        const auto it = object.find(name);
+        const QString field = where.isEmpty() ? QString(name) : where + "." + name;
+        if (it == object.end())
+            fail(QStringLiteral("the field \"%1\" is missing").arg(field));
+        for (const json::value_t t : types)
+            if (it->type() == t || (t == json::value_t::number_integer && it->is_number_unsigned()))
+                return *it;
+        fail(QStringLiteral("the field \"%1\" is %2, not %3").arg(field, typeName(it->type()), typeName(*types.begin())));
+    }
+
+    const json& object(const json& parent, const char* name, const QString& where) const {
+        return member(parent, name, where, {json::value_t::object});
+    }
+
+    std::string string(const json& parent, const char* name, const QString& where) const {
+        return member(parent, name, where, {json::value_t::string}).get<std::string>();
+    }
+
+    // A member that, when present and not null, must equal `expected`.
+    void expectIfPresent(const json& parent, const char* name, const QString& where, const json& expected,
+                         const QString& why) const {
+        const auto it = parent.find(name);
+        if (it != parent.end() && !it->is_null() && *it != expected)
+            fail(QStringLiteral("%1.%2 is %3, but %4").arg(where, name, QString::fromStdString(it->dump()), why));
+    }
+
+private:
+    QString path_;
+};
+
+json parseFile(const QString& path) {
+    QFile file(path);
+    if (!file.exists())
+        refuse(path, QStringLiteral("the file does not exist (fetch it with the set-up step, or put a Llama 3 "
+                                    "tokenizer.json in the model folder's tokenizer/ folder)"));
+    if (!file.open(QIODevice::ReadOnly))
+        refuse(path, QStringLiteral("it cannot be read (%1)").arg(file.errorString()));
+    const QByteArray bytes = file.readAll();
+    try {
+        return json::parse(bytes.constData(), bytes.constData() + bytes.size());
+    } catch (const json::parse_error& e) {
+        if (e.byte >= static_cast<size_t>(bytes.size()))
+            refuse(path, QStringLiteral("the JSON ends early after %1 bytes (a truncated download?)").arg(bytes.size()));
+        refuse(path, QStringLiteral("it is not valid JSON at byte %1 (%2)").arg(e.byte).arg(e.what()));
+    }
+}
+
+void checkPreTokenizer(const Reader& r, const json& root) {
+    const json& pre = r.object(root, "pre_tokenizer", {});
+    const QString sequence = "pre_tokenizer.pretokenizers";
+    if (r.string(pre, "type", "pre_tokenizer") != "Sequence")
+        r.fail("pre_tokenizer.type is not \"Sequence\" (a Split then a ByteLevel step, as in Llama 3)");
+    const json& steps = r.member(pre, "pretokenizers", "pre_tokenizer", {json::value_t::array});
+    if (steps.size() != 2 || !steps[0].is_object() || !steps[1].is_object())
+        r.fail(sequence + " does not hold the two steps Split and ByteLevel");
+    const json& split = steps[0];
+    if (r.string(split, "type", sequence + "[0]") != "Split")
+        r.fail(sequence + "[0] is not a Split");
+    const json& pattern = r.object(split, "pattern", sequence + "[0]");
+    if (r.string(pattern, "Regex", sequence + "[0].pattern") != text::kLlama3SplitPattern)
+        r.fail(sequence + "[0].pattern.Regex is not the Llama 3 split pattern");
+    r.expectIfPresent(split, "behavior", sequence + "[0]", "Isolated", "only \"Isolated\" is supported");
+    r.expectIfPresent(split, "invert", sequence + "[0]", false, "only false is supported");
+    const json& byteLevel = steps[1];
+    if (r.string(byteLevel, "type", sequence + "[1]") != "ByteLevel")
+        r.fail(sequence + "[1] is not a ByteLevel step");
+    r.expectIfPresent(byteLevel, "add_prefix_space", sequence + "[1]", false, "Llama 3 adds no prefix space");
+    r.expectIfPresent(byteLevel, "use_regex", sequence + "[1]", false, "the Split step already cuts the text");
+
+    if (r.string(r.object(root, "decoder", {}), "type", "decoder") != "ByteLevel")
+        r.fail("decoder.type is not \"ByteLevel\"");
+    if (const auto it = root.find("normalizer"); it != root.end() && !it->is_null())
+        r.fail("it has a normalizer, which the Llama 3 tokenizer does not");
+}
+
+// model.vocab: byte-level token text -> id.
+void readVocab(const Reader& r, const json& model, Llama3Tokenizer::Tables& t) {
+    const json& vocab = r.object(model, "vocab", "model");
+    for (const auto& [text, idValue] : vocab.items()) {
+        if (!idValue.is_number_integer() || idValue.get<int64_t>() < 0 || idValue.get<int64_t>() > INT32_MAX)
+            r.fail(QStringLiteral("model.vocab[\"%1\"] is not a non-negative integer id").arg(QString::fromStdString(text)));
+        const auto id = idValue.get<int32_t>();
+        std::optional<std::string> bytes = text::byteLevelToBytes(text);
+        if (!bytes)
+            r.fail(QStringLiteral("model.vocab[\"%1\"] has a character outside the byte-level alphabet")
+                       .arg(QString::fromStdString(text)));
+        if (static_cast<size_t>(id) >= t.idToBytes.size())
+            t.idToBytes.resize(id + 1);
+        t.idToBytes[id] = *bytes;
+        if (!t.bpe.addToken(std::move(*bytes), id))
+            r.fail(QStringLiteral("model.vocab has the token \"%1\" twice").arg(QString::fromStdString(text)));
+    }
+    int missingByte = 0;
+    if (!t.bpe.indexBytes(missingByte))
+        r.fail(QStringLiteral("model.vocab has no token for the byte 0x%1").arg(missingByte, 2, 16, QChar('0')));
+}
+
+// model.merges: "left right" strings (older files) or ["left", "right"] pairs, in rank order.
+void readMerges(const Reader& r, const json& model, Llama3Tokenizer::Tables& t) {
+    const json& merges = r.member(model, "merges", "model", {json::value_t::array});
+    auto idOf = [&](std::string_view byteLevel, size_t index) {
+        const std::optional<std::string> bytes = text::byteLevelToBytes(byteLevel);
+        const int32_t id = bytes ? t.bpe.tokenId(*bytes) : -1;
+        if (id < 0)
+            r.fail(QStringLiteral("model.merges[%1] names \"%2\", which is not in model.vocab")
+                       .arg(index)
+                       .arg(QString::fromUtf8(byteLevel.data(), qsizetype(byteLevel.size()))));
+        return id;
+    };
+    std::string joined;
+    for (size_t i = 0; i < merges.size(); ++i) {
+        const json& merge = merges[i];
+        std::string_view left, right;
+        if (merge.is_string()) {
+            const std::string& s = merge.get_ref<const std::string&>();
+            const size_t space = s.find(' ');
+            if (space == std::string::npos || s.find(' ', space + 1) != std::string::npos)
+                r.fail(QStringLiteral("model.merges[%1] is not two tokens separated by one space").arg(i));
+            left = std::string_view(s).substr(0, space);
+            right = std::string_view(s).substr(space + 1);
+        } else if (merge.is_array() && merge.size() == 2 && merge[0].is_string() && merge[1].is_string()) {
+            left = merge[0].get_ref<const std::string&>();
+            right = merge[1].get_ref<const std::string&>();
+        } else {
+            r.fail(QStringLiteral("model.merges[%1] is neither \"a b\" nor [\"a\", \"b\"]").arg(i));
+        }
+        joined.assign(left).append(right);
+        t.bpe.addMerge(idOf(left, i), idOf(right, i), idOf(joined, i));
+    }
+}
+
+// added_tokens: the special ids above the BPE vocabulary, kept for decoding and CSM segments.
+void readAddedTokens(const Reader& r, const json& root, Llama3Tokenizer::Tables& t) {
+    const json& added = r.member(root, "added_tokens", {}, {json::value_t::array});
+    for (size_t i = 0; i < added.size(); ++i) {
+        const QString where = QStringLiteral("added_tokens[%1]").arg(i);
+        if (!added[i].is_object())
+            r.fail(where + " is not an object");
+        const json& idValue = r.member(added[i], "id", where, {json::value_t::number_integer});
+        if (idValue.get<int64_t>() < 0 || idValue.get<int64_t>() > INT32_MAX)
+            r.fail(where + ".id is not a valid id");
+        const auto id = idValue.get<int32_t>();
+        std::string content = r.string(added[i], "content", where);
+        if (content == kBeginOfText)
+            t.beginOfText = id;
+        if (content == kEndOfText)
+            t.endOfText = id;
+        if (static_cast<size_t>(id) >= t.idToBytes.size())
+            t.idToBytes.resize(id + 1);
+        t.idToBytes[id] = std::move(content);
+    }
+    if (t.beginOfText < 0 || t.endOfText < 0)
+        r.fail(QStringLiteral("added_tokens lacks %1 or %2")
+                   .arg(QString::fromUtf8(kBeginOfText.data()), QString::fromUtf8(kEndOfText.data())));
+}
+
+} // namespace
+
+Llama3Tokenizer Llama3Tokenizer::load(const QString& path) {
+    const auto started = std::chrono::steady_clock::now();
+    const json root = parseFile(path);
+    const Reader r(path);
+    if (!root.is_object())
+        r.fail("the top level is not a JSON object");
+
+    auto tables = std::make_shared<Tables>();
+    tables->path = path;
+    checkPreTokenizer(r, root);
+    const json& model = r.object(root, "model", {});
+    if (r.string(model, "type", "model") != "BPE")
+        r.fail("model.type is not \"BPE\"");
+    r.expectIfPresent(model, "byte_fallback", "model", false, "byte-level BPE needs no byte fallback");
+    r.expectIfPresent(model, "continuing_subword_prefix", "model", "", "Llama 3 uses none");
+    r.expectIfPresent(model, "end_of_word_suffix", "model", "", "Llama 3 uses none");
+    r.expectIfPresent(model, "dropout", "model", 0.0, "dropout would make encoding random");
+    tables->bpe.setIgnoreMerges(model.value("ignore_merges", false));
+    readVocab(r, model, *tables);
+    readMerges(r, model, *tables);
+    readAddedTokens(r, root, *tables);
+    for (size_t id = 0; id < tables->idToBytes.size(); ++id)
+        if (tables->idToBytes[id].empty())
+            r.fail(QStringLiteral("the id %1 is neither in model.vocab nor in added_tokens").arg(id));
+
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    logger(LogArea::Model)->info("Llama 3 tokenizer: {} ids, {} merges from {} in {:.0f} ms", tables->idToBytes.size(),
+                                 tables->bpe.mergeCount(), path, ms);
+    return Llama3Tokenizer(std::move(tables));
+}
+
+} // namespace echoforge
