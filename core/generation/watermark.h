@@ -5,7 +5,7 @@
 //
 // In short: a periodic, band-limited (1-5 kHz) noise pattern with random phases drawn from the
 // key is added to the 24 kHz audio, scaled by a causal envelope of the signal so that it stays
-// about 37 dB below it. The detector whitens blocks of one pattern period, correlates them with
+// 38-40 dB below speech (at most -35 dB is the requirement). The detector whitens blocks of one pattern period, correlates them with
 // the pattern at every circular offset and reports the height of the best peak in standard
 // deviations (a z-score).
 
@@ -36,7 +36,7 @@ struct WatermarkScheme {
     double bandHighHz = 5000.0;
     double attackSeconds = 0.005;      // envelope follower: time constant while the power rises
     double releaseSeconds = 0.030;     // ... and while it falls
-    double markToEnvelopeDb = -38.0;   // pattern RMS relative to the envelope
+    double markToEnvelopeDb = -43.0;   // pattern RMS relative to the envelope
     double blockGateDb = -40.0;        // detector: blocks quieter than the loudest by more are skipped
     double threshold = 6.0;            // detector: z-score at or above which the mark is found
 };
