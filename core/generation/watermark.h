@@ -5,9 +5,9 @@
 //
 // In short: a periodic, band-limited (1-5 kHz) noise pattern with random phases drawn from the
 // key is added to the 24 kHz audio, scaled by a causal envelope of the signal so that it stays
-// 38-40 dB below speech (at most -35 dB is the requirement). The detector whitens blocks of one pattern period, correlates them with
-// the pattern at every circular offset and reports the height of the best peak in standard
-// deviations (a z-score).
+// 38-40 dB below speech (the requirement is -35 dB or lower). The detector whitens blocks of one
+// pattern period, correlates them with the pattern at every circular offset and reports the
+// height of the best peak in standard deviations (a z-score).
 
 #include <cstdint>
 #include <memory>
