@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <espeak-ng/speak_lib.h>
 
 #include "core/audio/resampler.h"
@@ -82,7 +83,17 @@ int synthCallback(short* wav, int count, espeak_EVENT* events) {
     return ctx->stopped ? 1 : 0;
 }
 
+// eSpeak NG accepts any "+variant" suffix silently and speaks the plain voice, so check the file.
+bool variantExists(const QString& variant) {
+    const char* dataPath = nullptr;
+    espeak_Info(&dataPath);
+    return dataPath && QFileInfo(QStringLiteral("%1/voices/!v/%2").arg(QString::fromUtf8(dataPath), variant)).isFile();
+}
+
 void selectVoiceLocked(const Character& c) {
+    if (!c.espeak.variant.isEmpty() && !variantExists(c.espeak.variant))
+        throw Error(QStringLiteral("eSpeak NG has no voice variant '%1' (character '%2', field espeak.variant).")
+                        .arg(c.espeak.variant, c.id));
     const QString name = c.espeak.variant.isEmpty() ? c.espeak.voice : c.espeak.voice + "+" + c.espeak.variant;
     if (espeak_SetVoiceByName(name.toUtf8().constData()) != EE_OK)
         throw Error(QStringLiteral("eSpeak NG has no voice '%1' (character '%2', field espeak.voice/variant); "

@@ -1,0 +1,141 @@
+// echoforge-cli say: speak a text as a character into a WAV or FLAC file.
+
+#include <cstdio>
+#include <unistd.h>
+
+#include <QCommandLineParser>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include "app/cli/command.h"
+#include "core/audio/audio_io.h"
+#include "core/audio/loudness.h"
+#include "core/audio/silence.h"
+#include "core/common/error.h"
+#include "core/common/paths.h"
+#include "core/common/settings.h"
+#include "core/engine/engine_choice.h"
+#include "core/engine/speech_text.h"
+#include "core/voices/voice_library.h"
+
+namespace {
+
+using echoforge::Error;
+
+constexpr double kEdgeFadeSeconds = 0.005;   // no click at the file's ends
+constexpr int kProgressBarWidth = 30;
+
+QString readTextFile(const QString& path) {
+    QFile file(path);
+    if (!file.exists())
+        throw Error(QStringLiteral("The text file %1 does not exist.").arg(path));
+    if (!file.open(QIODevice::ReadOnly))
+        throw Error(QStringLiteral("Cannot read the text file %1: %2.").arg(path, file.errorString()));
+    return QString::fromUtf8(file.readAll());
+}
+
+double parseNumber(const QCommandLineParser& parser, const QCommandLineOption& option, double low, double high,
+                   double fallback) {
+    if (!parser.isSet(option))
+        return fallback;
+    bool ok = false;
+    const double value = parser.value(option).toDouble(&ok);
+    if (!ok || value < low || value > high)
+        throw Error(QStringLiteral("--%1 must be a number from %2 to %3, not '%4'.")
+                        .arg(option.names().constLast()).arg(low).arg(high).arg(parser.value(option)));
+    return value;
+}
+
+void drawProgress(const echoforge::SpeechProgress& p) {
+    const double fraction = p.unitsTotal > 0 ? std::min(1.0, double(p.unitsDone) / p.unitsTotal) : 0.0;
+    const int filled = int(fraction * kProgressBarWidth);
+    std::fprintf(stderr, "\r[%s%s] %3d%%  %.1f s of audio", std::string(std::size_t(filled), '#').c_str(),
+                 std::string(std::size_t(kProgressBarWidth - filled), '-').c_str(), int(fraction * 100), p.audioSeconds);
+    std::fflush(stderr);
+}
+
+int runSay(const QStringList& args) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription("Speak a text as a character and write it to a WAV or FLAC file.");
+    parser.addHelpOption();
+    QCommandLineOption text("text", "The text to speak.", "T");
+    QCommandLineOption file("file", "A UTF-8 text file to speak.", "F");
+    QCommandLineOption voice("voice", "The character id (see 'echoforge-cli voices').", "ID");
+    QCommandLineOption output({"o", "output"}, "The file to write, .wav or .flac (default: say-<voice>-<time>.wav).", "OUT");
+    QCommandLineOption engine("engine", "auto, csm or espeak (default: the engine setting).", "E");
+    QCommandLineOption temperature("temperature", "Sampling temperature (CSM).", "X");
+    QCommandLineOption topK("topk", "Sample from the K likeliest tokens (CSM).", "K");
+    QCommandLineOption seed("seed", "Random seed, for the same take again (CSM).", "S");
+    QCommandLineOption maxSeconds("max-seconds", "Longest audio to make.", "N");
+    QCommandLineOption modelDir("model-dir", "The model folder (csm/, mimi/, tokenizer/).", "DIR");
+    parser.addOptions({text, file, voice, output, engine, temperature, topK, seed, maxSeconds, modelDir});
+    parser.process(args);
+
+    if (parser.isSet(text) == parser.isSet(file))
+        throw Error("Give the text with either --text or --file (one of them).");
+    if (!parser.isSet(voice))
+        throw Error("Choose a character with --voice ID; 'echoforge-cli voices' lists them.");
+
+    auto settings = echoforge::loadSettings(echoforge::AppPaths::resolveDefault());
+    if (parser.isSet(modelDir))
+        settings.modelDir = parser.value(modelDir);
+    auto paths = echoforge::AppPaths::resolve(settings);
+    if (parser.isSet(modelDir))
+        paths.modelsDir = QDir(parser.value(modelDir)).absolutePath();
+
+    const QString spoken = parser.isSet(text) ? parser.value(text) : readTextFile(parser.value(file));
+    echoforge::checkSpeakableText(spoken, settings.textLimit);
+
+    const QString outPath = QFileInfo(parser.isSet(output)
+        ? parser.value(output)
+        : QStringLiteral("say-%1-%2.wav").arg(parser.value(voice), QDateTime::currentDateTime().toString("yyyyMMdd-hhmmss")))
+        .absoluteFilePath();
+    if (!echoforge::isWritableAudioSuffix(outPath))
+        throw Error(QStringLiteral("Cannot write %1: choose a file name ending in .wav or .flac.").arg(outPath));
+
+    echoforge::SpeechRequest request;
+    request.text = spoken;
+    request.params.temperature = parseNumber(parser, temperature, 0.01, 2.0, settings.temperature);
+    request.params.topK = int(parseNumber(parser, topK, 1, 2051, settings.topK));
+    request.params.maxSeconds = parseNumber(parser, maxSeconds, 0.5, settings.audioLimitSeconds, settings.maxSeconds);
+    if (parser.isSet(seed)) {
+        bool ok = false;
+        request.params.seed = parser.value(seed).toULongLong(&ok);
+        if (!ok)
+            throw Error(QStringLiteral("--seed must be a whole number from 0, not '%1'.").arg(parser.value(seed)));
+    }
+
+    echoforge::VoiceLibrary library(echoforge::builtInCharactersDir(), paths.voicesDir);
+    request.character = library.require(parser.value(voice));
+
+    const auto choice = echoforge::chooseEngine(parser.isSet(engine) ? parser.value(engine) : settings.engine, paths.modelsDir);
+    auto speechEngine = echoforge::createEngine(choice.engineId, paths.modelsDir);
+
+    echoforge::SpeechCallbacks callbacks;
+    const bool showProgress = isatty(fileno(stderr));
+    if (showProgress)
+        callbacks.onProgress = drawProgress;
+    echoforge::SpeechResult result = speechEngine->synthesize(request, callbacks);
+    if (showProgress)
+        std::fputc('\n', stderr);
+    if (result.audio.empty())
+        throw Error(QStringLiteral("%1 made no audio for this text.").arg(result.engineName));
+
+    echoforge::AudioBuffer audio{std::move(result.audio), result.sampleRate, 1};
+    echoforge::normalizeLoudness(audio, settings.loudnessTargetLufs);
+    echoforge::applyFades(audio, kEdgeFadeSeconds, kEdgeFadeSeconds);
+    echoforge::writeAudio(outPath, audio);
+
+    for (const QString& note : result.notes)
+        std::fprintf(stderr, "note: %s\n", qPrintable(note));
+    std::printf("%s\n", qPrintable(outPath));
+    std::printf("engine: %s (%s), %.2f s of audio as %s\n", qPrintable(result.engineName), qPrintable(result.engineId),
+                audio.durationSeconds(), qPrintable(request.character.id));
+    return 0;
+}
+
+} // namespace
+
+ECHOFORGE_CLI_COMMAND(say, "say", "Speak a text as a character into a WAV or FLAC file", runSay)
