@@ -4,7 +4,7 @@
 
 namespace echoforge {
 
-void CsmPrompt::appendText(std::span<const std::int32_t> ids) {
+void CsmPromptBuilder::appendText(std::span<const std::int32_t> ids) {
     for (std::int32_t id : ids) {
         for (int k = 0; k < numCodebooks_; ++k) {
             tokens_.push_back(0);
@@ -15,7 +15,7 @@ void CsmPrompt::appendText(std::span<const std::int32_t> ids) {
     }
 }
 
-void CsmPrompt::appendAudio(const CodeMatrix& codes) {
+void CsmPromptBuilder::appendAudio(const CodeMatrix& codes) {
     if (static_cast<int>(codes.size()) != numCodebooks_)
         throw Error(QStringLiteral("The audio codes have %1 codebooks, but the model expects %2.")
                         .arg(codes.size()).arg(numCodebooks_));
@@ -34,7 +34,7 @@ void CsmPrompt::appendAudio(const CodeMatrix& codes) {
     }
 }
 
-void CsmPrompt::append(const CsmPrompt& other) {
+void CsmPromptBuilder::append(const CsmPromptBuilder& other) {
     if (other.numCodebooks_ != numCodebooks_)
         throw Error("Cannot join prompts made for models with different numbers of codebooks.");
     tokens_.insert(tokens_.end(), other.tokens_.begin(), other.tokens_.end());

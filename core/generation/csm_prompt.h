@@ -12,9 +12,9 @@ namespace echoforge {
 // Audio codes of a clip: codes[k][f] for codebook k and frame f.
 using CodeMatrix = std::vector<std::vector<std::int64_t>>;
 
-class CsmPrompt {
+class CsmPromptBuilder {
 public:
-    explicit CsmPrompt(int numCodebooks) : numCodebooks_(numCodebooks) {}
+    explicit CsmPromptBuilder(int numCodebooks) : numCodebooks_(numCodebooks) {}
 
     int numCodebooks() const { return numCodebooks_; }
     int width() const { return numCodebooks_ + 1; }
@@ -28,7 +28,7 @@ public:
     // end-of-audio frame that is still masked as audio (generator.py _tokenize_audio).
     void appendAudio(const CodeMatrix& codes);
 
-    void append(const CsmPrompt& other);
+    void append(const CsmPromptBuilder& other);
 
     // Row-major [frames, K+1].
     const std::vector<std::int64_t>& tokens() const { return tokens_; }

@@ -11,7 +11,7 @@ class TestCsmPrompt : public QObject {
     Q_OBJECT
 private slots:
     void textFramesHoldIdsInLastColumn() {
-        CsmPrompt p(3);
+        CsmPromptBuilder p(3);
         const std::vector<std::int32_t> ids{128000, 58, 128001};
         p.appendText(ids);
         QCOMPARE(p.frames(), 3);
@@ -27,7 +27,7 @@ private slots:
     }
 
     void audioFramesEndWithZeroFrame() {
-        CsmPrompt p(2);
+        CsmPromptBuilder p(2);
         p.appendAudio(CodeMatrix{{5, 6}, {7, 8}});
         QCOMPARE(p.frames(), 3);
         const std::vector<std::int64_t> tokens{5, 7, 0, 6, 8, 0, 0, 0, 0};
@@ -37,7 +37,7 @@ private slots:
     }
 
     void wrongCodebookCountRefused() {
-        CsmPrompt p(2);
+        CsmPromptBuilder p(2);
         QVERIFY_THROWS_EXCEPTION(Error, p.appendAudio(CodeMatrix{{1, 2}}));
         QVERIFY_THROWS_EXCEPTION(Error, p.appendAudio(CodeMatrix{{1, 2}, {3}}));
     }
