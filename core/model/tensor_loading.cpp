@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <QStringList>
 
 #include "core/common/error.h"
@@ -53,44 +54,65 @@ torch::Tensor tensorFrom(const std::shared_ptr<const SafetensorsFile>& file, con
     return torch::from_blob(mutableData, entry.shape, options).clone();
 }
 
-WeightSet::WeightSet(std::shared_ptr<const SafetensorsFile> file) : file_(std::move(file)) {}
+WeightSet::WeightSet(std::shared_ptr<const SafetensorsFile> file) : file_(std::move(file)), source_(file_->path()) {
+    for (const auto& entry : file_->entries())
+        available_[entry.name] = {entry.shape, &entry, {}};
+}
 
-torch::Tensor WeightSet::bind(const TensorEntry& entry, c10::IntArrayRef expectedShape) {
-    if (c10::IntArrayRef(entry.shape) != expectedShape)
+WeightSet::WeightSet(std::unordered_map<std::string, torch::Tensor> tensors, const QString& source) : source_(source) {
+    for (auto& [name, tensor] : tensors)
+        available_[name] = {tensor.sizes().vec(), nullptr, std::move(tensor)};
+}
+
+torch::Tensor WeightSet::bind(const std::string& name, const Available& available, c10::IntArrayRef expectedShape) {
+    if (c10::IntArrayRef(available.shape) != expectedShape)
         throw Error(QStringLiteral("The weights file %1 does not fit this model: tensor \"%2\" has shape %3, expected %4.")
-                        .arg(file_->path(), QString::fromStdString(entry.name), shapeText(entry.shape),
-                             shapeText(expectedShape)));
-    taken_.insert(entry.name);
-    return tensorFrom(file_, entry);
+                        .arg(source_, QString::fromStdString(name), shapeText(available.shape), shapeText(expectedShape)));
+    taken_.insert(name);
+    return available.entry ? tensorFrom(file_, *available.entry) : available.tensor;
+}
+
+WeightSet WeightSet::random(torch::ScalarType dtype, std::uint64_t seed) {
+    WeightSet set({}, QStringLiteral("(random weights)"));
+    set.random_ = at::detail::createCPUGenerator(seed);
+    set.randomType_ = dtype;
+    return set;
 }
 
 torch::Tensor WeightSet::take(const std::string& name, c10::IntArrayRef expectedShape) {
-    const TensorEntry* entry = file_->find(name);
-    if (!entry)
+    if (random_) {
+        constexpr double kRange = 0.02;
+        taken_.insert(name);
+        return torch::empty(expectedShape).uniform_(-kRange, kRange, *random_).to(randomType_);
+    }
+    const auto it = available_.find(name);
+    if (it == available_.end())
         throw Error(QStringLiteral("The weights file %1 does not fit this model: it has no tensor \"%2\" (expected shape %3).")
-                        .arg(file_->path(), QString::fromStdString(name), shapeText(expectedShape)));
-    return bind(*entry, expectedShape);
+                        .arg(source_, QString::fromStdString(name), shapeText(expectedShape)));
+    return bind(name, it->second, expectedShape);
 }
 
 torch::Tensor WeightSet::takeAny(std::initializer_list<std::string> spellings, c10::IntArrayRef expectedShape) {
+    if (random_)
+        return take(*spellings.begin(), expectedShape);
     for (const auto& name : spellings)
-        if (const TensorEntry* entry = file_->find(name))
-            return bind(*entry, expectedShape);
+        if (const auto it = available_.find(name); it != available_.end())
+            return bind(name, it->second, expectedShape);
     QStringList names;
     for (const auto& name : spellings)
         names << QStringLiteral("\"%1\"").arg(QString::fromStdString(name));
     throw Error(QStringLiteral("The weights file %1 does not fit this model: it has none of the tensors %2 (expected shape %3).")
-                    .arg(file_->path(), names.join(QStringLiteral(" or ")), shapeText(expectedShape)));
+                    .arg(source_, names.join(QStringLiteral(" or ")), shapeText(expectedShape)));
 }
 
 void WeightSet::finish() {
     QStringList unknown;
-    for (const auto& entry : file_->entries())
-        if (!taken_.count(entry.name))
-            unknown << QStringLiteral("\"%1\"").arg(QString::fromStdString(entry.name));
+    for (const auto& [name, available] : available_)
+        if (!taken_.count(name))
+            unknown << QStringLiteral("\"%1\"").arg(QString::fromStdString(name));
     if (!unknown.isEmpty())
         throw Error(QStringLiteral("The weights file %1 does not fit this model: it holds %2 tensor(s) the model does not know: %3.")
-                        .arg(file_->path()).arg(unknown.size()).arg(unknown.join(QStringLiteral(", "))));
+                        .arg(source_).arg(unknown.size()).arg(unknown.join(QStringLiteral(", "))));
 }
 
 std::unordered_map<std::string, torch::Tensor> loadTensors(const QString& path) {

@@ -3,6 +3,8 @@
 // Includes torch: for model code only (core/model, core/codec); public headers use safetensors.h.
 
 #include <initializer_list>
+#include <map>
+#include <optional>
 #include <memory>
 #include <set>
 #include <string>
@@ -27,6 +29,11 @@ torch::Tensor tensorFrom(const std::shared_ptr<const SafetensorsFile>& file, con
 class WeightSet {
 public:
     explicit WeightSet(std::shared_ptr<const SafetensorsFile> file);
+    // Tensors made in memory (tests); `source` names them in errors.
+    WeightSet(std::unordered_map<std::string, torch::Tensor> tensors, const QString& source);
+    // Hands out random tensors of `dtype` (uniform in ±0.02) for whatever is asked: a full-size
+    // model for benchmarks without a weights file.
+    static WeightSet random(torch::ScalarType dtype, std::uint64_t seed);
 
     // The tensor called `name`, which must have `expectedShape`.
     torch::Tensor take(const std::string& name, c10::IntArrayRef expectedShape);
@@ -35,12 +42,21 @@ public:
     // Throws naming every tensor of the file that was never taken.
     void finish();
 
-    const SafetensorsFile& file() const { return *file_; }
+    const QString& source() const { return source_; }
 
 private:
-    torch::Tensor bind(const TensorEntry& entry, c10::IntArrayRef expectedShape);
+    struct Available {
+        std::vector<int64_t> shape;
+        const TensorEntry* entry = nullptr;   // in file_, or
+        torch::Tensor tensor;                 // held in memory
+    };
+    torch::Tensor bind(const std::string& name, const Available& available, c10::IntArrayRef expectedShape);
 
     std::shared_ptr<const SafetensorsFile> file_;
+    QString source_;
+    std::map<std::string, Available> available_;
+    std::optional<at::Generator> random_;
+    torch::ScalarType randomType_ = torch::kFloat32;
     std::set<std::string> taken_;
 };
 

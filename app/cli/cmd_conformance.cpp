@@ -1,0 +1,42 @@
+// echoforge-cli conformance DIR: runs every case of a golden directory (tests/data/golden/README.md)
+// and prints one PASS/FAIL line per case; exits 1 if any case fails or cannot run.
+
+#include <cstdio>
+
+#include <QCommandLineParser>
+
+#include "app/cli/command.h"
+#include "core/common/paths.h"
+#include "core/common/settings.h"
+#include "core/model/conformance.h"
+#include "core/model/torch_runtime.h"
+
+namespace {
+
+int runConformance(const QStringList& args) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription("Check the models against a golden set of reference outputs.");
+    parser.addHelpOption();
+    parser.addPositionalArgument("DIR", "Golden directory (csm_config.json, csm_model.safetensors, csm_cases.safetensors, ...).");
+    parser.process(args);
+    if (parser.positionalArguments().size() != 1) {
+        std::fputs(qPrintable(parser.helpText()), stderr);
+        return 2;
+    }
+    const auto settings = echoforge::loadSettings(echoforge::AppPaths::resolveDefault());
+    echoforge::configureTorchThreads(settings.threads);
+
+    const QString dir = parser.positionalArguments().first();
+    int failed = 0;
+    for (const auto& c : echoforge::runCsmConformance(dir)) {
+        std::printf("%s\n", qPrintable(echoforge::conformanceLine(c)));
+        failed += c.passed ? 0 : 1;
+    }
+    std::fflush(stdout);
+    return failed == 0 ? 0 : 1;
+}
+
+} // namespace
+
+ECHOFORGE_CLI_COMMAND(conformance, "conformance", "Run every case of a golden directory and print PASS/FAIL lines",
+                      runConformance)

@@ -1,0 +1,30 @@
+#pragma once
+// Runs the cases of a golden directory (tests/data/golden/README.md) against our CSM port:
+// every output and intermediate the set holds, compared within its tolerance. Torch-free:
+// echoforge-cli conformance and the ctest golden tests call the same code.
+
+#include <vector>
+
+#include <QString>
+
+namespace echoforge {
+
+struct ConformanceCase {
+    QString file;        // "csm_cases", "csm_intermediates"
+    QString name;        // the tensor compared, "greedy_frames"
+    bool passed = false;
+    double maxAbsErr = 0;
+    QString why;         // for a failure: what differs, where, both values
+};
+
+// Floats within this of the reference pass (README "Tolerances"); integers must be identical.
+inline constexpr double kGoldenTolerance = 1e-4;
+
+// Needs DIR/csm_config.json, csm_model.safetensors, csm_cases.safetensors; runs
+// csm_intermediates.safetensors too when present. A part that cannot run is a failed case.
+std::vector<ConformanceCase> runCsmConformance(const QString& dir);
+
+// "PASS csm_cases:greedy_frames max_abs_err=0" or "FAIL …  (why)".
+QString conformanceLine(const ConformanceCase& c);
+
+} // namespace echoforge

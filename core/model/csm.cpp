@@ -1,0 +1,129 @@
+#include "core/model/csm.h"
+
+#include <chrono>
+
+#include "core/common/error.h"
+
+namespace echoforge {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double msSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+void checkIds(const torch::Tensor& ids, int64_t vocab, const char* what) {
+    if (ids.numel() == 0)
+        return;
+    const int64_t low = ids.min().item<int64_t>(), high = ids.max().item<int64_t>();
+    if (low < 0 || high >= vocab)
+        throw Error(QStringLiteral("A %1 id of the prompt is out of range: ids must lie in 0..%2, found %3.")
+                        .arg(QString::fromLatin1(what)).arg(vocab - 1).arg(low < 0 ? low : high));
+}
+
+} // namespace
+
+CsmNetwork::CsmNetwork(const CsmConfig& config, WeightSet& weights, WeightPrecision precision)
+    : config_(config),
+      precision_(precision),
+      backbone_(config.backbone, config.backbone.maxSeqLen, weights, "backbone.", precision),
+      decoder_(config.decoder, config.decoderCacheLen(), weights, "decoder.", precision) {
+    const int64_t d = config.backbone.dim, dd = config.decoder.dim;
+    const int64_t vocab = config.audioVocabSize, k = config.audioNumCodebooks;
+    textEmbeddings_ = toPrecision(weights.take("text_embeddings.weight", {config.textVocabSize, d}), precision);
+    audioEmbeddings_ = toPrecision(weights.take("audio_embeddings.weight", {vocab * k, d}), precision);
+    projection_ = Linear(weights.take("projection.weight", {dd, d}), precision);
+    codebook0Head_ = Linear(weights.take("codebook0_head.weight", {vocab, d}), precision);
+    const auto audioHead = weights.take("audio_head", {k - 1, dd, vocab});   // used as h @ audio_head[i]
+    for (int64_t i = 0; i < k - 1; ++i)
+        audioHeads_.emplace_back(audioHead[i].t(), precision);
+    weights.finish();
+}
+
+torch::Tensor CsmNetwork::embedFrames(const torch::Tensor& tokens, const torch::Tensor& mask) const {
+    const int64_t k = config_.audioNumCodebooks, s = tokens.size(0);
+    checkIds(tokens.select(1, k), config_.textVocabSize, "text");
+    checkIds(tokens.narrow(1, 0, k), config_.audioVocabSize, "audio");
+    // models.py _embed_tokens: column c < K is codebook c's code, offset by c·audioVocab
+    const auto offsets = torch::arange(k, torch::kInt64) * config_.audioVocabSize;
+    const auto audioIds = (tokens.narrow(1, 0, k) + offsets).reshape({-1});                    // [s·K]
+    const auto audio = audioEmbeddings_.index_select(0, audioIds).view({s, k, -1});            // [s, K, D]
+    const auto text = textEmbeddings_.index_select(0, tokens.select(1, k)).unsqueeze(1);       // [s, 1, D]
+    const auto weights = mask.to(torch::kFloat32).unsqueeze(-1);                                 // [s, K+1, 1]
+    return (torch::cat({audio, text}, 1).to(torch::kFloat32) * weights).sum(1);                 // [s, D]
+}
+
+torch::Tensor CsmNetwork::embedAudio(int codebook, int64_t code) const {
+    if (code < 0 || code >= config_.audioVocabSize)
+        throw Error(QStringLiteral("Audio code %1 of codebook %2 is out of range 0..%3.")
+                        .arg(code).arg(codebook).arg(config_.audioVocabSize - 1));
+    return audioEmbeddings_[code + int64_t(codebook) * config_.audioVocabSize].to(torch::kFloat32);
+}
+
+torch::Tensor CsmNetwork::codebook0Logits(const torch::Tensor& lastHidden) const { return codebook0Head_(lastHidden); }
+
+std::vector<int64_t> CsmNetwork::decodeCodebooks(const torch::Tensor& lastHidden, int64_t code0,
+                                                 const std::function<int64_t(int, const torch::Tensor&)>& pick,
+                                                 const std::function<void(int, const torch::Tensor&)>& observeStep) {
+    // models.py: "Decoder caches must be reset every frame."
+    decoder_.resetCache();
+    torch::Tensor input = torch::stack({lastHidden, embedAudio(0, code0)});   // [2, D] at positions 0, 1
+    int64_t position = 0;
+    std::vector<int64_t> codes;
+    for (int i = 1; i < config_.audioNumCodebooks; ++i) {
+        const auto hidden = decoder_.forward(projection_(input), position);    // [n, Dd]
+        position += input.size(0);
+        const auto last = hidden[-1];                                           // [Dd]
+        if (observeStep)
+            observeStep(i, last);
+        const int64_t code = pick(i, audioHeads_[i - 1](last));                 // logits [audioVocab]
+        codes.push_back(code);
+        input = embedAudio(i, code).unsqueeze(0);                               // [1, D]
+    }
+    return codes;
+}
+
+std::vector<int64_t> CsmNetwork::generateFrame(const torch::Tensor& tokens, const torch::Tensor& mask, int64_t start,
+                                               TopKSampler& sampler, double temperature, int topK,
+                                               FrameTimings* timings) {
+    FrameTimings local;
+    FrameTimings& t = timings ? *timings : local;
+    auto begin = Clock::now();
+    const auto hidden = backbone_.forward(embedFrames(tokens, mask), start);   // [s, D]
+    const auto lastHidden = hidden[-1];
+    const auto logits0 = codebook0Logits(lastHidden);
+    t.backboneMs += msSince(begin);
+
+    begin = Clock::now();
+    std::vector<int64_t> frame{sampler.sample(logits0, temperature, topK)};
+    t.samplingMs += msSince(begin);
+
+    double sampling = 0;
+    begin = Clock::now();
+    const auto rest = decodeCodebooks(lastHidden, frame[0], [&](int, const torch::Tensor& logits) {
+        const auto drawStart = Clock::now();
+        const int64_t code = sampler.sample(logits, temperature, topK);
+        sampling += msSince(drawStart);
+        return code;
+    });
+    t.decoderMs += msSince(begin) - sampling;
+    t.samplingMs += sampling;
+    frame.insert(frame.end(), rest.begin(), rest.end());
+    return frame;
+}
+
+void CsmNetwork::resetCaches() {
+    backbone_.resetCache();
+    decoder_.resetCache();
+}
+
+int64_t CsmNetwork::weightBytesPerFrame() const {
+    int64_t bytes = backbone_.weightBytes() + codebook0Head_.weightBytes();
+    const int64_t steps = config_.audioNumCodebooks - 1;
+    bytes += steps * (decoder_.weightBytes() + projection_.weightBytes());
+    for (const auto& head : audioHeads_)
+        bytes += head.weightBytes();
+    return bytes;
+}
+
+} // namespace echoforge

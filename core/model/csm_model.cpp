@@ -1,0 +1,125 @@
+#include "core/model/csm_model.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "core/common/error.h"
+#include "core/common/logging.h"
+#include "core/model/csm.h"
+#include "core/model/torch_runtime.h"
+
+namespace echoforge {
+
+struct CsmModel::Run {
+    torch::Tensor promptTokens;   // [T, K+1] int64
+    torch::Tensor promptMask;     // [T, K+1] bool
+    CsmSampling sampling;
+    TopKSampler sampler;
+    int64_t position = 0;         // next backbone position
+    std::vector<int64_t> lastFrame;
+};
+
+CsmModel::CsmModel(std::unique_ptr<CsmNetwork> network) : network_(std::move(network)) {}
+CsmModel::~CsmModel() = default;
+
+std::unique_ptr<CsmModel> CsmModel::load(const QString& configPath, const QString& weightsPath,
+                                         const CsmLoadOptions& options) {
+    const auto started = std::chrono::steady_clock::now();
+    if (options.threads >= 0)
+        configureTorchThreads(options.threads);
+    const CsmConfig config = configPath.isEmpty() ? CsmConfig::csm1b() : CsmConfig::fromJsonFile(configPath);
+    c10::InferenceMode inference;
+    WeightSet weights(SafetensorsFile::open(weightsPath));
+    std::unique_ptr<CsmModel> model(new CsmModel(std::make_unique<CsmNetwork>(config, weights, options.precision)));
+    logger(LogArea::Model)->info("CSM loaded from {} ({}, {} weights, {:.1f} s)", weightsPath, precisionName(options.precision),
+                                 configPath.isEmpty() ? QStringLiteral("csm-1b") : configPath,
+                                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    return model;
+}
+
+std::unique_ptr<CsmModel> CsmModel::fromWeights(const CsmConfig& config, WeightSet& weights, WeightPrecision precision) {
+    c10::InferenceMode inference;
+    return std::unique_ptr<CsmModel>(new CsmModel(std::make_unique<CsmNetwork>(config, weights, precision)));
+}
+
+std::unique_ptr<CsmModel> CsmModel::withRandomWeights(const CsmConfig& config, const CsmLoadOptions& options,
+                                                      std::uint64_t seed) {
+    if (options.threads >= 0)
+        configureTorchThreads(options.threads);
+    c10::InferenceMode inference;
+    WeightSet weights = WeightSet::random(
+        options.precision == WeightPrecision::BFloat16 ? torch::kBFloat16 : torch::kFloat32, seed);
+    return std::unique_ptr<CsmModel>(new CsmModel(std::make_unique<CsmNetwork>(config, weights, options.precision)));
+}
+
+const CsmConfig& CsmModel::config() const { return network_->config(); }
+WeightPrecision CsmModel::precision() const { return network_->precision(); }
+int64_t CsmModel::weightBytesPerFrame() const { return network_->weightBytesPerFrame(); }
+
+void CsmModel::begin(const CsmPrompt& prompt, const CsmSampling& sampling, int maxFrames) {
+    const int64_t width = config().frameWidth();
+    if (prompt.tokens.empty() || prompt.tokens.size() % width != 0 || prompt.mask.size() != prompt.tokens.size())
+        throw Error(QStringLiteral("A CSM prompt needs one or more frames of %1 ids and a mask of the same size; got %2 ids and %3 mask entries.")
+                        .arg(width).arg(prompt.tokens.size()).arg(prompt.mask.size()));
+    if (maxFrames < 1)
+        throw Error(QStringLiteral("The number of frames to generate must be at least 1, not %1.").arg(maxFrames));
+    const int64_t frames = int64_t(prompt.tokens.size()) / width;
+    // generator.py: the prompt must be shorter than max_seq_len − max_generation_len.
+    const int64_t window = network_->backbone().cacheCapacity();
+    const int64_t maxContext = window - maxFrames;
+    if (frames >= maxContext)
+        throw Error(QStringLiteral("The prompt is too long: it has %1 frames, but with up to %2 frames to generate it must stay below %3 "
+                                   "(the model sees %4 frames at once). Use less context or a shorter maximum length.")
+                        .arg(frames).arg(maxFrames).arg(std::max<int64_t>(maxContext, 0)).arg(window));
+    c10::InferenceMode inference;
+    auto tokens = torch::tensor(prompt.tokens, torch::kInt64).view({frames, width});
+    std::vector<std::uint8_t> maskBytes(prompt.mask.begin(), prompt.mask.end());
+    auto mask = torch::tensor(at::ArrayRef<std::uint8_t>(maskBytes), torch::kUInt8).view({frames, width}).ne(0);
+    network_->resetCaches();
+    run_.reset(new Run{tokens, mask, sampling, TopKSampler(sampling.seed), 0, {}});
+    framesMade_ = 0;
+}
+
+std::vector<int64_t> CsmModel::nextFrame(CsmFrameTimings* timings) {
+    if (!run_)
+        throw Error("CSM was asked for a frame before a prompt was given.");
+    c10::InferenceMode inference;
+    Run& run = *run_;
+    const int64_t k = config().audioNumCodebooks;
+    torch::Tensor tokens = run.promptTokens, mask = run.promptMask;
+    if (framesMade_ > 0) {
+        // generator.py: the previous frame comes back as [codes, 0] with mask [1…1, 0].
+        tokens = torch::zeros({1, k + 1}, torch::kInt64);
+        tokens.narrow(1, 0, k).copy_(torch::tensor(run.lastFrame, torch::kInt64).view({1, k}));
+        mask = torch::ones({1, k + 1}, torch::kBool);
+        mask[0][k] = false;
+    }
+    FrameTimings t;
+    run.lastFrame = network_->generateFrame(tokens, mask, run.position, run.sampler, run.sampling.temperature,
+                                            run.sampling.topK, &t);
+    run.position += tokens.size(0);
+    ++framesMade_;
+    if (timings) {
+        timings->backboneMs += t.backboneMs;
+        timings->decoderMs += t.decoderMs;
+        timings->samplingMs += t.samplingMs;
+    }
+    return run.lastFrame;
+}
+
+std::vector<std::vector<int64_t>> CsmModel::generate(const CsmPrompt& prompt, const CsmSampling& sampling, int maxFrames,
+                                                     const std::function<bool(const std::vector<int64_t>&)>& onFrame) {
+    begin(prompt, sampling, maxFrames);
+    std::vector<std::vector<int64_t>> frames;
+    for (int i = 0; i < maxFrames; ++i) {
+        auto frame = nextFrame();
+        if (std::all_of(frame.begin(), frame.end(), [](int64_t c) { return c == 0; }))
+            break;   // end of speech; the all-zero frame is not kept
+        frames.push_back(std::move(frame));
+        if (onFrame && !onFrame(frames.back()))
+            break;
+    }
+    return frames;
+}
+
+} // namespace echoforge

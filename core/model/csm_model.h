@@ -1,0 +1,82 @@
+#pragma once
+// CSM-1B for the engine layer, without torch types: load once, then generate frames of K audio
+// codes from a prompt of frames. A prompt is built as generator.py builds it (core/generation):
+// one row of K+1 ids per frame, with a mask saying which columns are real.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include <QString>
+
+#include "core/model/csm_config.h"
+#include "core/model/precision.h"
+
+namespace echoforge {
+
+struct CsmLoadOptions {
+    WeightPrecision precision = WeightPrecision::Float32;
+    int threads = 0;   // torch intra-op threads; 0 = every core, negative = leave torch's setting
+};
+
+// frames × (K+1) ids, row-major: columns 0..K-1 audio codes, column K a text token.
+struct CsmPrompt {
+    std::vector<int64_t> tokens;
+    std::vector<std::uint8_t> mask;   // same shape; 1 where the column is real
+};
+
+struct CsmSampling {
+    double temperature = 0.9;
+    int topK = 50;
+    std::uint64_t seed = 0;
+};
+
+struct CsmFrameTimings {
+    double backboneMs = 0, decoderMs = 0, samplingMs = 0;
+};
+
+class CsmNetwork;
+class WeightSet;
+
+class CsmModel {
+public:
+    // Reads `configPath` (empty: the built-in csm-1b) and maps `weightsPath` (safetensors with
+    // the checkpoint's names; every tensor must be used and fit).
+    static std::unique_ptr<CsmModel> load(const QString& configPath, const QString& weightsPath,
+                                          const CsmLoadOptions& options);
+    // A model bound to weights already at hand (tests that alter a checkpoint's tensors).
+    static std::unique_ptr<CsmModel> fromWeights(const CsmConfig& config, WeightSet& weights, WeightPrecision precision);
+    // A model of `config` with random weights made in memory (benchmarks; nothing is read).
+    static std::unique_ptr<CsmModel> withRandomWeights(const CsmConfig& config, const CsmLoadOptions& options,
+                                                       std::uint64_t seed);
+    ~CsmModel();
+
+    const CsmConfig& config() const;
+    WeightPrecision precision() const;
+    // Bytes of weights read per generated frame.
+    int64_t weightBytesPerFrame() const;
+
+    // Starts a generation: resets the caches, seeds the sampler and checks the reference's
+    // context window (prompt frames < backbone window − maxFrames), throwing a sentence if not.
+    void begin(const CsmPrompt& prompt, const CsmSampling& sampling, int maxFrames);
+    // The next frame's K codes: the first call runs the prompt, later calls feed the previous
+    // frame back as [codes, 0] with mask [1…1, 0] at the next position.
+    std::vector<int64_t> nextFrame(CsmFrameTimings* timings = nullptr);
+    int framesMade() const { return framesMade_; }
+
+    // generator.py's loop: frames until an all-zero frame (not kept) or `maxFrames`.
+    // `onFrame` sees each kept frame and returns false to stop early (cancellation).
+    std::vector<std::vector<int64_t>> generate(const CsmPrompt& prompt, const CsmSampling& sampling, int maxFrames,
+                                               const std::function<bool(const std::vector<int64_t>&)>& onFrame = {});
+
+private:
+    explicit CsmModel(std::unique_ptr<CsmNetwork> network);
+
+    std::unique_ptr<CsmNetwork> network_;
+    struct Run;
+    std::unique_ptr<Run> run_;
+    int framesMade_ = 0;
+};
+
+} // namespace echoforge

@@ -1,0 +1,154 @@
+#include "core/model/llama.h"
+
+#include <cmath>
+
+#include "core/common/error.h"
+
+namespace echoforge {
+
+namespace {
+
+// torchtune Llama3ScaledRoPE.apply_scaling. Each step is the same torch operation on a float32
+// scalar as in the reference (its `2 * math.pi / freq` is `freq.reciprocal() * 2π`), so θ
+// matches it bit for bit.
+torch::Tensor llama3ScaledFrequencies(const torch::Tensor& freqs, const RopeConfig& rope) {
+    const double lowFreqWavelen = rope.oldContextLen / rope.lowFreqFactor;
+    const double highFreqWavelen = rope.oldContextLen / rope.highFreqFactor;
+    std::vector<float> scaled;
+    for (int64_t i = 0; i < freqs.size(0); ++i) {
+        const torch::Tensor freq = freqs[i];
+        const torch::Tensor wavelen = freq.reciprocal() * (2 * M_PI);
+        const float w = wavelen.item<float>();
+        torch::Tensor value;
+        if (w < highFreqWavelen) {
+            value = freq;                                   // high frequencies: unchanged
+        } else if (w > lowFreqWavelen) {
+            value = freq / rope.scaleFactor;                // low frequencies: slowed down
+        } else {                                            // in between: interpolated
+            const torch::Tensor smooth = (wavelen.reciprocal() * rope.oldContextLen - rope.lowFreqFactor) /
+                                         (rope.highFreqFactor - rope.lowFreqFactor);
+            value = torch::rsub(smooth, 1) * freq / rope.scaleFactor + smooth * freq;
+        }
+        scaled.push_back(value.item<float>());
+    }
+    return torch::tensor(scaled, torch::kFloat32);
+}
+
+} // namespace
+
+RotaryEmbedding::RotaryEmbedding(int headDim, int maxSeqLen, const RopeConfig& rope) {
+    // θ_i = base^(−2i/headDim), i = 0 … headDim/2 − 1
+    const auto exponents = torch::arange(0, headDim, 2, torch::kFloat32).slice(0, 0, headDim / 2) / headDim;
+    const auto freqs = torch::pow(rope.base, exponents).reciprocal();
+    theta_ = llama3ScaledFrequencies(freqs, rope);
+    const auto positions = torch::arange(maxSeqLen, torch::kFloat32);
+    const auto angles = torch::einsum("i,j->ij", {positions, theta_});        // [maxSeqLen, headDim/2]
+    cache_ = torch::stack({torch::cos(angles), torch::sin(angles)}, -1);      // [maxSeqLen, headDim/2, 2]
+}
+
+torch::Tensor RotaryEmbedding::apply(const torch::Tensor& x, int64_t start) const {
+    const int64_t s = x.size(0), heads = x.size(1), headDim = x.size(2);
+    const auto pairs = x.reshape({s, heads, headDim / 2, 2});                  // [s, h, hd/2, 2]
+    const auto table = cache_.narrow(0, start, s).view({s, 1, headDim / 2, 2});
+    const auto x0 = pairs.select(-1, 0), x1 = pairs.select(-1, 1);
+    const auto cos = table.select(-1, 0), sin = table.select(-1, 1);
+    return torch::stack({x0 * cos - x1 * sin, x1 * cos + x0 * sin}, -1).flatten(2);   // [s, h, hd]
+}
+
+LlamaTransformer::LlamaTransformer(const LlamaConfig& config, int cacheLen, WeightSet& weights,
+                                   const std::string& prefix, WeightPrecision precision)
+    : config_(config), cacheLen_(cacheLen), rope_(config.headDim, config.maxSeqLen, config.rope) {
+    const int64_t d = config.dim, qDim = int64_t(config.heads) * config.headDim;
+    const int64_t kvDim = int64_t(config.kvHeads) * config.headDim, inter = config.intermediate;
+    auto linear = [&](const std::string& name, int64_t out, int64_t in) {
+        return Linear(weights.take(name, {out, in}), precision);
+    };
+    for (int i = 0; i < config.layers; ++i) {
+        const std::string p = prefix + "layers." + std::to_string(i) + ".";
+        LlamaLayerWeights w;
+        w.saNormScale = weights.take(p + "sa_norm.scale", {d}).to(torch::kFloat32);
+        w.q = linear(p + "attn.q_proj.weight", qDim, d);
+        w.k = linear(p + "attn.k_proj.weight", kvDim, d);
+        w.v = linear(p + "attn.v_proj.weight", kvDim, d);
+        w.output = linear(p + "attn.output_proj.weight", d, qDim);
+        w.mlpNormScale = weights.take(p + "mlp_norm.scale", {d}).to(torch::kFloat32);
+        w.w1 = linear(p + "mlp.w1.weight", inter, d);
+        w.w2 = linear(p + "mlp.w2.weight", d, inter);
+        w.w3 = linear(p + "mlp.w3.weight", inter, d);
+        layers_.push_back(std::move(w));
+        caches_.push_back({torch::zeros({config.kvHeads, cacheLen, config.headDim}),
+                           torch::zeros({config.kvHeads, cacheLen, config.headDim}), 0});
+    }
+    normScale_ = weights.take(prefix + "norm.scale", {d}).to(torch::kFloat32);
+}
+
+void LlamaTransformer::resetCache() {
+    // Slots past `size` are never read, so forgetting the count is a reset.
+    for (auto& cache : caches_)
+        cache.size = 0;
+}
+
+int64_t LlamaTransformer::weightBytes() const {
+    int64_t bytes = normScale_.numel() * 4;
+    for (const auto& w : layers_)
+        for (const Linear* l : {&w.q, &w.k, &w.v, &w.output, &w.w1, &w.w2, &w.w3})
+            bytes += l->weightBytes();
+    return bytes + int64_t(layers_.size()) * 2 * config_.dim * 4;
+}
+
+torch::Tensor LlamaTransformer::rmsNorm(const torch::Tensor& x, const torch::Tensor& scale) const {
+    // torchtune rms_norm.py: x·rsqrt(mean(x²) + eps)·scale
+    return x * torch::rsqrt(x.pow(2).mean(-1, true) + config_.normEps) * scale;
+}
+
+torch::Tensor LlamaTransformer::attention(const LlamaLayerWeights& w, KVCache& cache, const torch::Tensor& x,
+                                          int64_t start) const {
+    const int64_t s = x.size(0), heads = config_.heads, kvHeads = config_.kvHeads, hd = config_.headDim;
+    const int64_t group = heads / kvHeads;
+    const auto q = rope_.apply(w.q(x).view({s, heads, hd}), start);     // [s, h, hd]
+    const auto k = rope_.apply(w.k(x).view({s, kvHeads, hd}), start);   // [s, kv, hd]
+    const auto v = w.v(x).view({s, kvHeads, hd});
+    cache.keys.narrow(1, start, s).copy_(k.transpose(0, 1));
+    cache.values.narrow(1, start, s).copy_(v.transpose(0, 1));
+    cache.size = start + s;
+    const int64_t len = cache.size;
+    const auto keys = cache.keys.narrow(1, 0, len);                      // [kv, len, hd]
+    const auto values = cache.values.narrow(1, 0, len);
+
+    // Query head h reads key/value head h / group: group the query heads under their kv head.
+    const auto qGrouped = q.transpose(0, 1).reshape({kvHeads, group * s, hd});            // [kv, g·s, hd]
+    auto scores = torch::bmm(qGrouped, keys.transpose(1, 2)) / std::sqrt(double(hd));     // [kv, g·s, len]
+    if (s > 1) {
+        // models.py: mask row = tril(ones)[position]: position p sees cache slots 0..p.
+        const auto slot = torch::arange(len, torch::kInt64).unsqueeze(0);                 // [1, len]
+        const auto position = torch::arange(start, start + s, torch::kInt64).unsqueeze(1); // [s, 1]
+        const auto hidden = slot.gt(position).repeat({group, 1});                          // [g·s, len]
+        scores = scores.masked_fill(hidden, -std::numeric_limits<float>::infinity());
+    }
+    const auto mixed = torch::bmm(torch::softmax(scores, -1), values);                      // [kv, g·s, hd]
+    const auto perHead = mixed.view({heads, s, hd}).transpose(0, 1).reshape({s, heads * hd}); // [s, h·hd]
+    return w.output(perHead);
+}
+
+torch::Tensor LlamaTransformer::forward(const torch::Tensor& x, int64_t start,
+                                        const std::function<void(int, const torch::Tensor&)>& observeLayer) {
+    const int64_t s = x.size(0);
+    if (start != cacheSize())
+        throw Error(QStringLiteral("The transformer was given positions from %1 but its cache holds %2; positions must follow on.")
+                        .arg(start).arg(cacheSize()));
+    if (start + s > cacheLen_ || start + s > config_.maxSeqLen)
+        throw Error(QStringLiteral("The transformer's context of %1 positions is full: %2 more cannot follow position %3.")
+                        .arg(std::min<int64_t>(cacheLen_, config_.maxSeqLen)).arg(s).arg(start));
+    torch::Tensor h = x;                                                 // [s, dim]
+    for (std::size_t i = 0; i < layers_.size(); ++i) {
+        const auto& w = layers_[i];
+        h = h + attention(w, caches_[i], rmsNorm(h, w.saNormScale), start);
+        const auto normed = rmsNorm(h, w.mlpNormScale);
+        h = h + w.w2(torch::silu(w.w1(normed)) * w.w3(normed));         // SwiGLU
+        if (observeLayer)
+            observeLayer(int(i), h);
+    }
+    return rmsNorm(h, normScale_);
+}
+
+} // namespace echoforge
