@@ -7,6 +7,11 @@
 #include "core/common/error.h"
 
 namespace echoforge::watermark {
+namespace {
+
+constexpr double kMedianAbsToSigma = 0.6744897501960817;   // Phi^-1(3/4)
+
+} // namespace
 
 Detector::Detector(WatermarkKey key, const WatermarkScheme& scheme)
     : scheme_(scheme), band_(bandBins(scheme)), phasors_(patternPhasors(key, scheme)),
@@ -75,18 +80,22 @@ Detection Detector::detectAtSchemeRate(std::span<const float> pcm24k) const {
     }
     fft_.inverseUnscaled(cross);
 
-    // The lags carry no DC, so the correlation's mean is zero; score the peak in standard deviations.
-    double sumSquares = 0, peak = 0;
+    // The lags carry no DC, so the correlation has zero mean. Its spread is estimated from the
+    // median of |c| (for a normal variable, median |c| = 0.6745 sigma), which the peak and its
+    // sidelobes barely move: the score keeps growing with the evidence instead of saturating.
+    double peak = 0;
     std::size_t peakLag = 0;
+    std::vector<double> magnitudes(period);
     for (std::size_t t = 0; t < period; ++t) {
-        const double c = cross[t].real();
-        sumSquares += c * c;
-        if (std::abs(c) > peak) {
-            peak = std::abs(c);
+        magnitudes[t] = std::abs(cross[t].real());
+        if (magnitudes[t] > peak) {
+            peak = magnitudes[t];
             peakLag = t;
         }
     }
-    const double deviation = std::sqrt(sumSquares / double(period));
+    auto middle = magnitudes.begin() + std::ptrdiff_t(period / 2);
+    std::nth_element(magnitudes.begin(), middle, magnitudes.end());
+    const double deviation = *middle / kMedianAbsToSigma;
     if (deviation <= 0.0)
         return result;
     result.score = peak / deviation;

@@ -240,21 +240,29 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, marker.detect(shortClip, 0));
     }
 
+    // docs/watermark.md: MP3 at libsndfile's lowest bitrate (compression level 1) removes the band and
+    // with it the mark; that case is measured there, not promised here.
     void lossyCodecs_data() {
         QTest::addColumn<int>("format");
-        QTest::newRow("ogg vorbis, default quality") << (SF_FORMAT_OGG | SF_FORMAT_VORBIS);
+        QTest::addColumn<double>("level");
+        QTest::newRow("ogg vorbis, default quality") << (SF_FORMAT_OGG | SF_FORMAT_VORBIS) << -1.0;
+        QTest::newRow("ogg vorbis, lowest quality") << (SF_FORMAT_OGG | SF_FORMAT_VORBIS) << 1.0;
+        QTest::newRow("mp3, default") << (SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III) << -1.0;
     }
 
     void lossyCodecs() {
         QFETCH(int, format);
+        QFETCH(double, level);
         QTemporaryDir dir;
         const Watermarker marker;
-        std::vector<float> marked = speechClip(2, 4.0);
-        marker.embed(marked);
-        const std::vector<float> decoded = throughCodec(marked, kSignalRate, format, dir.filePath("clip"));
-        const Detection d = marker.detect(decoded, kSignalRate);
-        qInfo("score %.2f, threshold %.1f", d.score, d.threshold);
-        QVERIFY2(d.detected, qPrintable(QString::number(d.score)));
+        for (int kind = 0; kind < 3; ++kind) {
+            std::vector<float> marked = speechClip(kind, 4.0);
+            marker.embed(marked);
+            const std::vector<float> decoded = throughCodec(marked, kSignalRate, format, dir.filePath("clip"), level);
+            const Detection d = marker.detect(decoded, kSignalRate);
+            qInfo("clip %d: score %.2f, threshold %.1f", kind, d.score, d.threshold);
+            QVERIFY2(d.detected, qPrintable(QStringLiteral("clip %1: %2").arg(kind).arg(d.score)));
+        }
     }
 };
 

@@ -196,7 +196,8 @@ std::vector<float> withGainDb(std::span<const float> pcm, double db) {
     return out;
 }
 
-std::vector<float> throughCodec(std::span<const float> pcm, int sampleRate, int sndfileFormat, const QString& path) {
+std::vector<float> throughCodec(std::span<const float> pcm, int sampleRate, int sndfileFormat, const QString& path,
+                                double compressionLevel) {
     SF_INFO info{};
     info.samplerate = sampleRate;
     info.channels = 1;
@@ -205,6 +206,8 @@ std::vector<float> throughCodec(std::span<const float> pcm, int sampleRate, int 
     SNDFILE* out = sf_open(file.constData(), SFM_WRITE, &info);
     if (!out)
         throw Error(QStringLiteral("libsndfile cannot write %1: %2").arg(path, sf_strerror(nullptr)));
+    if (compressionLevel >= 0.0)
+        sf_command(out, SFC_SET_COMPRESSION_LEVEL, &compressionLevel, sizeof(compressionLevel));
     sf_write_float(out, pcm.data(), sf_count_t(pcm.size()));
     sf_close(out);
     SF_INFO readInfo{};

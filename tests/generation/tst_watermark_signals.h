@@ -35,7 +35,9 @@ std::vector<float> resampled(std::span<const float> pcm, int fromRate, int toRat
 std::vector<float> quantised16(std::span<const float> pcm);
 std::vector<float> withGainDb(std::span<const float> pcm, double db);
 // Encodes to a file of the given libsndfile major|subtype format and decodes it back (same rate).
-// Throws echoforge::Error when libsndfile cannot write the format.
-std::vector<float> throughCodec(std::span<const float> pcm, int sampleRate, int sndfileFormat, const QString& path);
+// `compressionLevel` in [0, 1] (libsndfile's SFC_SET_COMPRESSION_LEVEL: 0 best quality, 1 smallest
+// file); negative keeps the codec's default. Throws echoforge::Error when libsndfile cannot write it.
+std::vector<float> throughCodec(std::span<const float> pcm, int sampleRate, int sndfileFormat, const QString& path,
+                                double compressionLevel = -1.0);
 
 } // namespace echoforge::testing
