@@ -122,6 +122,27 @@ private slots:
         QVERIFY(std::abs(std::abs(spectrum[200]) - std::abs(spectrum[800])) < 1e-3 * std::abs(spectrum[200]));
     }
 
+    // The pattern is exactly the sum of cosines docs/watermark.md writes down, phases drawn in bin
+    // order from SplitMix64 seeded with the key.
+    void patternFollowsTheSpecification() {
+        const Watermarker marker(kDefaultWatermarkKey);
+        const auto band = watermark::bandBins(marker.scheme());
+        watermark::SplitMix64 random(kDefaultWatermarkKey);
+        std::vector<double> phases;
+        for (int k = band.first; k <= band.last; ++k)
+            phases.push_back(2.0 * M_PI * random.nextUnit());
+        QVERIFY(std::abs(phases[0] - 4.800038987) < 1e-8);   // the docs' check value
+        for (int n : {0, 1, 2, 3, 1000, 4095}) {
+            double sum = 0;
+            for (int k = band.first; k <= band.last; ++k)
+                sum += std::cos(2.0 * M_PI * k * n / 4096.0 + phases[std::size_t(k - band.first)]);
+            const double expected = std::sqrt(2.0 / band.count()) * sum;
+            QVERIFY2(std::abs(marker.pattern()[std::size_t(n)] - expected) < 1e-5,
+                     qPrintable(QStringLiteral("p[%1] = %2, expected %3").arg(n).arg(marker.pattern()[std::size_t(n)]).arg(expected)));
+        }
+        QVERIFY(std::abs(marker.pattern()[0] - 2.4543443) < 1e-5);   // the docs' check value
+    }
+
     void keysGiveUnrelatedPatterns() {
         const Watermarker a(1), b(2);
         double dot = 0;
