@@ -1,6 +1,7 @@
 // The watermark: its pattern, inaudibility, streaming equal to whole-take embedding, and
 // detection of marked clips under every attack the issue names.
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <cstring>
@@ -21,7 +22,7 @@ using namespace echoforge::testing;
 
 namespace {
 
-enum class Attack { None, To16k, To16kAndBack, To44k, To44kAndBack, Pcm16, GainUp6, GainDown6, CutOffset, Combined };
+enum class Attack { None, To16k, To16kAndBack, To44k, To44kAndBack, Pcm16, GainUp6, GainDown6, CutOffset, Inverted, Combined };
 
 // The marked clip after the attack, with its rate.
 std::pair<std::vector<float>, int> attacked(const std::vector<float>& marked, Attack attack) {
@@ -38,6 +39,11 @@ std::pair<std::vector<float>, int> attacked(const std::vector<float>& marked, At
         // 3 s from an arbitrary point: the detector must find the pattern's phase.
         const std::size_t start = 7777;
         return {std::vector<float>(marked.begin() + start, marked.begin() + start + 3 * kSignalRate), kSignalRate};
+    }
+    case Attack::Inverted: {
+        std::vector<float> inverted(marked.size());
+        std::transform(marked.begin(), marked.end(), inverted.begin(), [](float s) { return -s; });
+        return {inverted, kSignalRate};
     }
     case Attack::Combined: {
         std::vector<float> cut(marked.begin() + 1234, marked.begin() + 1234 + 3 * kSignalRate);
@@ -215,6 +221,7 @@ private slots:
             {"none", Attack::None}, {"16 kHz", Attack::To16k}, {"16 kHz and back", Attack::To16kAndBack},
             {"44.1 kHz", Attack::To44k}, {"44.1 kHz and back", Attack::To44kAndBack}, {"16-bit", Attack::Pcm16},
             {"+6 dB", Attack::GainUp6}, {"-6 dB", Attack::GainDown6}, {"cut at 7777", Attack::CutOffset},
+            {"polarity inverted", Attack::Inverted},
             {"cut, -6 dB, 16 kHz, 16-bit", Attack::Combined}};
         const char* kinds[] = {"formant 11", "formant 12345", "espeak"};
         for (int kind = 0; kind < 3; ++kind)
