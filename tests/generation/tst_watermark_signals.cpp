@@ -53,6 +53,18 @@ double edgeEnvelope(std::size_t i, std::size_t length, std::size_t edge) {
     return 0.5 - 0.5 * std::cos(kPi * double(nearest) / double(edge));
 }
 
+// The draws every generator makes: uniform numbers in a range and standard normal ones.
+class SignalRandom {
+public:
+    explicit SignalRandom(std::uint64_t seed) : engine_(seed) {}
+    double uniform(double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(engine_); }
+    double gauss() { return normal_(engine_); }
+
+private:
+    std::mt19937_64 engine_;
+    std::normal_distribution<double> normal_{0.0, 1.0};
+};
+
 std::vector<short> g_espeakSamples;
 
 int collectEspeak(short* samples, int count, espeak_EVENT*) {
@@ -64,40 +76,39 @@ int collectEspeak(short* samples, int count, espeak_EVENT*) {
 } // namespace
 
 std::vector<float> formantSpeech(std::uint64_t seed, double seconds) {
-    std::mt19937_64 random(seed);
-    auto uniform = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(random); };
-    std::normal_distribution<double> gauss(0.0, 1.0);
+    SignalRandom random(seed);
     const std::size_t total = std::size_t(seconds * kSignalRate);
     std::vector<float> pcm;
     pcm.reserve(total);
     double phase = 0;
     while (pcm.size() < total) {
-        const std::size_t length = std::size_t(uniform(0.12, 0.35) * kSignalRate);
-        const bool fricative = uniform(0, 1) < 0.25;
-        Resonator f1(uniform(300, 800), 80), f2(uniform(900, 2300), 120), f3(uniform(2400, 3200), 180);
-        Resonator hiss(uniform(3500, 6500), 2000);
-        const double f0Start = uniform(90, 240), f0End = f0Start * uniform(0.8, 1.2);
+        const std::size_t length = std::size_t(random.uniform(0.12, 0.35) * kSignalRate);
+        const bool fricative = random.uniform(0, 1) < 0.25;
+        Resonator f1(random.uniform(300, 800), 80), f2(random.uniform(900, 2300), 120),
+            f3(random.uniform(2400, 3200), 180);
+        Resonator hiss(random.uniform(3500, 6500), 2000);
+        const double f0Start = random.uniform(90, 240), f0End = f0Start * random.uniform(0.8, 1.2);
         double glottal = 0;
         for (std::size_t i = 0; i < length && pcm.size() < total; ++i) {
             double x;
             if (fricative) {
-                x = hiss.step(gauss(random)) * 3.0;
+                x = hiss.step(random.gauss()) * 3.0;
             } else {
                 const double f0 = f0Start + (f0End - f0Start) * double(i) / double(length);
                 phase += f0 / kSignalRate;
                 const double pulse = phase >= 1.0 ? 1.0 : 0.0;
                 phase -= std::floor(phase);
                 glottal = 0.97 * glottal + pulse;   // -6 dB/octave source tilt
-                const double source = glottal + 0.05 * gauss(random);
+                const double source = glottal + 0.05 * random.gauss();
                 x = f3.step(f2.step(f1.step(source)) * 4.0) * 4.0;
             }
             pcm.push_back(float(x * edgeEnvelope(i, length, std::size_t(0.02 * kSignalRate))));
         }
-        const std::size_t pause = std::size_t(uniform(0.03, 0.2) * kSignalRate);
+        const std::size_t pause = std::size_t(random.uniform(0.03, 0.2) * kSignalRate);
         for (std::size_t i = 0; i < pause && pcm.size() < total; ++i)
             pcm.push_back(0.0f);
     }
-    normaliseRms(pcm, uniform(-32, -14));
+    normaliseRms(pcm, random.uniform(-32, -14));
     return pcm;
 }
 
@@ -122,17 +133,15 @@ std::vector<float> espeakSpeech(const QString& text, const char* voice, int rate
 }
 
 std::vector<float> musicLike(std::uint64_t seed, double seconds) {
-    std::mt19937_64 random(seed);
-    auto uniform = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(random); };
-    std::normal_distribution<double> gauss(0.0, 1.0);
+    SignalRandom random(seed);
     const std::size_t total = std::size_t(seconds * kSignalRate);
     std::vector<float> pcm(total, 0.0f);
     for (std::size_t start = 0; start < total;) {
-        const std::size_t length = std::size_t(uniform(0.1, 0.6) * kSignalRate);
-        const int voices = uniform(0, 1) < 0.3 ? 3 : 1;
+        const std::size_t length = std::size_t(random.uniform(0.1, 0.6) * kSignalRate);
+        const int voices = random.uniform(0, 1) < 0.3 ? 3 : 1;
         for (int v = 0; v < voices; ++v) {
-            const double hz = 110.0 * std::pow(2.0, std::floor(uniform(0, 36)) / 12.0);
-            const double decay = uniform(2.0, 12.0);
+            const double hz = 110.0 * std::pow(2.0, std::floor(random.uniform(0, 36)) / 12.0);
+            const double decay = random.uniform(2.0, 12.0);
             for (std::size_t i = 0; i < length && start + i < total; ++i) {
                 const double t = double(i) / kSignalRate;
                 double tone = 0;
@@ -144,26 +153,24 @@ std::vector<float> musicLike(std::uint64_t seed, double seconds) {
         start += length;
     }
     for (float& s : pcm)
-        s += float(0.001 * gauss(random));
-    normaliseRms(pcm, uniform(-30, -12));
+        s += float(0.001 * random.gauss());
+    normaliseRms(pcm, random.uniform(-30, -12));
     return pcm;
 }
 
 std::vector<float> silenceAndNoise(std::uint64_t seed, double seconds) {
-    std::mt19937_64 random(seed);
-    auto uniform = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(random); };
-    std::normal_distribution<double> gauss(0.0, 1.0);
+    SignalRandom random(seed);
     const std::size_t total = std::size_t(seconds * kSignalRate);
     std::vector<float> pcm(total, 0.0f);
-    const double level = std::pow(10.0, uniform(-70, -40) / 20.0);
-    Resonator colour(uniform(200, 4000), uniform(500, 6000));
+    const double level = std::pow(10.0, random.uniform(-70, -40) / 20.0);
+    Resonator colour(random.uniform(200, 4000), random.uniform(500, 6000));
     for (std::size_t i = 0; i < total; ++i) {
         const bool noisy = std::fmod(double(i) / kSignalRate, 1.0) < 0.6;
         if (noisy)
-            pcm[i] = float(level * (0.5 * gauss(random) + 4.0 * colour.step(gauss(random))));
+            pcm[i] = float(level * (0.5 * random.gauss() + 4.0 * colour.step(random.gauss())));
     }
     for (int click = 0; click < 5; ++click)
-        pcm[std::size_t(uniform(0, double(total - 1)))] = float(uniform(-0.3, 0.3));
+        pcm[std::size_t(random.uniform(0, double(total - 1)))] = float(random.uniform(-0.3, 0.3));
     return pcm;
 }
 
