@@ -52,7 +52,8 @@ struct Detection {
 
 class StreamingWatermarker;
 
-// Embeds and detects the mark of one key.
+// Embeds and detects the mark of one key. Immutable once made: its const methods may be called
+// from several threads at once.
 class Watermarker {
 public:
     // Throws echoforge::Error for a scheme that is not self-consistent (period, band, rate).
