@@ -27,15 +27,8 @@ struct Candidate {
 
 } // namespace
 
-bool BpeModel::addToken(std::string bytes, int32_t id) { return tokenIds_.emplace(std::move(bytes), id).second; }
-
-int32_t BpeModel::tokenId(std::string_view bytes) const {
-    const auto it = tokenIds_.find(bytes);
-    return it == tokenIds_.end() ? kNone : it->second;
-}
-
 void BpeModel::addMerge(int32_t left, int32_t right, int32_t merged) {
-    merges_.try_emplace(pairKey(left, right), Merge{nextRank_, merged});
+    merges_.insert(left, right, {nextRank_, merged});
     ++nextRank_;
 }
 
@@ -77,9 +70,8 @@ void BpeModel::mergeAll(std::string_view piece, std::vector<int32_t>& out) const
     auto consider = [&](int32_t left, int32_t right) {
         if (left == kNone || right == kNone)
             return;
-        const auto it = merges_.find(pairKey(symbols[left].id, symbols[right].id));
-        if (it != merges_.end())
-            queue.push({it->second.rank, left, right, symbols[left].id, symbols[right].id, it->second.merged});
+        if (const MergeIndex::Merge* m = merges_.find(symbols[left].id, symbols[right].id))
+            queue.push({m->rank, left, right, symbols[left].id, symbols[right].id, m->merged});
     };
     for (int32_t i = 0; i + 1 < n; ++i)
         consider(i, i + 1);

@@ -5,33 +5,22 @@
 
 #include <array>
 #include <cstdint>
-#include <functional>
-#include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
+
+#include "core/text/token_index.h"
 
 namespace echoforge::text {
 
-struct StringViewHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-
 class BpeModel {
 public:
-    struct Merge {
-        int32_t rank;    // position in the merge list: lower merges first
-        int32_t merged;  // the id of the two tokens joined
-    };
-
     // A token of the vocabulary, by its raw bytes. Returns false when the bytes are already there.
-    bool addToken(std::string bytes, int32_t id);
+    bool addToken(std::string_view bytes, int32_t id) { return tokens_.insert(bytes, id); }
     // The id of a token's raw bytes, or -1.
-    int32_t tokenId(std::string_view bytes) const;
+    int32_t tokenId(std::string_view bytes) const { return tokens_.find(bytes); }
     // Adds the merge of two tokens with the next rank; a pair seen before keeps its first rank.
     void addMerge(int32_t left, int32_t right, int32_t merged);
-    size_t mergeCount() const { return merges_.size(); }
+    size_t mergeCount() const { return size_t(nextRank_); }
     // Hugging Face's `ignore_merges`: a piece that is a whole token is taken as it is.
     void setIgnoreMerges(bool ignore) { ignoreMerges_ = ignore; }
     // The id of every single byte; false (and `missing` set) when a byte has no token.
@@ -41,13 +30,10 @@ public:
     void encodePiece(std::string_view piece, std::vector<int32_t>& out) const;
 
 private:
-    static uint64_t pairKey(int32_t left, int32_t right) {
-        return (uint64_t(uint32_t(left)) << 32) | uint32_t(right);
-    }
     void mergeAll(std::string_view piece, std::vector<int32_t>& out) const;
 
-    std::unordered_map<std::string, int32_t, StringViewHash, std::equal_to<>> tokenIds_;
-    std::unordered_map<uint64_t, Merge> merges_;
+    TokenIndex tokens_;
+    MergeIndex merges_;
     int32_t nextRank_ = 0;
     std::array<int32_t, 256> byteIds_{};
     bool ignoreMerges_ = false;

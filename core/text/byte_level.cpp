@@ -39,17 +39,16 @@ constexpr ByteLevelTables kTables = makeTables();
 
 char32_t byteToUnicode(uint8_t byte) { return kTables.toUnicode[byte]; }
 
-std::optional<std::string> byteLevelToBytes(std::string_view byteLevelUtf8) {
-    std::string bytes;
-    bytes.reserve(byteLevelUtf8.size());
+bool byteLevelToBytes(std::string_view byteLevelUtf8, std::string& bytes) {
+    bytes.clear();
     size_t pos = 0;
     while (pos < byteLevelUtf8.size()) {
         const DecodedCodePoint d = decodeUtf8(byteLevelUtf8, pos);
         if (!d.valid || d.codePoint >= kAlphabetEnd || kTables.toByte[d.codePoint] == kNotInAlphabet)
-            return std::nullopt;
+            return false;
         bytes += static_cast<char>(kTables.toByte[d.codePoint]);
     }
-    return bytes;
+    return true;
 }
 
 } // namespace echoforge::text

@@ -5,7 +5,6 @@
 // byte order. So the space byte is written 'Ġ' (U+0120) and the newline 'Ċ' (U+010A).
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,8 +12,8 @@ namespace echoforge::text {
 
 char32_t byteToUnicode(uint8_t byte);
 
-// The raw bytes behind a byte-level string (UTF-8); nullopt when it holds a character outside the
-// alphabet or is not valid UTF-8.
-std::optional<std::string> byteLevelToBytes(std::string_view byteLevelUtf8);
+// Sets `bytes` to the raw bytes behind a byte-level string (UTF-8); false when it holds a
+// character outside the alphabet or is not valid UTF-8.
+bool byteLevelToBytes(std::string_view byteLevelUtf8, std::string& bytes);
 
 } // namespace echoforge::text

@@ -12,6 +12,7 @@
 #include "core/text/llama3_pretokenizer.h"
 #include "core/text/llama3_tokenizer.h"
 #include "core/text/llama3_tokenizer_tables.h"
+#include "core/text/tokenizer_json_reader.h"
 
 namespace echoforge {
 namespace {
@@ -20,11 +21,6 @@ using nlohmann::json;
 
 constexpr std::string_view kBeginOfText = "<|begin_of_text|>";
 constexpr std::string_view kEndOfText = "<|end_of_text|>";
-
-// Builds the one error sentence of this file: "The tokenizer file X cannot be used: <defect>."
-[[noreturn]] void refuse(const QString& path, const QString& defect) {
-    throw Error(QStringLiteral("The tokenizer file %1 cannot be used: %2.").arg(path, defect));
-}
 
 QString typeName(json::value_t type) {
     switch (type) {
@@ -44,7 +40,7 @@ class Reader {
 public:
     explicit Reader(QString path) : path_(std::move(path)) {}
 
-    [[noreturn]] void fail(const QString& defect) const { refuse(path_, defect); }
+    [[noreturn]] void fail(const QString& defect) const { text::refuseTokenizerFile(path_, defect); }
 
     // The member `name` of `object` (located at `where`), which must have one of `types`.
     const json& member(const json& object, const char* name, const QString& where,
@@ -79,21 +75,15 @@ private:
     QString path_;
 };
 
-json parseFile(const QString& path) {
+QByteArray readFile(const QString& path) {
     QFile file(path);
     if (!file.exists())
-        refuse(path, QStringLiteral("the file does not exist (fetch it with the set-up step, or put a Llama 3 "
-                                    "tokenizer.json in the model folder's tokenizer/ folder)"));
+        text::refuseTokenizerFile(path, QStringLiteral("the file does not exist (the set-up step fetches it into the "
+                                                       "build tree; or put a Llama 3 tokenizer.json in the model "
+                                                       "folder's tokenizer/ folder)"));
     if (!file.open(QIODevice::ReadOnly))
-        refuse(path, QStringLiteral("it cannot be read (%1)").arg(file.errorString()));
-    const QByteArray bytes = file.readAll();
-    try {
-        return json::parse(bytes.constData(), bytes.constData() + bytes.size());
-    } catch (const json::parse_error& e) {
-        if (e.byte >= static_cast<size_t>(bytes.size()))
-            refuse(path, QStringLiteral("the JSON ends early after %1 bytes (a truncated download?)").arg(bytes.size()));
-        refuse(path, QStringLiteral("it is not valid JSON at byte %1 (%2)").arg(e.byte).arg(e.what()));
-    }
+        text::refuseTokenizerFile(path, QStringLiteral("it cannot be read (%1)").arg(file.errorString()));
+    return file.readAll();
 }
 
 void checkPreTokenizer(const Reader& r, const json& root) {
@@ -124,61 +114,66 @@ void checkPreTokenizer(const Reader& r, const json& root) {
         r.fail("it has a normalizer, which the Llama 3 tokenizer does not");
 }
 
-// model.vocab: byte-level token text -> id.
-void readVocab(const Reader& r, const json& model, Llama3Tokenizer::Tables& t) {
-    const json& vocab = r.object(model, "vocab", "model");
-    for (const auto& [text, idValue] : vocab.items()) {
-        if (!idValue.is_number_integer() || idValue.get<int64_t>() < 0 || idValue.get<int64_t>() > INT32_MAX)
-            r.fail(QStringLiteral("model.vocab[\"%1\"] is not a non-negative integer id").arg(QString::fromStdString(text)));
-        const auto id = idValue.get<int32_t>();
-        std::optional<std::string> bytes = text::byteLevelToBytes(text);
-        if (!bytes)
-            r.fail(QStringLiteral("model.vocab[\"%1\"] has a character outside the byte-level alphabet")
-                       .arg(QString::fromStdString(text)));
-        if (static_cast<size_t>(id) >= t.idToBytes.size())
-            t.idToBytes.resize(id + 1);
-        t.idToBytes[id] = *bytes;
-        if (!t.bpe.addToken(std::move(*bytes), id))
-            r.fail(QStringLiteral("model.vocab has the token \"%1\" twice").arg(QString::fromStdString(text)));
-    }
-    int missingByte = 0;
-    if (!t.bpe.indexBytes(missingByte))
-        r.fail(QStringLiteral("model.vocab has no token for the byte 0x%1").arg(missingByte, 2, 16, QChar('0')));
-}
+// Fills the BPE tables from model.vocab and model.merges as the reader streams them.
+class VocabAndMergesSink final : public text::TokenizerJsonSink {
+public:
+    VocabAndMergesSink(const Reader& r, Llama3Tokenizer::Tables& t) : r_(r), t_(t) {}
 
-// model.merges: "left right" strings (older files) or ["left", "right"] pairs, in rank order.
-void readMerges(const Reader& r, const json& model, Llama3Tokenizer::Tables& t) {
-    const json& merges = r.member(model, "merges", "model", {json::value_t::array});
-    auto idOf = [&](std::string_view byteLevel, size_t index) {
-        const std::optional<std::string> bytes = text::byteLevelToBytes(byteLevel);
-        const int32_t id = bytes ? t.bpe.tokenId(*bytes) : -1;
-        if (id < 0)
-            r.fail(QStringLiteral("model.merges[%1] names \"%2\", which is not in model.vocab")
-                       .arg(index)
-                       .arg(QString::fromUtf8(byteLevel.data(), qsizetype(byteLevel.size()))));
-        return id;
-    };
-    std::string joined;
-    for (size_t i = 0; i < merges.size(); ++i) {
-        const json& merge = merges[i];
-        std::string_view left, right;
-        if (merge.is_string()) {
-            const std::string& s = merge.get_ref<const std::string&>();
-            const size_t space = s.find(' ');
-            if (space == std::string::npos || s.find(' ', space + 1) != std::string::npos)
-                r.fail(QStringLiteral("model.merges[%1] is not two tokens separated by one space").arg(i));
-            left = std::string_view(s).substr(0, space);
-            right = std::string_view(s).substr(space + 1);
-        } else if (merge.is_array() && merge.size() == 2 && merge[0].is_string() && merge[1].is_string()) {
-            left = merge[0].get_ref<const std::string&>();
-            right = merge[1].get_ref<const std::string&>();
-        } else {
-            r.fail(QStringLiteral("model.merges[%1] is neither \"a b\" nor [\"a\", \"b\"]").arg(i));
-        }
-        joined.assign(left).append(right);
-        t.bpe.addMerge(idOf(left, i), idOf(right, i), idOf(joined, i));
+    void vocabEntry(std::string_view token, int64_t id) override {
+        if (id < 0 || id > INT32_MAX)
+            r_.fail(QStringLiteral("model.vocab[%1] is not a valid id").arg(text::quotedJson(token)));
+        if (!text::byteLevelToBytes(token, bytes_))
+            r_.fail(QStringLiteral("model.vocab[%1] has a character outside the byte-level alphabet").arg(text::quotedJson(token)));
+        if (!t_.bpe.addToken(bytes_, static_cast<int32_t>(id)))
+            r_.fail(QStringLiteral("model.vocab has the token %1 twice").arg(text::quotedJson(token)));
+        if (static_cast<size_t>(id) >= t_.idToBytes.size())
+            t_.idToBytes.resize(id + 1);
+        t_.idToBytes[id] = bytes_;
     }
-}
+
+    void vocabEnd() override {
+        vocabRead_ = true;
+        for (const auto& [index, left, right] : early_)
+            merge(index, left, right);
+        early_.clear();
+    }
+
+    void merge(size_t index, std::string_view left, std::string_view right) override {
+        if (!vocabRead_) {  // merges before vocab in the file: kept until the vocabulary is known
+            early_.push_back({index, std::string(left), std::string(right)});
+            return;
+        }
+        const int32_t leftId = idOf(index, left, bytes_);
+        const int32_t rightId = idOf(index, right, rightBytes_);
+        bytes_ += rightBytes_;
+        const int32_t merged = t_.bpe.tokenId(bytes_);
+        if (merged < 0)
+            r_.fail(QStringLiteral("model.merges[%1] makes %2, which is not in model.vocab")
+                        .arg(index)
+                        .arg(text::quotedJson(std::string(left) + std::string(right))));
+        t_.bpe.addMerge(leftId, rightId, merged);
+    }
+
+    bool vocabRead() const { return vocabRead_; }
+
+private:
+    int32_t idOf(size_t index, std::string_view token, std::string& bytes) const {
+        const int32_t id = text::byteLevelToBytes(token, bytes) ? t_.bpe.tokenId(bytes) : -1;
+        if (id < 0)
+            r_.fail(QStringLiteral("model.merges[%1] names %2, which is not in model.vocab").arg(index).arg(text::quotedJson(token)));
+        return id;
+    }
+
+    struct EarlyMerge {
+        size_t index;
+        std::string left, right;
+    };
+    const Reader& r_;
+    Llama3Tokenizer::Tables& t_;
+    std::string bytes_, rightBytes_;
+    std::vector<EarlyMerge> early_;
+    bool vocabRead_ = false;
+};
 
 // added_tokens: the special ids above the BPE vocabulary, kept for decoding and CSM segments.
 void readAddedTokens(const Reader& r, const json& root, Llama3Tokenizer::Tables& t) {
@@ -209,13 +204,15 @@ void readAddedTokens(const Reader& r, const json& root, Llama3Tokenizer::Tables&
 
 Llama3Tokenizer Llama3Tokenizer::load(const QString& path) {
     const auto started = std::chrono::steady_clock::now();
-    const json root = parseFile(path);
+    const QByteArray bytes = readFile(path);
+    auto tables = std::make_shared<Tables>();
+    tables->path = path;
     const Reader r(path);
+    VocabAndMergesSink sink(r, *tables);
+    const json root = text::readTokenizerJson(path, std::string_view(bytes.constData(), bytes.size()), sink);
     if (!root.is_object())
         r.fail("the top level is not a JSON object");
 
-    auto tables = std::make_shared<Tables>();
-    tables->path = path;
     checkPreTokenizer(r, root);
     const json& model = r.object(root, "model", {});
     if (r.string(model, "type", "model") != "BPE")
@@ -225,8 +222,11 @@ Llama3Tokenizer Llama3Tokenizer::load(const QString& path) {
     r.expectIfPresent(model, "end_of_word_suffix", "model", "", "Llama 3 uses none");
     r.expectIfPresent(model, "dropout", "model", 0.0, "dropout would make encoding random");
     tables->bpe.setIgnoreMerges(model.value("ignore_merges", false));
-    readVocab(r, model, *tables);
-    readMerges(r, model, *tables);
+    r.object(model, "vocab", "model");
+    r.member(model, "merges", "model", {json::value_t::array});
+    int missingByte = 0;
+    if (!tables->bpe.indexBytes(missingByte))
+        r.fail(QStringLiteral("model.vocab has no token for the byte 0x%1").arg(missingByte, 2, 16, QChar('0')));
     readAddedTokens(r, root, *tables);
     for (size_t id = 0; id < tables->idToBytes.size(); ++id)
         if (tables->idToBytes[id].empty())
