@@ -34,9 +34,9 @@ struct WatermarkScheme {
     int period = 4096;                 // L: pattern length in samples (170.7 ms), a power of two
     double bandLowHz = 1000.0;         // the pattern occupies bins ceil(lo L / fs) .. floor(hi L / fs)
     double bandHighHz = 5000.0;
-    double attackSeconds = 0.005;      // envelope follower: time constant while the power rises
-    double releaseSeconds = 0.030;     // ... and while it falls
-    double markToEnvelopeDb = -43.0;   // pattern RMS relative to the envelope
+    double attackSeconds = 0.002;      // envelope follower: time constant while the power rises
+    double releaseSeconds = 0.008;     // ... and while it falls (short: no mark tails after words)
+    double markToEnvelopeDb = -42.0;   // pattern RMS relative to the envelope
     double blockGateDb = -40.0;        // detector: blocks quieter than the loudest by more are skipped
     double threshold = 6.0;            // detector: z-score at or above which the mark is found
 };

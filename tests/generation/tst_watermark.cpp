@@ -196,6 +196,29 @@ private slots:
         QVERIFY(std::all_of(silence.begin(), silence.end(), [](float s) { return s == 0.0f; }));
     }
 
+    // The mark follows the sound: it is there while a word sounds and dies within tens of
+    // milliseconds after it, so no hiss is left hanging in the pauses between words.
+    void markDiesAwayAfterTheSound() {
+        std::vector<float> burst(kSignalRate / 2, 0.0f);   // 200 ms of speech-like sound, then silence
+        const std::vector<float> vowel = formantSpeech(8, 1.0);
+        std::copy_n(vowel.begin(), kSignalRate / 5, burst.begin());
+        const std::size_t end = kSignalRate / 5;
+        std::vector<float> marked = burst;
+        Watermarker().embed(marked);
+        auto markEnergy = [&](std::size_t from, std::size_t to) {
+            double e = 0;
+            for (std::size_t i = from; i < to; ++i)
+                e += double(marked[i] - burst[i]) * (marked[i] - burst[i]);
+            return e;
+        };
+        const double during = markEnergy(0, end);
+        // From 60 ms after the end (7.5 release time constants) the mark is all but gone; with a
+        // 30 ms release it would still hold a few percent of its energy.
+        const double after = markEnergy(end + kSignalRate * 6 / 100, burst.size());
+        QVERIFY(during > 0);
+        QVERIFY2(after < 1e-4 * during, qPrintable(QStringLiteral("%1 vs %2").arg(after).arg(during)));
+    }
+
     void markIsAtLeast35dBBelowSpeech_data() {
         QTest::addColumn<int>("kind");
         QTest::newRow("formant speech 11") << 0;
