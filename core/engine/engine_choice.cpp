@@ -2,7 +2,10 @@
 
 #include "core/common/error.h"
 #include "core/common/model_layout.h"
+#include "core/common/paths.h"
+#include "core/common/settings.h"
 #include "core/engine/espeak_engine.h"
+#include "core/generation/csm_engine.h"
 
 namespace echoforge {
 
@@ -21,9 +24,27 @@ EngineChoice chooseEngine(const QString& requested, const QString& modelsDir) {
 }
 
 std::unique_ptr<SpeechEngine> createEngine(const QString& engineId, const QString& modelsDir) {
-    Q_UNUSED(modelsDir);
+    const Settings settings;
+    AppPaths paths = AppPaths::resolve(settings);
+    paths.modelsDir = modelsDir;
+    return createEngine(engineId, paths, settings);
+}
+
+std::unique_ptr<SpeechEngine> createEngine(const QString& engineId, const AppPaths& paths, const Settings& settings,
+                                           const std::function<void(double, const QString&)>& loadProgress) {
     if (engineId == "espeak")
         return std::make_unique<EspeakEngine>();
+    if (engineId == "csm") {
+        CsmEngineOptions options;
+        options.modelsDir = paths.modelsDir;
+        options.cacheDir = paths.cacheDir;
+        options.precision = choosePrecision(settings.precision);
+        options.threads = settings.threads;
+        options.loudnessTargetLufs = settings.loudnessTargetLufs;
+        options.audioCacheBytes = std::int64_t(settings.cacheLimitMegabytes) << 20;
+        options.loadProgress = loadProgress;
+        return CsmEngine::load(options);
+    }
     throw Error(QStringLiteral("This build of EchoForge cannot run the '%1' engine; use --engine espeak.").arg(engineId));
 }
 

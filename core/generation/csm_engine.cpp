@@ -1,0 +1,252 @@
+#include "core/generation/csm_engine.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <random>
+
+#include "core/audio/audio_buffer.h"
+#include "core/audio/loudness.h"
+#include "core/audio/resampler.h"
+#include "core/audio/silence.h"
+#include "core/codec/mimi/mimi_codec.h"
+#include "core/common/error.h"
+#include "core/common/logging.h"
+#include "core/common/model_layout.h"
+#include "core/generation/audio_cache.h"
+#include "core/generation/csm_context.h"
+#include "core/generation/csm_take.h"
+#include "core/generation/take_check.h"
+#include "core/generation/text_splitter.h"
+#include "core/model/csm_model.h"
+#include "core/text/llama3_tokenizer.h"
+
+namespace echoforge {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr double kSentencePauseSeconds = 0.25;   // between pieces of one paragraph
+constexpr double kParagraphPauseSeconds = 0.6;   // after a paragraph
+constexpr double kFadeInSeconds = 0.01;
+constexpr double kFadeOutSeconds = 0.03;
+constexpr int kLongestPieceChars = 400;          // about 25 s of speech
+constexpr int kShortestPieceChars = 40;
+constexpr std::size_t kCachedChunkSamples = 1920;
+
+double secondsSince(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::uint64_t freshSeed() {
+    std::random_device device;
+    return (std::uint64_t(device()) << 32) ^ device();
+}
+
+// What makes a character's voice: the cache must miss when any of it changes.
+QString voiceKey(const SpeechRequest& request) {
+    QStringList parts{request.character.id, QString::number(request.character.csmSpeakerId)};
+    for (const auto& list : {request.character.segments, request.extraContext})
+        for (const ReferenceSegment& s : list)
+            parts << s.audioPath << s.transcript << QString::number(s.speakerId);
+    return parts.join('\x1f');
+}
+
+} // namespace
+
+struct CsmEngine::Parts {
+    CsmEngineOptions options;
+    Llama3Tokenizer tokenizer;
+    MimiCodec codec;
+    std::unique_ptr<CsmModel> model;
+    QString identity;
+    std::unique_ptr<CsmContext> context;
+    std::unique_ptr<AudioCache> audioCache;
+    Watermarker watermarker;
+
+    double frameSeconds() const { return double(codec.samplesPerFrame()) / codec.sampleRate(); }
+    int framesFor(double seconds) const { return int(std::ceil(seconds / frameSeconds())); }
+    // The longest take a piece may run to before it counts as a runaway.
+    int pieceFrameBudget(const QString& text) const {
+        const TakeLimits limits;
+        return framesFor(limits.runawayFactor * expectedSpeechSeconds(text) + limits.runawaySlackSeconds);
+    }
+    int maxPieceChars(int contextFrames) const;
+};
+
+int CsmEngine::Parts::maxPieceChars(int contextFrames) const {
+    // A piece needs room for its text frames, the previous piece (text and audio) as context, and
+    // its own frame budget: halve the piece until an ordinary piece of that length fits.
+    const int window = model->config().backbone.maxSeqLen;
+    for (int chars = kLongestPieceChars; chars >= kShortestPieceChars; chars /= 2) {
+        const QString sample = QString("word ").repeated(chars / 5);
+        const int textFrames = context->textFrames(0, sample);
+        const int previousFrames = textFrames + framesFor(expectedSpeechSeconds(sample)) + 1;
+        if (contextFrames + previousFrames + textFrames + pieceFrameBudget(sample) < window)
+            return chars;
+    }
+    return kShortestPieceChars;
+}
+
+CsmEngine::CsmEngine(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+CsmEngine::~CsmEngine() = default;
+
+std::unique_ptr<CsmEngine> CsmEngine::load(const CsmEngineOptions& options) {
+    const auto progress = [&](double fraction, const QString& stage) {
+        if (options.loadProgress)
+            options.loadProgress(fraction, stage);
+    };
+    const ModelLayout layout = ModelLayout::inspect(options.modelsDir);
+    if (!layout.complete())
+        throw Error(layout.missingSentence() + QStringLiteral(" See docs/models.md."));
+    auto log = logger(LogArea::Model);
+    const auto start = Clock::now();
+
+    progress(0.0, QStringLiteral("tokenizer"));
+    Llama3Tokenizer tokenizer = Llama3Tokenizer::load(layout.tokenizer.path);
+    progress(0.1, QStringLiteral("Mimi codec"));
+    MimiCodec codec = MimiCodec::load(layout.mimiWeights.path, layout.mimiConfig.found ? layout.mimiConfig.path : QString());
+    progress(0.3, QStringLiteral("CSM-1B"));
+    auto model = CsmModel::load(layout.csmConfig.path, layout.csmWeights.path, {options.precision, options.threads});
+
+    const CsmConfig& config = model->config();
+    if (config.audioNumCodebooks > codec.numCodebooks())
+        throw Error(QStringLiteral("CSM (%1) generates %2 codebooks but the Mimi codec (%3) has only %4.")
+                        .arg(layout.csmWeights.path).arg(config.audioNumCodebooks)
+                        .arg(layout.mimiWeights.path).arg(codec.numCodebooks()));
+    if (config.audioVocabSize < codec.cardinality())
+        throw Error(QStringLiteral("CSM (%1) knows %2 audio codes but the Mimi codec (%3) uses %4.")
+                        .arg(layout.csmWeights.path).arg(config.audioVocabSize)
+                        .arg(layout.mimiWeights.path).arg(codec.cardinality()));
+    if (config.textVocabSize < tokenizer.vocabSize())
+        throw Error(QStringLiteral("CSM (%1) has %2 text embeddings but the tokenizer (%3) has %4 ids.")
+                        .arg(layout.csmWeights.path).arg(config.textVocabSize)
+                        .arg(layout.tokenizer.path).arg(tokenizer.vocabSize()));
+
+    const QString codecIdentity = modelFileIdentity(layout.mimiWeights.path);
+    const QString identity = QStringLiteral("csm-%1-mimi-%2-%3")
+                                 .arg(modelFileIdentity(layout.csmWeights.path), codecIdentity,
+                                      precisionName(options.precision));
+    auto parts = std::unique_ptr<Parts>(new Parts{options, std::move(tokenizer), std::move(codec), std::move(model),
+                                                  identity, nullptr, nullptr, Watermarker(options.watermarkKey)});
+    parts->context = std::make_unique<CsmContext>(parts->tokenizer, parts->codec, codecIdentity,
+                                                  options.cacheDir + QStringLiteral("/clone-codes"));
+    parts->audioCache = std::make_unique<AudioCache>(options.cacheDir + QStringLiteral("/takes"), options.audioCacheBytes);
+    progress(1.0, QStringLiteral("ready"));
+    log->info("CSM engine ready in {:.1f} s ({}, {} precision)", secondsSince(start), identity,
+              precisionName(options.precision));
+    return std::unique_ptr<CsmEngine>(new CsmEngine(std::move(parts)));
+}
+
+QString CsmEngine::modelIdentity() const {
+    return parts_->identity;
+}
+
+bool CsmEngine::prepareReference(const QString& audioPath) {
+    bool cached = false;
+    parts_->context->referenceCodes(audioPath, &cached);
+    return cached;
+}
+
+SpeechResult CsmEngine::synthesize(const SpeechRequest& request, const SpeechCallbacks& callbacks) {
+    Parts& p = *parts_;
+    const auto start = Clock::now();
+    const QString text = request.text.trimmed();
+    if (text.isEmpty())
+        throw Error("There is no text to speak.");
+
+    SpeechResult result;
+    result.engineId = id();
+    result.engineName = displayName();
+    result.seed = request.params.seed.value_or(freshSeed());
+
+    // A take is repeatable only with a fixed seed, so only those are cached.
+    QString cacheKey;
+    if (request.params.seed) {
+        cacheKey = AudioCache::key(p.identity, voiceKey(request), text, request.params, result.seed);
+        if (auto cached = p.audioCache->lookup(cacheKey); cached && cached->sampleRate == kOutputSampleRate) {
+            result.firstAudioSeconds = secondsSince(start);
+            for (std::size_t i = 0; i < cached->samples.size() && !callbacks.cancelled(); i += kCachedChunkSamples) {
+                const std::size_t n = std::min(kCachedChunkSamples, cached->samples.size() - i);
+                callbacks.audio(std::span<const float>(cached->samples).subspan(i, n));
+            }
+            result.audio = std::move(cached->samples);
+            result.notes << QStringLiteral("Served from the cache of finished takes.");
+            result.generationSeconds = secondsSince(start);
+            return result;
+        }
+    }
+
+    // The character's reference segments, then earlier turns of a conversation.
+    CsmPromptBuilder voice(p.model->config().audioNumCodebooks);
+    for (const auto& list : {request.character.segments, request.extraContext})
+        for (const ReferenceSegment& segment : list)
+            p.context->appendSegment(voice, segment);
+
+    const QList<TextPiece> pieces = splitText(text, p.maxPieceChars(voice.frames()));
+    if (pieces.size() > 1)
+        result.notes << QStringLiteral("The text was spoken in %1 pieces.").arg(pieces.size());
+
+    TakeRunner runner(*p.model, p.codec, p.watermarker, callbacks);
+    runner.setFramesTotalEstimate(p.framesFor(expectedSpeechSeconds(text)));
+    int framesLeft = p.framesFor(request.params.maxSeconds);
+    std::vector<float> raw;  // unmarked 24 kHz audio of the accepted takes, with pauses
+    std::optional<CsmPromptBuilder> previous;
+    for (qsizetype i = 0; i < pieces.size() && framesLeft > 0; ++i) {
+        const TextPiece& piece = pieces[i];
+        const int speaker = request.character.csmSpeakerId;
+        int budget = std::min(framesLeft, p.pieceFrameBudget(piece.text));
+        const int window = p.model->config().backbone.maxSeqLen;
+
+        CsmPromptBuilder prompt = voice;
+        if (previous && voice.frames() + previous->frames() + p.context->textFrames(speaker, piece.text) + budget < window)
+            prompt.append(*previous);
+        p.context->appendText(prompt, speaker, piece.text);
+        if (prompt.frames() + budget >= window) {
+            const int over = prompt.frames() + budget - window + 1;
+            throw Error(QStringLiteral("The voice's reference clips and this text need %1 frames more than the model's "
+                                       "window of %2 holds: shorten the text by about %3 words or use a shorter reference clip.")
+                            .arg(over).arg(window).arg(std::max(1, int(std::ceil(over * p.frameSeconds() * 2.6)))));
+        }
+
+        TakeOutcome take = runner.run(prompt, piece.text, request.params, result.seed, budget,
+                                      std::max(1, p.options.maxTakeAttempts));
+        result.notes << take.notes;
+        if (result.firstAudioSeconds == 0 && runner.firstAudioAt())
+            result.firstAudioSeconds = std::chrono::duration<double>(*runner.firstAudioAt() - start).count();
+        raw.insert(raw.end(), take.audio.begin(), take.audio.end());
+        framesLeft -= int(take.frames.empty() ? 0 : take.frames.front().size());
+        if (take.cancelled) {
+            result.cancelled = true;
+            result.audio = std::move(raw);
+            result.generationSeconds = secondsSince(start);
+            return result;
+        }
+        if (framesLeft <= 0 && i + 1 < pieces.size())
+            result.notes << QStringLiteral("Stopped at the length limit of %1 s; %2 of %3 pieces were spoken.")
+                                .arg(request.params.maxSeconds).arg(i + 1).arg(pieces.size());
+
+        previous.emplace(p.model->config().audioNumCodebooks);
+        p.context->appendSegment(*previous, speaker, piece.text, take.frames);
+        if (i + 1 < pieces.size())
+            runner.emitPause(raw, piece.endsParagraph ? kParagraphPauseSeconds : kSentencePauseSeconds);
+    }
+
+    // Post-processing in order: trim, loudness, fades, and the watermark last.
+    AudioBuffer finished{std::move(raw), kOutputSampleRate, 1};
+    finished = trimSilence(finished);
+    if (!finished.empty()) {
+        normalizeLoudness(finished, p.options.loudnessTargetLufs);
+        applyFades(finished, kFadeInSeconds, kFadeOutSeconds);
+        p.watermarker.embed(finished.samples);
+    }
+    result.audio = std::move(finished.samples);
+    result.generationSeconds = secondsSince(start);
+    if (!cacheKey.isEmpty() && !result.audio.empty())
+        p.audioCache->store(cacheKey, result.audio, kOutputSampleRate);
+    logger(LogArea::Model)->info("CSM spoke {:.1f} s in {:.1f} s (first audio after {:.2f} s)", result.durationSeconds(),
+                                 result.generationSeconds, result.firstAudioSeconds);
+    return result;
+}
+
+} // namespace echoforge

@@ -1,0 +1,56 @@
+#pragma once
+// The CSM-1B speech engine: tokenizer + CSM + Mimi behind the SpeechEngine interface. It does
+// what the reference generator does (context segments, frame generation, decoding, a watermark)
+// and what its users keep asking for: streaming, long text, retakes of failed takes, caching.
+
+#include <functional>
+#include <memory>
+
+#include <QString>
+
+#include "core/engine/speech_engine.h"
+#include "core/generation/watermark.h"
+#include "core/model/precision.h"
+
+namespace echoforge {
+
+struct CsmEngineOptions {
+    QString modelsDir;                   // the layout of docs/models.md
+    QString cacheDir;                    // clone codes and finished audio live below it
+    WeightPrecision precision = WeightPrecision::Float32;
+    int threads = 0;                     // torch threads; 0 = every core
+    double loudnessTargetLufs = -16.0;
+    std::int64_t audioCacheBytes = std::int64_t(2048) << 20;
+    int maxTakeAttempts = 3;             // first take plus retakes
+    WatermarkKey watermarkKey = kDefaultWatermarkKey;
+    std::function<void(double fraction, const QString& stage)> loadProgress;
+};
+
+class CsmEngine final : public SpeechEngine {
+public:
+    // Loads tokenizer, CSM and Mimi from the model folder. Throws echoforge::Error naming the
+    // missing or inconsistent file.
+    static std::unique_ptr<CsmEngine> load(const CsmEngineOptions& options);
+    ~CsmEngine() override;
+
+    QString id() const override { return QStringLiteral("csm"); }
+    QString displayName() const override { return QStringLiteral("CSM-1B"); }
+    bool supportsCloning() const override { return true; }
+
+    SpeechResult synthesize(const SpeechRequest& request, const SpeechCallbacks& callbacks) override;
+
+    // Encodes a reference clip once so later generations find its codes in the cache
+    // (cloning calls this). Returns whether the codes were already cached.
+    bool prepareReference(const QString& audioPath);
+
+    // Identifies the loaded weights (caches are keyed by it).
+    QString modelIdentity() const;
+
+    struct Parts;
+
+private:
+    explicit CsmEngine(std::unique_ptr<Parts> parts);
+    std::unique_ptr<Parts> parts_;
+};
+
+} // namespace echoforge
