@@ -1,0 +1,516 @@
+#include "core/tasks/task_engine.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QMetaObject>
+#include <qcoro/qcorofuture.h>
+
+#include "core/common/logging.h"
+#include "core/common/paths.h"
+#include "core/common/settings.h"
+#include "core/tasks/wav_output.h"
+
+namespace echoforge {
+
+struct TaskEngine::Job {
+    std::shared_ptr<LaneJob> lane = std::make_shared<LaneJob>();   // id, request, cancel flag
+    JobOptions options;
+    JobState state = JobState::Queued;
+    JobSummary summary;
+    bool announced = false;          // `queued` was emitted; only then may it start
+    QPromise<JobResult> promise;
+    QElapsedTimer sinceSubmit;
+    QElapsedTimer sinceStart;
+    double queuedSeconds = 0;
+};
+
+TaskEngineConfig TaskEngineConfig::fromSettings(const Settings& settings, const AppPaths& paths) {
+    TaskEngineConfig c;
+    c.queueLimit = settings.queueLimit;
+    c.textLimit = settings.textLimit;
+    c.audioLimitSeconds = settings.audioLimitSeconds;
+    c.modelIdleUnload = std::chrono::minutes(settings.modelIdleUnloadMinutes);
+    c.historyDir = paths.historyDir;
+    return c;
+}
+
+TaskEngine::TaskEngine(EngineSet engines, TaskEngineConfig config, QObject* parent)
+    : QObject(parent), m_engines(std::move(engines)), m_config(std::move(config)) {
+    if (!m_engines.makeFallback)
+        throw Error("The task engine needs a fallback speech engine (eSpeak NG) to start.");
+    if (!m_config.historyDir.isEmpty()) {
+        m_history = std::make_shared<HistoryStore>(m_config.historyDir);
+        m_pendingFromLastRun = m_history->pending();
+        m_nextId = m_history->maxJobId() + 1;
+        if (!m_pendingFromLastRun.isEmpty())
+            logger(LogArea::Tasks)->info("{} job(s) were left queued by the last run", m_pendingFromLastRun.size());
+    }
+    m_writers.setMaxThreadCount(std::max(1, m_config.writerThreads));
+    m_writers.setObjectName(QStringLiteral("task-writers"));
+
+    m_idleTimer.setSingleShot(true);
+    connect(&m_idleTimer, &QTimer::timeout, this, &TaskEngine::unloadIfIdle);
+
+    auto listener = [this](bool isCsm) {
+        LaneListener l;
+        l.progress = [this](JobId id, const SpeechProgress& p) { onProgress(id, p); };
+        l.audio = [this](JobId id, const QVector<float>& chunk) { emit audioChunk(id, chunk); };
+        l.done = [this](JobId id, SpeechResult r) { onInferenceDone(id, std::move(r)); };
+        l.failed = [this](JobId id, const QString& sentence) {
+            failJob(id, sentence);
+            schedule();
+        };
+        l.loadFailed = [this](JobId id, const QString& reason) { onLoadFailed(id, reason); };
+        if (isCsm) {
+            l.loadProgress = [this](double f) { emit modelLoadProgress(f); };
+            l.loaded = [this](const QString& name) { emit modelLoaded(name); };
+            l.unloaded = [this] { emit modelUnloaded(); };
+        }
+        return l;
+    };
+    m_fallbackLane = std::make_unique<InferenceLane>(m_engines.fallbackName, m_engines.makeFallback, this, listener(false));
+    if (m_engines.makeCsm)
+        m_csmLane = std::make_unique<InferenceLane>(m_engines.csmName, m_engines.makeCsm, this, listener(true));
+}
+
+TaskEngine::~TaskEngine() {
+    m_idleTimer.stop();
+    {
+        QMutexLocker lock(&m_mutex);
+        for (auto& [id, job] : m_jobs)
+            job->lane->cancelRequested = true;
+    }
+    // Lanes first (their threads end once the running job has stopped), then the writers.
+    m_fallbackLane.reset();
+    m_csmLane.reset();
+    m_writers.waitForDone();
+    // Their pending rows stay in the database: the next run offers them again.
+    for (auto& [id, job] : m_jobs) {
+        job->promise.setException(std::make_exception_ptr(JobCancelled(id)));
+        job->promise.finish();
+    }
+}
+
+void TaskEngine::refuseIfOverLimits(const SpeechRequest& request, const JobOptions& options) const {
+    if (request.text.trimmed().isEmpty())
+        throw Error("There is no text to speak; type some text first.");
+    if (request.text.size() > m_config.textLimit)
+        throw Error(QStringLiteral("The text has %1 characters, more than the limit of %2; split it or raise the limit in Settings.")
+                        .arg(request.text.size()).arg(m_config.textLimit));
+    if (request.params.maxSeconds > m_config.audioLimitSeconds)
+        throw Error(QStringLiteral("The request asks for up to %1 seconds of audio, more than the limit of %2 seconds; "
+                                   "lower it or raise the limit in Settings.")
+                        .arg(request.params.maxSeconds).arg(m_config.audioLimitSeconds));
+    if (int(m_jobs.size()) >= m_config.queueLimit)
+        throw Error(QStringLiteral("The queue is full (%1 jobs); wait for some to finish or raise the limit in Settings.")
+                        .arg(m_config.queueLimit));
+    if (options.engine == EngineChoice::Csm && !m_csmLane)
+        throw Error(QStringLiteral("%1 is not installed; put its files in the model folder or choose %2.")
+                        .arg(m_engines.csmName, m_engines.fallbackName));
+}
+
+void TaskEngine::insertIntoQueue(JobId id) {
+    // Higher priority first; within a priority, ids grow in submission order (FIFO).
+    const JobPriority priority = m_jobs.at(id)->options.priority;
+    auto before = std::find_if(m_queue.begin(), m_queue.end(), [&](JobId other) {
+        const JobPriority p = m_jobs.at(other)->options.priority;
+        return p < priority || (p == priority && other > id);
+    });
+    m_queue.insert(before, id);
+}
+
+std::pair<JobId, QFuture<JobResult>> TaskEngine::enqueue(SpeechRequest request, const JobOptions& options) {
+    QMutexLocker lock(&m_mutex);
+    refuseIfOverLimits(request, options);
+    const JobId id = m_nextId++;
+    auto job = std::make_unique<Job>();
+    job->lane->id = id;
+    job->lane->request = std::move(request);
+    job->options = options;
+    job->sinceSubmit.start();
+    job->promise.start();
+    const SpeechRequest& r = job->lane->request;
+    job->summary = {id, r.text, r.character.name, options.priority, options.engine};
+    if (m_history) {
+        try {
+            m_history->addPending({id, QDateTime::currentDateTimeUtc(), r, options});
+        } catch (const Error& e) {
+            // The job still runs; it only would not be offered again after a crash.
+            logger(LogArea::Tasks)->warn("job {} is not saved for recovery: {}", id, e.sentence());
+        }
+    }
+    QFuture<JobResult> future = job->promise.future();
+    m_jobs.emplace(id, std::move(job));
+    insertIntoQueue(id);
+    const bool postAnnouncement = !m_announcementPosted;
+    m_announcementPosted = true;
+    lock.unlock();
+    if (postAnnouncement)
+        QMetaObject::invokeMethod(this, &TaskEngine::announceQueued, Qt::QueuedConnection);
+    return {id, future};
+}
+
+void TaskEngine::announceQueued() {
+    // Everything submitted since the last announcement is announced at once, before any of it
+    // may start, so the first job of a burst does not jump ahead of a higher priority one.
+    QList<JobSummary> announced;
+    {
+        QMutexLocker lock(&m_mutex);
+        m_announcementPosted = false;
+        for (auto& [id, job] : m_jobs) {
+            if (!job->announced) {
+                job->announced = true;
+                announced.append(job->summary);
+            }
+        }
+    }
+    for (const JobSummary& s : announced)
+        emit queued(s.id, s);
+    schedule();
+}
+
+JobId TaskEngine::submit(SpeechRequest request, JobOptions options) {
+    return enqueue(std::move(request), options).first;
+}
+
+QCoro::Task<JobResult> TaskEngine::generate(SpeechRequest request, JobOptions options) {
+    QFuture<JobResult> future = enqueue(std::move(request), options).second;
+    co_return co_await future;
+}
+
+InferenceLane* TaskEngine::laneFor(const Job& job) const {
+    switch (job.options.engine) {
+    case EngineChoice::Espeak: return m_fallbackLane.get();
+    case EngineChoice::Csm: return m_csmLane.get();
+    case EngineChoice::Auto: break;
+    }
+    return m_csmLane && m_csmLoadError.isEmpty() ? m_csmLane.get() : m_fallbackLane.get();
+}
+
+void TaskEngine::schedule() {
+    QList<std::pair<JobId, QString>> startedNow;
+    {
+        QMutexLocker lock(&m_mutex);
+        for (InferenceLane* lane : {m_fallbackLane.get(), m_csmLane.get()}) {
+            if (!lane || lane->busy())
+                continue;
+            for (auto it = m_queue.begin(); it != m_queue.end(); ++it) {
+                Job& job = *m_jobs.at(*it);
+                if (!job.announced || laneFor(job) != lane)
+                    continue;
+                job.state = JobState::Running;
+                job.queuedSeconds = job.sinceSubmit.nsecsElapsed() / 1e9;
+                job.sinceStart.start();
+                startedNow.append({*it, lane->name()});
+                lane->run(job.lane);
+                m_queue.erase(it);
+                break;
+            }
+        }
+    }
+    updateIdleTimer();
+    for (const auto& [id, engineName] : startedNow)
+        emit started(id, engineName);
+}
+
+void TaskEngine::updateIdleTimer() {
+    bool idle = false;
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_csmLane && m_config.modelIdleUnload.count() > 0 && !m_csmLane->busy() && m_csmLane->loaded()) {
+            idle = std::none_of(m_queue.begin(), m_queue.end(),
+                                [&](JobId id) { return laneFor(*m_jobs.at(id)) == m_csmLane.get(); });
+        }
+    }
+    if (!idle)
+        m_idleTimer.stop();
+    else if (!m_idleTimer.isActive())
+        m_idleTimer.start(m_config.modelIdleUnload);
+}
+
+void TaskEngine::unloadIfIdle() {
+    if (!m_csmLane || m_csmLane->busy())
+        return;
+    logger(LogArea::Tasks)->info("{} unused for {} s: unloading it", m_engines.csmName,
+                                 m_config.modelIdleUnload.count() / 1000.0);
+    m_csmLane->unload();
+}
+
+void TaskEngine::setModelIdleUnloadInterval(std::chrono::milliseconds interval) {
+    m_config.modelIdleUnload = interval;
+    m_idleTimer.stop();
+    updateIdleTimer();
+}
+
+void TaskEngine::onLoadFailed(JobId id, const QString& reason) {
+    bool retryOnFallback = false;
+    {
+        QMutexLocker lock(&m_mutex);
+        m_csmLoadError = reason;
+        auto it = m_jobs.find(id);
+        if (it != m_jobs.end() && it->second->options.engine == EngineChoice::Auto && !it->second->lane->cancelRequested) {
+            it->second->state = JobState::Queued;
+            insertIntoQueue(id);
+            retryOnFallback = true;
+        }
+    }
+    emit modelLoadFailed(reason);
+    emit activeEngineChanged(m_engines.fallbackName);
+    if (!retryOnFallback) {
+        std::optional<JobState> s = state(id);
+        if (s && *s == JobState::Running) {
+            bool wasCancelled = false;
+            {
+                QMutexLocker lock(&m_mutex);
+                wasCancelled = m_jobs.at(id)->lane->cancelRequested;
+            }
+            if (wasCancelled)
+                cancelJob(id);
+            else
+                failJob(id, QStringLiteral("%1 could not be loaded: %2").arg(m_engines.csmName, reason));
+        }
+    }
+    schedule();
+}
+
+void TaskEngine::onProgress(JobId id, const SpeechProgress& p) {
+    JobProgress out{p.unitsDone, p.unitsTotal, p.audioSeconds, -1};
+    {
+        QMutexLocker lock(&m_mutex);
+        auto it = m_jobs.find(id);
+        if (it == m_jobs.end())
+            return;
+        const double elapsed = it->second->sinceStart.nsecsElapsed() / 1e9;
+        if (p.unitsDone > 0 && p.unitsTotal >= p.unitsDone)
+            out.etaSeconds = elapsed * double(p.unitsTotal - p.unitsDone) / p.unitsDone;
+    }
+    emit progress(id, out);
+}
+
+void TaskEngine::onInferenceDone(JobId id, SpeechResult result) {
+    if (result.cancelled)
+        cancelJob(id);
+    else
+        writeInPool(id, std::move(result));
+    schedule();
+}
+
+void TaskEngine::writeInPool(JobId id, SpeechResult speech) {
+    JobOptions options;
+    SpeechRequest request;
+    double queuedSeconds = 0;
+    {
+        QMutexLocker lock(&m_mutex);
+        Job& job = *m_jobs.at(id);
+        job.state = JobState::Writing;
+        options = job.options;
+        request = job.lane->request;
+        queuedSeconds = job.queuedSeconds;
+    }
+    auto audio = std::make_shared<const std::vector<float>>(std::move(speech.audio));
+    speech.audio = {};
+    std::shared_ptr<HistoryStore> history = m_history;
+    m_writers.start([this, id, history, options, request, queuedSeconds, audio, speech] {
+        QElapsedTimer clock;
+        clock.start();
+        JobResult r;
+        r.id = id;
+        r.speech = speech;
+        r.audio = audio;
+        r.queuedSeconds = queuedSeconds;
+        try {
+            if (!options.outputPath.isEmpty())
+                writeWavAtomically(options.outputPath, *audio, speech.sampleRate);
+            if (history && options.keepInHistory) {
+                r.historyAudioPath = history->audioPathFor(id);
+                writeWavAtomically(r.historyAudioPath, *audio, speech.sampleRate);
+            }
+            r.audioPath = options.outputPath.isEmpty() ? r.historyAudioPath : options.outputPath;
+            r.writeSeconds = clock.nsecsElapsed() / 1e9;
+            if (history && options.keepInHistory) {
+                HistoryEntry e;
+                e.id = id;
+                e.createdAt = QDateTime::currentDateTimeUtc();
+                e.request = request;
+                e.engineId = speech.engineId;
+                e.engineName = speech.engineName;
+                e.seed = speech.seed;
+                e.durationSeconds = r.durationSeconds();
+                e.generationSeconds = speech.generationSeconds;
+                e.firstAudioSeconds = speech.firstAudioSeconds;
+                e.queuedSeconds = queuedSeconds;
+                e.audioPath = r.historyAudioPath;
+                e.notes = speech.notes;
+                try {
+                    history->recordFinished(e);
+                } catch (const Error&) {
+                    QFile::remove(r.historyAudioPath);   // no entry points at it
+                    throw;
+                }
+            } else if (history) {
+                history->removePending(id);
+            }
+            QMetaObject::invokeMethod(this, [this, id, r] { finishJob(id, r); }, Qt::QueuedConnection);
+        } catch (const std::exception& e) {
+            const QString sentence = QString::fromStdString(e.what());
+            QMetaObject::invokeMethod(this, [this, id, sentence] { failJob(id, sentence); }, Qt::QueuedConnection);
+        }
+    });
+}
+
+std::unique_ptr<TaskEngine::Job> TaskEngine::takeJob(JobId id) {
+    QMutexLocker lock(&m_mutex);
+    auto it = m_jobs.find(id);
+    if (it == m_jobs.end())
+        return nullptr;
+    std::unique_ptr<Job> job = std::move(it->second);
+    m_jobs.erase(it);
+    m_queue.removeOne(id);
+    return job;
+}
+
+void TaskEngine::forgetPending(JobId id) {
+    if (!m_history)
+        return;
+    try {
+        m_history->removePending(id);
+    } catch (const Error& e) {
+        logger(LogArea::Tasks)->warn("job {} stays on offer for the next run: {}", id, e.sentence());
+    }
+}
+
+void TaskEngine::finishJob(JobId id, const JobResult& result) {
+    std::unique_ptr<Job> job = takeJob(id);
+    if (!job)
+        return;
+    job->promise.addResult(result);
+    job->promise.finish();
+    emit finished(id, result);
+}
+
+void TaskEngine::failJob(JobId id, const QString& sentence) {
+    std::unique_ptr<Job> job = takeJob(id);
+    if (!job)
+        return;
+    logger(LogArea::Tasks)->warn("job {} failed: {}", id, sentence);
+    forgetPending(id);
+    job->promise.setException(std::make_exception_ptr(Error(sentence)));
+    job->promise.finish();
+    emit failed(id, sentence);
+}
+
+void TaskEngine::cancelJob(JobId id) {
+    std::unique_ptr<Job> job = takeJob(id);
+    if (!job)
+        return;
+    forgetPending(id);
+    job->promise.setException(std::make_exception_ptr(JobCancelled(id)));
+    job->promise.finish();
+    emit cancelled(id);
+}
+
+bool TaskEngine::cancel(JobId id) {
+    QMutexLocker lock(&m_mutex);
+    auto it = m_jobs.find(id);
+    if (it == m_jobs.end())
+        return false;
+    Job& job = *it->second;
+    // A job being written has all its audio: it finishes.
+    if (job.state == JobState::Writing || job.lane->cancelRequested)
+        return false;
+    job.lane->cancelRequested = true;
+    if (job.state == JobState::Queued) {
+        m_queue.removeOne(id);
+        lock.unlock();
+        QMetaObject::invokeMethod(this, [this, id] { cancelJob(id); }, Qt::QueuedConnection);
+    }
+    // A running job ends at its engine's next frame; the lane reports it cancelled.
+    return true;
+}
+
+void TaskEngine::cancelAll() {
+    QList<JobId> ids;
+    {
+        QMutexLocker lock(&m_mutex);
+        for (const auto& [id, job] : m_jobs)
+            ids.append(id);
+    }
+    for (JobId id : ids)
+        cancel(id);
+}
+
+std::optional<JobState> TaskEngine::state(JobId id) const {
+    QMutexLocker lock(&m_mutex);
+    auto it = m_jobs.find(id);
+    if (it == m_jobs.end())
+        return std::nullopt;
+    return it->second->state;
+}
+
+int TaskEngine::activeJobCount() const {
+    QMutexLocker lock(&m_mutex);
+    return int(m_jobs.size());
+}
+
+QString TaskEngine::activeEngineName() const {
+    QMutexLocker lock(&m_mutex);
+    return m_csmLane && m_csmLoadError.isEmpty() ? m_engines.csmName : m_engines.fallbackName;
+}
+
+bool TaskEngine::csmLoaded() const {
+    return m_csmLane && m_csmLane->loaded();
+}
+
+QString TaskEngine::csmLoadError() const {
+    QMutexLocker lock(&m_mutex);
+    return m_csmLoadError;
+}
+
+void TaskEngine::retryCsm() {
+    {
+        QMutexLocker lock(&m_mutex);
+        if (!m_csmLane || m_csmLoadError.isEmpty())
+            return;
+        m_csmLoadError.clear();
+    }
+    emit activeEngineChanged(m_engines.csmName);
+}
+
+QList<PendingJob> TaskEngine::pendingFromLastRun() const {
+    QMutexLocker lock(&m_mutex);
+    return m_pendingFromLastRun;
+}
+
+QList<JobId> TaskEngine::resubmitPending() {
+    QList<PendingJob> offered;
+    {
+        QMutexLocker lock(&m_mutex);
+        offered.swap(m_pendingFromLastRun);
+    }
+    QList<JobId> ids;
+    QList<PendingJob> refused;
+    for (const PendingJob& p : offered) {
+        try {
+            ids.append(submit(p.request, p.options));
+            forgetPending(p.id);
+        } catch (const Error& e) {
+            logger(LogArea::Tasks)->warn("job {} from the last run stays on offer: {}", p.id, e.sentence());
+            refused.append(p);
+        }
+    }
+    QMutexLocker lock(&m_mutex);
+    m_pendingFromLastRun = refused;
+    return ids;
+}
+
+void TaskEngine::discardPending() {
+    QList<PendingJob> offered;
+    {
+        QMutexLocker lock(&m_mutex);
+        offered.swap(m_pendingFromLastRun);
+    }
+    for (const PendingJob& p : offered)
+        forgetPending(p.id);
+}
+
+} // namespace echoforge

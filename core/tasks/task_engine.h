@@ -1,0 +1,156 @@
+#pragma once
+// The generation engine every front end sends work to (the studio, the CLI, the local API).
+//
+// Jobs wait in one queue ordered by priority (Interactive > Normal > Batch), first come first
+// served within a priority. Each speech engine instance has its own inference thread (an
+// InferenceLane) and runs one job at a time; writing the WAV files and the history entry runs
+// in a QThreadPool, so the next job starts while the last one is written.
+//
+// Signals are emitted on the TaskEngine's thread, from its event loop (never inside submit or
+// cancel), so receivers on other threads get them queued. submit() and cancel() may be called
+// from any thread.
+//
+//   TaskEngine engine(engines, TaskEngineConfig::fromSettings(settings, paths));
+//   JobResult r = co_await engine.generate(request);   // throws the job's echoforge::Error
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include <QFuture>
+#include <QList>
+#include <QMutex>
+#include <QObject>
+#include <QPromise>
+#include <QThreadPool>
+#include <QTimer>
+#include <QVector>
+#include <qcoro/qcorotask.h>
+
+#include "core/tasks/history_store.h"
+#include "core/tasks/inference_lane.h"
+#include "core/tasks/job.h"
+
+namespace echoforge {
+
+struct AppPaths;
+struct Settings;
+
+// How to make the engines. The fallback (eSpeak NG) is always there; CSM may be missing.
+struct EngineSet {
+    EngineFactory makeFallback;
+    EngineFactory makeCsm;                       // empty: CSM is not installed
+    QString fallbackName = QStringLiteral("eSpeak NG");
+    QString csmName = QStringLiteral("CSM-1B");
+};
+
+struct TaskEngineConfig {
+    int queueLimit = 100;                        // jobs queued or running at once
+    int textLimit = 10000;                       // characters per request
+    int audioLimitSeconds = 600;                 // longest audio a request may ask for
+    std::chrono::milliseconds modelIdleUnload = std::chrono::minutes(15);   // 0: never unload
+    QString historyDir;                          // empty: no history and nothing survives a restart
+    int writerThreads = 2;                       // the pool that writes files and history
+
+    static TaskEngineConfig fromSettings(const Settings& settings, const AppPaths& paths);
+};
+
+class TaskEngine : public QObject {
+    Q_OBJECT
+public:
+    // Throws echoforge::Error when the history folder cannot be opened.
+    TaskEngine(EngineSet engines, TaskEngineConfig config, QObject* parent = nullptr);
+    // Stops running jobs within a frame. Queued and running jobs stay in the database, to be
+    // offered again on the next start.
+    ~TaskEngine() override;
+
+    // Queues a job and returns its id. Thread-safe. Throws echoforge::Error with the reason when
+    // the request is refused (empty or too long text, too much audio asked, queue full, engine
+    // not installed); a refusal changes nothing else.
+    JobId submit(SpeechRequest request, JobOptions options = {});
+    // The same as a coroutine: the job's result, or its error thrown (JobCancelled when cancelled).
+    QCoro::Task<JobResult> generate(SpeechRequest request, JobOptions options = {});
+
+    // Stops a queued or running job (a running one within one frame). Thread-safe. False when
+    // the job is unknown or already over.
+    bool cancel(JobId id);
+    void cancelAll();
+
+    // The state of a job that is not over yet; empty once it is (the engine forgets it).
+    std::optional<JobState> state(JobId id) const;
+    int activeJobCount() const;                  // queued, running or being written
+
+    // The engine that serves `auto` requests now, by display name.
+    QString activeEngineName() const;
+    bool csmInstalled() const { return bool(m_engines.makeCsm); }
+    bool csmLoaded() const;
+    QString csmLoadError() const;                // why CSM failed to load; empty when it did not
+    // Clears a load failure so the next auto request tries CSM again.
+    void retryCsm();
+    void setModelIdleUnloadInterval(std::chrono::milliseconds interval);
+
+    // The history, or null when the engine runs without one.
+    HistoryStore* history() const { return m_history.get(); }
+    // Jobs that were queued or running when the app last stopped (a crash included).
+    QList<PendingJob> pendingFromLastRun() const;
+    // Queues them again (with new ids); those refused stay on offer. Returns the new ids.
+    QList<JobId> resubmitPending();
+    void discardPending();
+
+signals:
+    void queued(echoforge::JobId id, const echoforge::JobSummary& summary);
+    void started(echoforge::JobId id, const QString& engineName);
+    void progress(echoforge::JobId id, const echoforge::JobProgress& progress);
+    void audioChunk(echoforge::JobId id, const QVector<float>& samples);
+    void finished(echoforge::JobId id, const echoforge::JobResult& result);
+    void failed(echoforge::JobId id, const QString& sentence);
+    void cancelled(echoforge::JobId id);
+
+    void modelLoadProgress(double fraction);
+    void modelLoaded(const QString& engineName);
+    void modelLoadFailed(const QString& reason);
+    void modelUnloaded();
+    void activeEngineChanged(const QString& engineName);
+
+private:
+    struct Job;
+
+    std::pair<JobId, QFuture<JobResult>> enqueue(SpeechRequest request, const JobOptions& options);
+    void refuseIfOverLimits(const SpeechRequest& request, const JobOptions& options) const;
+    InferenceLane* laneFor(const Job& job) const;
+    void insertIntoQueue(JobId id);   // with m_mutex held
+    void announceQueued();
+    void schedule();
+    void updateIdleTimer();
+    void unloadIfIdle();
+
+    void onLoadFailed(JobId id, const QString& reason);
+    void onProgress(JobId id, const SpeechProgress& p);
+    void onInferenceDone(JobId id, SpeechResult result);
+    void writeInPool(JobId id, SpeechResult result);
+    void finishJob(JobId id, const JobResult& result);
+    void failJob(JobId id, const QString& sentence);
+    void cancelJob(JobId id);
+    std::unique_ptr<Job> takeJob(JobId id);
+    void forgetPending(JobId id);
+
+    EngineSet m_engines;
+    TaskEngineConfig m_config;
+    std::shared_ptr<HistoryStore> m_history;
+    QList<PendingJob> m_pendingFromLastRun;
+
+    mutable QMutex m_mutex;                      // guards everything below up to the lanes
+    std::map<JobId, std::unique_ptr<Job>> m_jobs;   // jobs not over yet
+    QList<JobId> m_queue;                        // waiting jobs, in the order they will run
+    JobId m_nextId = 1;
+    bool m_announcementPosted = false;
+    QString m_csmLoadError;
+
+    QThreadPool m_writers;
+    QTimer m_idleTimer;
+    std::unique_ptr<InferenceLane> m_fallbackLane;
+    std::unique_ptr<InferenceLane> m_csmLane;
+};
+
+} // namespace echoforge

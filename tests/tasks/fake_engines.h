@@ -1,0 +1,121 @@
+#pragma once
+// Speech engines for the task engine's tests: a sine per frame, optionally slow; texts starting
+// with "fail:" throw echoforge::Error, texts starting with "crash:" throw std::runtime_error.
+
+#include <atomic>
+#include <cmath>
+#include <memory>
+#include <numbers>
+#include <stdexcept>
+
+#include <QMutex>
+#include <QStringList>
+#include <QThread>
+
+#include "core/common/error.h"
+#include "core/tasks/inference_lane.h"
+
+namespace echoforge::test {
+
+// What the fake engines saw, shared with the test.
+struct EngineLog {
+    QMutex mutex;
+    QStringList spoken;                    // texts, in the order synthesis started
+    std::atomic<int> created{0};
+    std::atomic<int> destroyed{0};
+    std::atomic<int> framesAfterCancel{0}; // frames made after isCancelled turned true
+    std::atomic<int> cancelledAtFrame{-1};
+
+    QStringList spokenSoFar() {
+        QMutexLocker lock(&mutex);
+        return spoken;
+    }
+};
+
+struct SineConfig {
+    QString id = "espeak";
+    QString name = "Fake eSpeak";
+    int frames = 3;                        // frames per request
+    int frameSamples = 1920;               // 80 ms at 24 kHz, one CSM frame
+    int frameDelayMs = 0;                  // time each frame "computes"
+    double frequencyHz = 220.0;
+};
+
+class SineEngine : public SpeechEngine {
+public:
+    SineEngine(SineConfig config, std::shared_ptr<EngineLog> log) : m_config(std::move(config)), m_log(std::move(log)) {
+        ++m_log->created;
+    }
+    ~SineEngine() override { ++m_log->destroyed; }
+
+    QString id() const override { return m_config.id; }
+    QString displayName() const override { return m_config.name; }
+    bool supportsCloning() const override { return false; }
+
+    SpeechResult synthesize(const SpeechRequest& request, const SpeechCallbacks& callbacks) override {
+        {
+            QMutexLocker lock(&m_log->mutex);
+            m_log->spoken.append(request.text);
+        }
+        if (request.text.startsWith("fail:"))
+            throw Error(QStringLiteral("The fake engine refuses \"%1\".").arg(request.text));
+        if (request.text.startsWith("crash:"))
+            throw std::runtime_error("index out of range");
+        SpeechResult result;
+        result.engineId = m_config.id;
+        result.engineName = m_config.name;
+        result.seed = request.params.seed.value_or(42);
+        for (int frame = 0; frame < m_config.frames; ++frame) {
+            if (callbacks.cancelled()) {
+                m_log->cancelledAtFrame = frame;
+                result.cancelled = true;
+                return result;
+            }
+            if (m_config.frameDelayMs > 0)
+                QThread::msleep(m_config.frameDelayMs);
+            std::vector<float> chunk(m_config.frameSamples);
+            for (int i = 0; i < m_config.frameSamples; ++i) {
+                const double t = double(frame * m_config.frameSamples + i) / kOutputSampleRate;
+                chunk[i] = float(0.5 * std::sin(2 * std::numbers::pi * m_config.frequencyHz * t));
+            }
+            result.audio.insert(result.audio.end(), chunk.begin(), chunk.end());
+            if (callbacks.cancelled())
+                ++m_log->framesAfterCancel;
+            callbacks.audio(chunk);
+            callbacks.progress({frame + 1, m_config.frames, result.durationSeconds()});
+        }
+        return result;
+    }
+
+private:
+    SineConfig m_config;
+    std::shared_ptr<EngineLog> m_log;
+};
+
+inline EngineFactory sineFactory(SineConfig config, std::shared_ptr<EngineLog> log) {
+    return [config, log](const LoadProgress& progress) -> std::unique_ptr<SpeechEngine> {
+        progress(0.5);
+        progress(1.0);
+        return std::make_unique<SineEngine>(config, log);
+    };
+}
+
+// A CSM whose weights file is corrupt: loading reads half of it, then gives up.
+inline EngineFactory corruptModelFactory(std::shared_ptr<EngineLog> log) {
+    return [log](const LoadProgress& progress) -> std::unique_ptr<SpeechEngine> {
+        ++log->created;
+        progress(0.5);
+        throw Error("csm/model.safetensors is corrupt: its header ends past the end of the file.");
+    };
+}
+
+inline SpeechRequest requestFor(const QString& text) {
+    SpeechRequest r;
+    r.text = text;
+    r.character.id = "narrator";
+    r.character.name = "Narrator";
+    r.params.seed = 7;
+    return r;
+}
+
+} // namespace echoforge::test

@@ -1,0 +1,243 @@
+// The task engine's queue: results and files, signal order, priorities, the coroutine API,
+// limits, and 200 jobs submitted from 4 threads at once.
+
+#include <QFile>
+#include <QSet>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <qcoro/qcorotask.h>
+
+#include "core/tasks/task_engine.h"
+#include "tests/tasks/fake_engines.h"
+
+using namespace echoforge;
+using namespace echoforge::test;
+
+namespace {
+
+constexpr int kWavHeaderBytes = 44;
+
+struct Fixture {
+    QTemporaryDir dir;
+    std::shared_ptr<EngineLog> log = std::make_shared<EngineLog>();
+    TaskEngineConfig config;
+    SineConfig sine;
+
+    Fixture() { config.historyDir = dir.filePath("history"); }
+    std::unique_ptr<TaskEngine> make() {
+        EngineSet set;
+        set.makeFallback = sineFactory(sine, log);
+        return std::make_unique<TaskEngine>(std::move(set), config);
+    }
+};
+
+// Waits until `spy` has `count` emissions.
+bool waitForCount(QSignalSpy& spy, int count, int timeoutMs = 20000) {
+    while (spy.count() < count) {
+        if (!spy.wait(timeoutMs))
+            return false;
+    }
+    return true;
+}
+
+// QCoro 0.8's waitFor() does not pass a coroutine's exception on, so the error is caught
+// inside a coroutine, the way the CLI and the UI use generate().
+QCoro::Task<QString> errorOf(QCoro::Task<JobResult> job) {
+    try {
+        co_await job;
+    } catch (const Error& e) {
+        co_return e.sentence();
+    }
+    co_return QString();
+}
+
+} // namespace
+
+class TestTaskEngine : public QObject {
+    Q_OBJECT
+private slots:
+    void finishedJobWritesWavAndHistory() {
+        Fixture f;
+        f.sine.frames = 4;
+        auto engine = f.make();
+        QSignalSpy queued(engine.get(), &TaskEngine::queued);
+        QSignalSpy started(engine.get(), &TaskEngine::started);
+        QSignalSpy progress(engine.get(), &TaskEngine::progress);
+        QSignalSpy chunks(engine.get(), &TaskEngine::audioChunk);
+        QSignalSpy finished(engine.get(), &TaskEngine::finished);
+
+        const QString output = f.dir.filePath("out/take.wav");
+        const JobId id = engine->submit(requestFor("Hello there."), {.outputPath = output});
+        QCOMPARE(queued.count(), 0);   // signals come from the event loop, never inside submit
+        QVERIFY(finished.wait(10000));
+
+        QCOMPARE(queued.count(), 1);
+        QCOMPARE(queued.at(0).at(0).value<JobId>(), id);
+        QCOMPARE(queued.at(0).at(1).value<JobSummary>().characterName, QString("Narrator"));
+        QCOMPARE(started.count(), 1);
+        QCOMPARE(started.at(0).at(1).toString(), QString("eSpeak NG"));
+        QCOMPARE(progress.count(), 4);
+        const auto last = progress.last().at(1).value<JobProgress>();
+        QCOMPARE(last.unitsDone, 4);
+        QCOMPARE(last.etaSeconds, 0.0);
+        QCOMPARE(chunks.count(), 4);
+
+        const auto result = finished.at(0).at(1).value<JobResult>();
+        QCOMPARE(result.id, id);
+        QCOMPARE(result.audio->size(), size_t(4 * f.sine.frameSamples));
+        qsizetype streamed = 0;
+        for (const auto& args : chunks)
+            streamed += args.at(1).value<QVector<float>>().size();
+        QCOMPARE(streamed, qsizetype(result.audio->size()));
+
+        QCOMPARE(result.audioPath, output);
+        for (const QString& path : {result.audioPath, result.historyAudioPath}) {
+            QFile wav(path);
+            QVERIFY2(wav.open(QIODevice::ReadOnly), qPrintable(path));
+            QCOMPARE(wav.size(), kWavHeaderBytes + 2 * qint64(result.audio->size()));
+            QCOMPARE(wav.read(4), QByteArray("RIFF"));
+        }
+
+        const auto entry = engine->history()->entry(id);
+        QVERIFY(entry);
+        QCOMPARE(entry->request.text, QString("Hello there."));
+        QCOMPARE(entry->request.character.id, QString("narrator"));
+        QCOMPARE(entry->engineId, QString("espeak"));
+        QCOMPARE(entry->seed, std::uint64_t(7));
+        QCOMPARE(entry->audioPath, result.historyAudioPath);
+        QCOMPARE(entry->durationSeconds, 4 * 0.08);
+        QVERIFY(engine->history()->pending().isEmpty());
+        QCOMPARE(engine->activeJobCount(), 0);
+    }
+
+    void prioritiesThenFifo() {
+        Fixture f;
+        auto engine = f.make();
+        QSignalSpy finished(engine.get(), &TaskEngine::finished);
+        // All are queued before the event loop runs, so the order below is the queue's alone.
+        engine->submit(requestFor("batch 1"), {.priority = JobPriority::Batch});
+        engine->submit(requestFor("normal 1"), {.priority = JobPriority::Normal});
+        engine->submit(requestFor("batch 2"), {.priority = JobPriority::Batch});
+        engine->submit(requestFor("interactive 1"), {.priority = JobPriority::Interactive});
+        engine->submit(requestFor("normal 2"), {.priority = JobPriority::Normal});
+        engine->submit(requestFor("interactive 2"), {.priority = JobPriority::Interactive});
+        QVERIFY(waitForCount(finished, 6));
+        QCOMPARE(f.log->spokenSoFar(), QStringList({"interactive 1", "interactive 2", "normal 1", "normal 2",
+                                                    "batch 1", "batch 2"}));
+    }
+
+    void coroutineReturnsResultOrThrows() {
+        Fixture f;
+        auto engine = f.make();
+        const JobResult ok = QCoro::waitFor(engine->generate(requestFor("Coroutines are calm.")));
+        QCOMPARE(ok.audio->size(), size_t(f.sine.frames * f.sine.frameSamples));
+        QVERIFY(QFile::exists(ok.audioPath));
+
+        const QString failure = QCoro::waitFor(errorOf(engine->generate(requestFor("fail: this one"))));
+        QVERIFY2(failure.contains("refuses"), qPrintable(failure));
+        const QString refusal = QCoro::waitFor(errorOf(engine->generate(requestFor("   "))));
+        QVERIFY2(refusal.contains("no text"), qPrintable(refusal));
+        QCOMPARE(QCoro::waitFor(errorOf(engine->generate(requestFor("fine again")))), QString());
+    }
+
+    void limitsRefuseWithoutSideEffects_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<double>("maxSeconds");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("text too long") << QString(11, 'a') << 5.0 << "more than the limit of 10";
+        QTest::newRow("too much audio") << "short" << 61.0 << "limit of 60 seconds";
+        QTest::newRow("empty text") << "" << 5.0 << "no text";
+    }
+
+    void limitsRefuseWithoutSideEffects() {
+        QFETCH(QString, text);
+        QFETCH(double, maxSeconds);
+        QFETCH(QString, expected);
+        Fixture f;
+        f.config.textLimit = 10;
+        f.config.audioLimitSeconds = 60;
+        auto engine = f.make();
+        SpeechRequest r = requestFor(text);
+        r.params.maxSeconds = maxSeconds;
+        try {
+            engine->submit(r);
+            QFAIL("the request must be refused");
+        } catch (const Error& e) {
+            QVERIFY2(e.sentence().contains(expected), qPrintable(e.sentence()));
+        }
+        QCOMPARE(engine->activeJobCount(), 0);
+        QVERIFY(engine->history()->pending().isEmpty());
+        const JobResult next = QCoro::waitFor(engine->generate(requestFor("fine")));
+        QVERIFY(next.audio);
+    }
+
+    void fullQueueRefusesUntilJobsFinish() {
+        Fixture f;
+        f.config.queueLimit = 3;
+        auto engine = f.make();
+        QSignalSpy finished(engine.get(), &TaskEngine::finished);
+        for (int i = 0; i < 3; ++i)
+            engine->submit(requestFor(QString("job %1").arg(i)));
+        QVERIFY_THROWS_EXCEPTION(Error, engine->submit(requestFor("one too many")));
+        QCOMPARE(engine->activeJobCount(), 3);
+        QVERIFY(waitForCount(finished, 3));
+        engine->submit(requestFor("room again"));
+        QVERIFY(waitForCount(finished, 4));
+        QVERIFY(!f.log->spokenSoFar().contains("one too many"));
+    }
+
+    void engineChoiceCsmWithoutCsmIsRefused() {
+        Fixture f;
+        auto engine = f.make();
+        QVERIFY(!engine->csmInstalled());
+        QCOMPARE(engine->activeEngineName(), QString("eSpeak NG"));
+        QVERIFY_THROWS_EXCEPTION(Error, engine->submit(requestFor("hi"), {.engine = EngineChoice::Csm}));
+    }
+
+    void twoHundredJobsFromFourThreadsFinishOnceEach() {
+        Fixture f;
+        f.config.queueLimit = 1000;
+        f.sine.frames = 2;
+        auto engine = f.make();
+        QSignalSpy finished(engine.get(), &TaskEngine::finished);
+        QSignalSpy failed(engine.get(), &TaskEngine::failed);
+        constexpr int kThreads = 4;
+        constexpr int kJobsPerThread = 50;
+        QMutex idsMutex;
+        QList<JobId> submitted;
+        std::vector<std::unique_ptr<QThread>> threads;
+        for (int t = 0; t < kThreads; ++t) {
+            threads.emplace_back(QThread::create([&, t] {
+                for (int j = 0; j < kJobsPerThread; ++j) {
+                    const JobId id = engine->submit(requestFor(QString("thread %1 job %2").arg(t).arg(j)));
+                    QMutexLocker lock(&idsMutex);
+                    submitted.append(id);
+                }
+            }));
+        }
+        for (auto& t : threads)
+            t->start();
+        for (auto& t : threads)
+            QVERIFY(t->wait(60000));
+        QCOMPARE(submitted.size(), kThreads * kJobsPerThread);
+        QCOMPARE(QSet<JobId>(submitted.begin(), submitted.end()).size(), kThreads * kJobsPerThread);
+
+        QVERIFY(waitForCount(finished, kThreads * kJobsPerThread, 60000));
+        QSet<JobId> done;
+        for (const auto& args : finished)
+            done.insert(args.at(0).value<JobId>());
+        QCOMPARE(finished.count(), kThreads * kJobsPerThread);
+        QCOMPARE(done, QSet<JobId>(submitted.begin(), submitted.end()));
+        QCOMPARE(failed.count(), 0);
+        QCOMPARE(engine->history()->count(), kThreads * kJobsPerThread);
+        QVERIFY(engine->history()->pending().isEmpty());
+        QCOMPARE(engine->activeJobCount(), 0);
+        // Nothing more arrives late.
+        QVERIFY(!finished.wait(200));
+        QCOMPARE(finished.count(), kThreads * kJobsPerThread);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTaskEngine)
+#include "tst_task_engine.moc"
