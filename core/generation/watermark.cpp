@@ -55,7 +55,8 @@ void StreamingWatermarker::process(std::span<float> chunk) {
     for (float& sample : chunk) {
         // Power follower on x^2, fast while the signal rises and slower while it falls, fed with
         // the current sample so that a mark never precedes the sound that hides it.
-        const double power = double(sample) * sample;
+        // A non-finite sample must not poison the envelope (and with it the rest of the take).
+        const double power = std::isfinite(sample) ? double(sample) * sample : 0.0;
         power_ += (power > power_ ? attack_ : release_) * (power - power_);
         sample = float(double(sample) + markGain_ * std::sqrt(power_) * pattern_[phase]);
         if (++phase == period)

@@ -63,6 +63,12 @@ std::vector<std::complex<double>> Detector::whitenedBlockSum(std::span<const flo
 }
 
 Detection Detector::detectAtSchemeRate(std::span<const float> pcm24k) const {
+    // Non-finite samples (a broken file) count as silence rather than spoiling every block.
+    if (!std::all_of(pcm24k.begin(), pcm24k.end(), [](float s) { return std::isfinite(s); })) {
+        std::vector<float> finite(pcm24k.begin(), pcm24k.end());
+        std::replace_if(finite.begin(), finite.end(), [](float s) { return !std::isfinite(s); }, 0.0f);
+        return detectAtSchemeRate(finite);
+    }
     Detection result;
     result.threshold = scheme_.threshold;
     result.secondsAnalysed = double(pcm24k.size()) / scheme_.sampleRate;

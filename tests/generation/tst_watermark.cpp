@@ -5,6 +5,7 @@
 #include <cmath>
 #include <complex>
 #include <cstring>
+#include <limits>
 #include <random>
 
 #include <QTemporaryDir>
@@ -217,6 +218,21 @@ private slots:
         const double after = markEnergy(end + kSignalRate * 6 / 100, burst.size());
         QVERIFY(during > 0);
         QVERIFY2(after < 1e-4 * during, qPrintable(QStringLiteral("%1 vs %2").arg(after).arg(during)));
+    }
+
+    void nonFiniteSamplesSpoilNothingElse() {
+        const Watermarker marker;
+        std::vector<float> clean = formantSpeech(9, 4.0);
+        std::vector<float> broken = clean;
+        broken[1000] = std::numeric_limits<float>::quiet_NaN();
+        broken[50000] = std::numeric_limits<float>::infinity();
+        marker.embed(clean);
+        marker.embed(broken);
+        for (std::size_t i = 0; i < clean.size(); ++i)
+            if (i != 1000 && i != 50000)
+                QVERIFY2(std::isfinite(broken[i]), qPrintable(QString::number(i)));
+        QCOMPARE(broken[60000], clean[60000]);   // the envelope has forgotten the bad samples
+        QVERIFY(marker.detect(broken, kSignalRate).detected);
     }
 
     void markIsAtLeast35dBBelowSpeech_data() {
