@@ -9,7 +9,7 @@
 #include <qcoro/qcorotask.h>
 
 #include "core/tasks/task_engine.h"
-#include "tests/tasks/fake_engines.h"
+#include "tests/tasks/engine_fixture.h"
 
 using namespace echoforge;
 using namespace echoforge::test;
@@ -18,28 +18,7 @@ namespace {
 
 constexpr int kWavHeaderBytes = 44;
 
-struct Fixture {
-    QTemporaryDir dir;
-    std::shared_ptr<EngineLog> log = std::make_shared<EngineLog>();
-    TaskEngineConfig config;
-    SineConfig sine;
-
-    Fixture() { config.historyDir = dir.filePath("history"); }
-    std::unique_ptr<TaskEngine> make() {
-        EngineSet set;
-        set.makeFallback = sineFactory(sine, log);
-        return std::make_unique<TaskEngine>(std::move(set), config);
-    }
-};
-
-// Waits until `spy` has `count` emissions.
-bool waitForCount(QSignalSpy& spy, int count, int timeoutMs = 20000) {
-    while (spy.count() < count) {
-        if (!spy.wait(timeoutMs))
-            return false;
-    }
-    return true;
-}
+using Fixture = EngineFixture;
 
 // QCoro 0.8's waitFor() does not pass a coroutine's exception on, so the error is caught
 // inside a coroutine, the way the CLI and the UI use generate().

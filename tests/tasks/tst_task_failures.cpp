@@ -1,0 +1,256 @@
+// What goes wrong, and that the engine keeps serving: cancellation within a frame, engines that
+// throw, a corrupt CSM model, an unwritable output folder, the CSM load/unload lifecycle, and
+// jobs left queued when the engine stops.
+
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QtTest>
+#include <qcoro/qcorotask.h>
+
+#include "tests/tasks/engine_fixture.h"
+
+using namespace echoforge;
+using namespace echoforge::test;
+
+namespace {
+
+QCoro::Task<QString> errorOf(QCoro::Task<JobResult> job) {
+    try {
+        co_await job;
+    } catch (const JobCancelled& e) {
+        co_return QStringLiteral("JobCancelled: ") + e.sentence();
+    } catch (const Error& e) {
+        co_return e.sentence();
+    }
+    co_return QString();
+}
+
+// Submits a short job and waits for it: the engine still serves.
+bool servesNextJob(TaskEngine& engine, EngineChoice choice = EngineChoice::Auto) {
+    QSignalSpy finished(&engine, &TaskEngine::finished);
+    const JobId id = engine.submit(requestFor("next one"), {.engine = choice});
+    return finished.wait(20000) && finished.at(0).at(0).value<JobId>() == id;
+}
+
+} // namespace
+
+class TestTaskFailures : public QObject {
+    Q_OBJECT
+private slots:
+    void cancelRunningJobWithinOneFrame() {
+        EngineFixture f;
+        f.sine.frames = 500;
+        f.sine.frameDelayMs = 5;
+        auto engine = f.make();
+        QSignalSpy progress(engine.get(), &TaskEngine::progress);
+        QSignalSpy cancelled(engine.get(), &TaskEngine::cancelled);
+        QSignalSpy finished(engine.get(), &TaskEngine::finished);
+
+        QCoro::Task<JobResult> job = engine->generate(requestFor("a long speech"));   // starts now
+        QVERIFY(progress.wait(20000));
+        const JobId id = progress.at(0).at(0).value<JobId>();
+        QCOMPARE(engine->state(id), std::optional(JobState::Running));
+        QVERIFY(engine->cancel(id));
+        QVERIFY(!engine->cancel(id));   // once is enough
+
+        const QString error = QCoro::waitFor(errorOf(std::move(job)));
+        QVERIFY2(error.startsWith("JobCancelled"), qPrintable(error));
+        QCOMPARE(cancelled.count(), 1);
+        QCOMPARE(cancelled.at(0).at(0).value<JobId>(), id);
+        QVERIFY(f.log->framesAfterCancel <= 1);
+        QVERIFY(f.log->cancelledAtFrame > 0 && f.log->cancelledAtFrame < f.sine.frames);
+        QCOMPARE(finished.count(), 0);
+        // A cancelled job holds nothing: no state, no pending row, no history entry.
+        QCOMPARE(engine->state(id), std::nullopt);
+        QCOMPARE(engine->activeJobCount(), 0);
+        QVERIFY(engine->history()->pending().isEmpty());
+        QVERIFY(!engine->history()->entry(id));
+
+        f.log->cancelledAtFrame = -1;
+        QSignalSpy next(engine.get(), &TaskEngine::finished);
+        const JobId nextId = engine->submit(requestFor("short"));
+        QVERIFY(progress.wait(20000));
+        QVERIFY(engine->cancel(nextId));
+        QVERIFY(cancelled.wait(20000));
+        QCOMPARE(next.count(), 0);
+    }
+
+    void cancelQueuedJobNeverStarts() {
+        EngineFixture f;
+        f.sine.frames = 40;
+        f.sine.frameDelayMs = 5;
+        auto engine = f.make();
+        QSignalSpy started(engine.get(), &TaskEngine::started);
+        QSignalSpy cancelled(engine.get(), &TaskEngine::cancelled);
+        QSignalSpy finished(engine.get(), &TaskEngine::finished);
+        const JobId first = engine->submit(requestFor("first"));
+        const JobId second = engine->submit(requestFor("second"));
+        QVERIFY(engine->cancel(second));
+        QVERIFY(cancelled.wait(20000));
+        QCOMPARE(cancelled.at(0).at(0).value<JobId>(), second);
+        QVERIFY(waitForCount(finished, 1));
+        QCOMPARE(finished.at(0).at(0).value<JobId>(), first);
+        QCOMPARE(started.count(), 1);
+        QCOMPARE(f.log->spokenSoFar(), QStringList{"first"});
+        QVERIFY(engine->history()->pending().isEmpty());
+    }
+
+    void failingEngineLeavesTheNextJobServed_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("engine error") << "fail: please" << "The fake engine refuses";
+        QTest::newRow("internal exception") << "crash: please" << "internal error: index out of range";
+    }
+
+    void failingEngineLeavesTheNextJobServed() {
+        QFETCH(QString, text);
+        QFETCH(QString, expected);
+        EngineFixture f;
+        auto engine = f.make();
+        QSignalSpy failed(engine.get(), &TaskEngine::failed);
+        const JobId id = engine->submit(requestFor(text));
+        QVERIFY(failed.wait(20000));
+        QCOMPARE(failed.at(0).at(0).value<JobId>(), id);
+        const QString sentence = failed.at(0).at(1).toString();
+        QVERIFY2(sentence.contains(expected), qPrintable(sentence));
+        QVERIFY(engine->history()->pending().isEmpty());
+        QVERIFY(servesNextJob(*engine));
+        QCOMPARE(f.log->created.load(), 1);   // the same engine instance served on
+    }
+
+    void unwritableOutputFolderFailsOnlyThatJob() {
+        EngineFixture f;
+        auto engine = f.make();
+        // A file where the folder should be: unwritable even for root, like a full disk.
+        const QString blocker = f.dir.filePath("blocker");
+        QFile file(blocker);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.close();
+        QSignalSpy failed(engine.get(), &TaskEngine::failed);
+        const JobId id = engine->submit(requestFor("to nowhere"), {.outputPath = blocker + "/sub/take.wav"});
+        QVERIFY(failed.wait(20000));
+        const QString sentence = failed.at(0).at(1).toString();
+        QVERIFY2(sentence.contains(blocker) && sentence.contains("writable"), qPrintable(sentence));
+        QVERIFY(!engine->history()->entry(id));
+        QVERIFY(!QFile::exists(engine->history()->audioPathFor(id)));
+        QVERIFY(engine->history()->pending().isEmpty());
+        QVERIFY(servesNextJob(*engine));
+    }
+
+    void corruptCsmModelFallsBackToEspeak() {
+        EngineFixture f;
+        f.withCsm = true;
+        f.csmCorrupt = true;
+        auto engine = f.make();
+        QCOMPARE(engine->activeEngineName(), QString("CSM-1B"));
+        QSignalSpy loadFailed(engine.get(), &TaskEngine::modelLoadFailed);
+        QSignalSpy activeChanged(engine.get(), &TaskEngine::activeEngineChanged);
+        QSignalSpy finished(engine.get(), &TaskEngine::finished);
+        QSignalSpy failed(engine.get(), &TaskEngine::failed);
+
+        engine->submit(requestFor("auto request"));
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(loadFailed.count(), 1);
+        QVERIFY(loadFailed.at(0).at(0).toString().contains("model.safetensors is corrupt"));
+        QCOMPARE(finished.at(0).at(1).value<JobResult>().speech.engineId, QString("espeak"));
+        QCOMPARE(activeChanged.last().at(0).toString(), QString("eSpeak NG"));
+        QCOMPARE(engine->activeEngineName(), QString("eSpeak NG"));
+        QVERIFY(engine->csmLoadError().contains("corrupt"));
+
+        // Asking for CSM by name tries again and says why it cannot.
+        engine->submit(requestFor("csm please"), {.engine = EngineChoice::Csm});
+        QVERIFY(failed.wait(20000));
+        const QString sentence = failed.at(0).at(1).toString();
+        QVERIFY2(sentence.contains("CSM-1B could not be loaded") && sentence.contains("corrupt"), qPrintable(sentence));
+        QCOMPARE(f.csmLog->created.load(), 2);
+        QVERIFY(servesNextJob(*engine));
+        QCOMPARE(f.csmLog->created.load(), 2);   // auto requests stay on eSpeak NG meanwhile
+    }
+
+    void csmLoadsLazilyAndUnloadsWhenIdle() {
+        EngineFixture f;
+        f.withCsm = true;
+        f.config.modelIdleUnload = std::chrono::milliseconds(0);
+        auto engine = f.make();
+        QCOMPARE(f.csmLog->created.load(), 0);
+        QVERIFY(!engine->csmLoaded());
+        QSignalSpy loadProgress(engine.get(), &TaskEngine::modelLoadProgress);
+        QSignalSpy loaded(engine.get(), &TaskEngine::modelLoaded);
+        QSignalSpy unloaded(engine.get(), &TaskEngine::modelUnloaded);
+
+        const JobResult first = QCoro::waitFor(engine->generate(requestFor("with CSM")));
+        QCOMPARE(first.speech.engineId, QString("csm"));
+        QCOMPARE(loaded.count(), 1);
+        QCOMPARE(loaded.at(0).at(0).toString(), QString("Fake CSM"));
+        QCOMPARE(loadProgress.count(), 2);
+        QCOMPARE(loadProgress.last().at(0).toDouble(), 1.0);
+        QVERIFY(engine->csmLoaded());
+        const JobResult espeak = QCoro::waitFor(engine->generate(requestFor("by name"), {.engine = EngineChoice::Espeak}));
+        QCOMPARE(espeak.speech.engineId, QString("espeak"));
+
+        engine->setModelIdleUnloadInterval(std::chrono::milliseconds(50));
+        QVERIFY(unloaded.wait(20000));
+        QVERIFY(!engine->csmLoaded());
+        QCOMPARE(f.csmLog->destroyed.load(), 1);
+
+        const JobResult again = QCoro::waitFor(engine->generate(requestFor("CSM again")));
+        QCOMPARE(again.speech.engineId, QString("csm"));
+        QCOMPARE(f.csmLog->created.load(), 2);
+    }
+
+    void queuedJobsAreOfferedAfterRestart() {
+        EngineFixture f;
+        f.sine.frames = 1000;
+        f.sine.frameDelayMs = 5;
+        QList<JobId> before;
+        {
+            auto engine = f.make();
+            QSignalSpy started(engine.get(), &TaskEngine::started);
+            for (const char* text : {"one", "two", "three"})
+                before.append(engine->submit(requestFor(text)));
+            QVERIFY(started.wait(20000));
+        }   // stops with one job running and two queued
+
+        f.sine.frames = 2;
+        f.sine.frameDelayMs = 0;
+        auto engine = f.make();
+        const QList<PendingJob> offered = engine->pendingFromLastRun();
+        QCOMPARE(offered.size(), 3);
+        QCOMPARE(offered.at(0).id, before.at(0));
+        QCOMPARE(offered.at(2).request.text, QString("three"));
+        QCOMPARE(offered.at(1).request.character.name, QString("Narrator"));
+
+        QSignalSpy finished(engine.get(), &TaskEngine::finished);
+        const QList<JobId> again = engine->resubmitPending();
+        QCOMPARE(again.size(), 3);
+        QVERIFY(again.first() > before.last());   // ids never repeat across runs
+        QVERIFY(waitForCount(finished, 3));
+        QVERIFY(engine->pendingFromLastRun().isEmpty());
+        QVERIFY(engine->history()->pending().isEmpty());
+        QCOMPARE(engine->history()->count(), 3);
+    }
+
+    void discardedPendingJobsAreGone() {
+        EngineFixture f;
+        f.sine.frames = 1000;
+        f.sine.frameDelayMs = 5;
+        {
+            auto engine = f.make();
+            QSignalSpy started(engine.get(), &TaskEngine::started);
+            engine->submit(requestFor("left behind"));
+            QVERIFY(started.wait(20000));
+        }
+        {
+            auto engine = f.make();
+            QCOMPARE(engine->pendingFromLastRun().size(), 1);
+            engine->discardPending();
+            QVERIFY(engine->pendingFromLastRun().isEmpty());
+        }
+        auto engine = f.make();
+        QVERIFY(engine->pendingFromLastRun().isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTaskFailures)
+#include "tst_task_failures.moc"
