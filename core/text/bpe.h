@@ -20,6 +20,13 @@ public:
     int32_t tokenId(std::string_view bytes) const { return tokens_.find(bytes); }
     // Adds the merge of two tokens with the next rank; a pair seen before keeps its first rank.
     void addMerge(int32_t left, int32_t right, int32_t merged);
+    // Hints for loading: the expected sizes, and the slots of a batch (TokenIndex::prefetch).
+    void reserve(size_t tokens, size_t merges) {
+        tokens_.reserve(tokens);
+        merges_.reserve(merges);
+    }
+    void prefetchToken(std::string_view bytes) const { tokens_.prefetch(bytes); }
+    void prefetchMerge(int32_t left, int32_t right) const { merges_.prefetch(left, right); }
     size_t mergeCount() const { return size_t(nextRank_); }
     // Hugging Face's `ignore_merges`: a piece that is a whole token is taken as it is.
     void setIgnoreMerges(bool ignore) { ignoreMerges_ = ignore; }

@@ -51,4 +51,11 @@ bool byteLevelToBytes(std::string_view byteLevelUtf8, std::string& bytes) {
     return true;
 }
 
+std::string bytesToByteLevel(std::string_view bytes) {
+    std::string out;
+    for (const char c : bytes)
+        appendUtf8(out, kTables.toUnicode[static_cast<uint8_t>(c)]);
+    return out;
+}
+
 } // namespace echoforge::text

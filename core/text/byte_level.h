@@ -16,4 +16,7 @@ char32_t byteToUnicode(uint8_t byte);
 // character outside the alphabet or is not valid UTF-8.
 bool byteLevelToBytes(std::string_view byteLevelUtf8, std::string& bytes);
 
+// Raw bytes written in the byte-level alphabet (UTF-8), as tokenizer.json stores tokens.
+std::string bytesToByteLevel(std::string_view bytes);
+
 } // namespace echoforge::text

@@ -8,7 +8,7 @@
 
 #include "core/common/error.h"
 #include "core/common/logging.h"
-#include "core/text/byte_level.h"
+#include "core/text/bpe_tables_builder.h"
 #include "core/text/llama3_pretokenizer.h"
 #include "core/text/llama3_tokenizer.h"
 #include "core/text/llama3_tokenizer_tables.h"
@@ -114,67 +114,6 @@ void checkPreTokenizer(const Reader& r, const json& root) {
         r.fail("it has a normalizer, which the Llama 3 tokenizer does not");
 }
 
-// Fills the BPE tables from model.vocab and model.merges as the reader streams them.
-class VocabAndMergesSink final : public text::TokenizerJsonSink {
-public:
-    VocabAndMergesSink(const Reader& r, Llama3Tokenizer::Tables& t) : r_(r), t_(t) {}
-
-    void vocabEntry(std::string_view token, int64_t id) override {
-        if (id < 0 || id > INT32_MAX)
-            r_.fail(QStringLiteral("model.vocab[%1] is not a valid id").arg(text::quotedJson(token)));
-        if (!text::byteLevelToBytes(token, bytes_))
-            r_.fail(QStringLiteral("model.vocab[%1] has a character outside the byte-level alphabet").arg(text::quotedJson(token)));
-        if (!t_.bpe.addToken(bytes_, static_cast<int32_t>(id)))
-            r_.fail(QStringLiteral("model.vocab has the token %1 twice").arg(text::quotedJson(token)));
-        if (static_cast<size_t>(id) >= t_.idToBytes.size())
-            t_.idToBytes.resize(id + 1);
-        t_.idToBytes[id] = bytes_;
-    }
-
-    void vocabEnd() override {
-        vocabRead_ = true;
-        for (const auto& [index, left, right] : early_)
-            merge(index, left, right);
-        early_.clear();
-    }
-
-    void merge(size_t index, std::string_view left, std::string_view right) override {
-        if (!vocabRead_) {  // merges before vocab in the file: kept until the vocabulary is known
-            early_.push_back({index, std::string(left), std::string(right)});
-            return;
-        }
-        const int32_t leftId = idOf(index, left, bytes_);
-        const int32_t rightId = idOf(index, right, rightBytes_);
-        bytes_ += rightBytes_;
-        const int32_t merged = t_.bpe.tokenId(bytes_);
-        if (merged < 0)
-            r_.fail(QStringLiteral("model.merges[%1] makes %2, which is not in model.vocab")
-                        .arg(index)
-                        .arg(text::quotedJson(std::string(left) + std::string(right))));
-        t_.bpe.addMerge(leftId, rightId, merged);
-    }
-
-    bool vocabRead() const { return vocabRead_; }
-
-private:
-    int32_t idOf(size_t index, std::string_view token, std::string& bytes) const {
-        const int32_t id = text::byteLevelToBytes(token, bytes) ? t_.bpe.tokenId(bytes) : -1;
-        if (id < 0)
-            r_.fail(QStringLiteral("model.merges[%1] names %2, which is not in model.vocab").arg(index).arg(text::quotedJson(token)));
-        return id;
-    }
-
-    struct EarlyMerge {
-        size_t index;
-        std::string left, right;
-    };
-    const Reader& r_;
-    Llama3Tokenizer::Tables& t_;
-    std::string bytes_, rightBytes_;
-    std::vector<EarlyMerge> early_;
-    bool vocabRead_ = false;
-};
-
 // added_tokens: the special ids above the BPE vocabulary, kept for decoding and CSM segments.
 void readAddedTokens(const Reader& r, const json& root, Llama3Tokenizer::Tables& t) {
     const json& added = r.member(root, "added_tokens", {}, {json::value_t::array});
@@ -208,8 +147,9 @@ Llama3Tokenizer Llama3Tokenizer::load(const QString& path) {
     auto tables = std::make_shared<Tables>();
     tables->path = path;
     const Reader r(path);
-    VocabAndMergesSink sink(r, *tables);
-    const json root = text::readTokenizerJson(path, std::string_view(bytes.constData(), bytes.size()), sink);
+    text::BpeTablesBuilder builder(path, tables->bpe, tables->idToBytes);
+    const json root = text::readTokenizerJson(path, std::string_view(bytes.constData(), bytes.size()), builder);
+    builder.finish();
     if (!root.is_object())
         r.fail("the top level is not a JSON object");
 

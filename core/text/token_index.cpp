@@ -6,21 +6,37 @@
 namespace echoforge::text {
 namespace {
 
-constexpr size_t kInitialSlots = 1024;  // a power of two; tables stay at most half full
+constexpr size_t kInitialSlots = 1024;
 
-// FNV-1a: tokens average about six bytes, where it is as good as anything and cheaper.
-uint32_t hashBytes(std::string_view bytes) {
-    uint32_t h = 2166136261u;
-    for (const char c : bytes)
-        h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-    return h;
+// The power-of-two slot count that holds `count` entries at most `maxFill` full.
+size_t slotsFor(size_t count, double maxFill) {
+    size_t slots = kInitialSlots;
+    while (double(count) > double(slots) * maxFill)
+        slots *= 2;
+    return slots;
 }
 
-// The splitmix64 finaliser: spreads the two ids over every bit of the slot index.
+// Vocabulary probes compare strings, so its table stays at most half full; merge probes compare
+// one integer, so that table may fill to three quarters.
+constexpr double kTokenMaxFill = 0.5;
+constexpr double kMergeMaxFill = 0.75;
+
+// The splitmix64 finaliser: spreads a key over every bit of the slot index.
 uint64_t mixKey(uint64_t x) {
     x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
     x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
     return x ^ (x >> 31);
+}
+
+// Hashes a token eight bytes at a time; the first eight are the slot's `head`, already loaded.
+uint32_t hashBytes(uint64_t head, std::string_view bytes) {
+    uint64_t h = mixKey(head ^ (uint64_t(bytes.size()) << 56));
+    for (size_t i = 8; i < bytes.size(); i += 8) {
+        uint64_t word = 0;
+        std::memcpy(&word, bytes.data() + i, std::min<size_t>(8, bytes.size() - i));
+        h = mixKey(h ^ word);
+    }
+    return static_cast<uint32_t>(h);
 }
 
 } // namespace
@@ -40,10 +56,10 @@ bool TokenIndex::matches(const Slot& s, uint32_t hash, uint64_t head, std::strin
 }
 
 bool TokenIndex::insert(std::string_view bytes, int32_t id) {
-    if ((count_ + 1) * 2 > slots_.size())
-        grow();
-    const uint32_t hash = hashBytes(bytes);
+    if (double(count_ + 1) > double(slots_.size()) * kTokenMaxFill)
+        rehash(slotsFor(count_ + 1, kTokenMaxFill));
     const uint64_t head = headOf(bytes);
+    const uint32_t hash = hashBytes(head, bytes);
     for (size_t i = probeStart(hash);; i = (i + 1) & (slots_.size() - 1)) {
         Slot& s = slots_[i];
         if (s.id < 0) {
@@ -60,8 +76,8 @@ bool TokenIndex::insert(std::string_view bytes, int32_t id) {
 int32_t TokenIndex::find(std::string_view bytes) const {
     if (slots_.empty())
         return -1;
-    const uint32_t hash = hashBytes(bytes);
     const uint64_t head = headOf(bytes);
+    const uint32_t hash = hashBytes(head, bytes);
     for (size_t i = probeStart(hash);; i = (i + 1) & (slots_.size() - 1)) {
         const Slot& s = slots_[i];
         if (s.id < 0)
@@ -71,9 +87,19 @@ int32_t TokenIndex::find(std::string_view bytes) const {
     }
 }
 
-void TokenIndex::grow() {
+void TokenIndex::prefetch(std::string_view bytes) const {
+    if (!slots_.empty())
+        __builtin_prefetch(&slots_[probeStart(hashBytes(headOf(bytes), bytes))]);
+}
+
+void TokenIndex::reserve(size_t count) {
+    if (slotsFor(count, kTokenMaxFill) > slots_.size())
+        rehash(slotsFor(count, kTokenMaxFill));
+}
+
+void TokenIndex::rehash(size_t slotCount) {
     std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.empty() ? kInitialSlots : old.size() * 2, Slot{});
+    slots_.assign(slotCount, Slot{});
     for (const Slot& s : old) {
         if (s.id < 0)
             continue;
@@ -85,8 +111,8 @@ void TokenIndex::grow() {
 }
 
 bool MergeIndex::insert(int32_t left, int32_t right, Merge merge) {
-    if ((count_ + 1) * 4 > slots_.size() * 3)  // integer keys probe cheaply: fill up to 3/4
-        grow();
+    if (double(count_ + 1) > double(slots_.size()) * kMergeMaxFill)
+        rehash(slotsFor(count_ + 1, kMergeMaxFill));
     const uint64_t k = key(left, right);
     for (size_t i = mixKey(k) & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
         Slot& s = slots_[i];
@@ -113,9 +139,19 @@ const MergeIndex::Merge* MergeIndex::find(int32_t left, int32_t right) const {
     }
 }
 
-void MergeIndex::grow() {
+void MergeIndex::prefetch(int32_t left, int32_t right) const {
+    if (!slots_.empty())
+        __builtin_prefetch(&slots_[mixKey(key(left, right)) & (slots_.size() - 1)]);
+}
+
+void MergeIndex::reserve(size_t count) {
+    if (slotsFor(count, kMergeMaxFill) > slots_.size())
+        rehash(slotsFor(count, kMergeMaxFill));
+}
+
+void MergeIndex::rehash(size_t slotCount) {
     std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.empty() ? kInitialSlots : old.size() * 2, Slot{});
+    slots_.assign(slotCount, Slot{});
     for (const Slot& s : old) {
         if (s.key == kEmpty)
             continue;

@@ -179,6 +179,9 @@ private slots:
         QTest::newRow("last brace missing") << whole.chopped(1) << "ends early";
         QTest::newRow("not JSON") << QByteArray("tokenizer: yes") << "not valid JSON at byte";
         QTest::newRow("trailing garbage") << whole + "]" << "not valid JSON at byte";
+        QByteArray repeated = whole;
+        repeated.replace("\"ab\":256", "\"ab\":256,\"ab\":300");
+        QTest::newRow("token twice") << repeated << "model.vocab has the token \"ab\" twice";
     }
     void refusesMissingTruncatedAndInvalidFiles() {
         QFETCH(QByteArray, contents);
