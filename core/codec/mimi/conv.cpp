@@ -1,7 +1,7 @@
 #include "core/codec/mimi/conv.h"
 
+#include "core/codec/mimi/float_weights.h"
 #include "core/common/error.h"
-#include "core/model/tensor_loading.h"
 
 namespace echoforge::mimi {
 namespace {
@@ -15,10 +15,6 @@ void requireInput(const torch::Tensor& x, int64_t channels, int64_t stride, cons
     if (x.size(2) == 0 || x.size(2) % stride != 0)
         throw Error(QStringLiteral("The Mimi %1 needs a positive multiple of %2 time steps, not %3.")
                         .arg(what).arg(stride).arg(x.size(2)));
-}
-
-torch::Tensor takeFloat(WeightSet& weights, const std::string& name, c10::IntArrayRef shape) {
-    return weights.take(name, shape).to(torch::kFloat).contiguous();
 }
 
 } // namespace

@@ -1,17 +1,13 @@
 #include "core/codec/mimi/quantizer.h"
 
+#include "core/codec/mimi/float_weights.h"
 #include "core/common/error.h"
-#include "core/model/tensor_loading.h"
 
 namespace echoforge::mimi {
 namespace {
 
 namespace F = torch::nn::functional;
 using torch::indexing::Slice;
-
-torch::Tensor takeFloat(WeightSet& weights, const std::string& name, c10::IntArrayRef shape) {
-    return weights.take(name, shape).to(torch::kFloat).contiguous();
-}
 
 torch::Tensor project(const torch::Tensor& x, const torch::Tensor& weight) {
     return F::conv1d(x, weight);   // 1×1 Conv1d without bias, as vq.py's projections

@@ -3,17 +3,13 @@
 #include <cmath>
 #include <limits>
 
+#include "core/codec/mimi/float_weights.h"
 #include "core/common/error.h"
-#include "core/model/tensor_loading.h"
 
 namespace echoforge::mimi {
 namespace {
 
 using torch::indexing::Slice;
-
-torch::Tensor takeFloat(WeightSet& weights, const std::string& name, c10::IntArrayRef shape) {
-    return weights.take(name, shape).to(torch::kFloat).contiguous();
-}
 
 // softmax(q·kᵀ/√D, only where `allowed`)·v, as F.scaled_dot_product_attention with a boolean mask.
 // q [B, H, Tq, D], k and v [B, H, Tk, D], allowed [Tq, Tk] → [B, H, Tq, D].
@@ -59,10 +55,8 @@ MimiTransformer MimiTransformer::load(WeightSet& weights, const std::string& pre
         l.norm1Weight = takeFloat(weights, p + "norm1.weight", {d});
         l.norm1Bias = takeFloat(weights, p + "norm1.bias", {d});
         // NOTES.md: the published checkpoint has the older names; moshi renames them on load.
-        l.inProj = weights.takeAny({p + "self_attn.in_projs.0.weight", p + "self_attn.in_proj_weight"}, {3 * d, d})
-                       .to(torch::kFloat).contiguous();
-        l.outProj = weights.takeAny({p + "self_attn.out_projs.0.weight", p + "self_attn.out_proj.weight"}, {d, d})
-                        .to(torch::kFloat).contiguous();
+        l.inProj = takeAnyFloat(weights, {p + "self_attn.in_projs.0.weight", p + "self_attn.in_proj_weight"}, {3 * d, d});
+        l.outProj = takeAnyFloat(weights, {p + "self_attn.out_projs.0.weight", p + "self_attn.out_proj.weight"}, {d, d});
         l.layerScale1 = takeFloat(weights, p + "layer_scale_1.scale", {d});
         l.norm2Weight = takeFloat(weights, p + "norm2.weight", {d});
         l.norm2Bias = takeFloat(weights, p + "norm2.bias", {d});
