@@ -31,8 +31,8 @@ std::unique_ptr<CsmModel> CsmModel::load(const QString& configPath, const QStrin
     c10::InferenceMode inference;
     WeightSet weights(SafetensorsFile::open(weightsPath));
     std::unique_ptr<CsmModel> model(new CsmModel(std::make_unique<CsmNetwork>(config, weights, options.precision)));
-    logger(LogArea::Model)->info("CSM loaded from {} ({}, {} weights, {:.1f} s)", weightsPath, precisionName(options.precision),
-                                 configPath.isEmpty() ? QStringLiteral("csm-1b") : configPath,
+    logger(LogArea::Model)->info("CSM loaded from {} ({} weights, configuration {}, {:.1f} s)", weightsPath,
+                                 precisionName(options.precision), configPath.isEmpty() ? QStringLiteral("csm-1b") : configPath,
                                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return model;
 }

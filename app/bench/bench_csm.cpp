@@ -1,0 +1,128 @@
+// echoforge-bench csm [--frames N] [--prompt T] [--precision fp32|bf16|both]
+// CSM-1B at full size with random weights made in memory, forced to make N frames after a
+// T-frame prompt (no early stop). Prints ms per frame split into backbone, decoder and sampling,
+// peak resident memory, and the memory-bandwidth floor (weight bytes per frame / measured read
+// bandwidth) beside the measured time. Also times the one-row products the kernels choose from.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+// torch before Qt: Qt's `slots` keyword macro breaks torch's headers.
+#include <torch/torch.h>
+
+#include <QCommandLineParser>
+
+#include "app/bench/bench.h"
+#include "core/common/cpu_features.h"
+#include "core/model/csm_model.h"
+
+namespace {
+
+using namespace echoforge;
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// Best of `repeats` runs of `body`, in seconds.
+template <typename F>
+double bestTime(int repeats, F body) {
+    double best = 1e30;
+    for (int i = 0; i < repeats; ++i) {
+        const auto start = Clock::now();
+        body();
+        best = std::min(best, secondsSince(start));
+    }
+    return best;
+}
+
+// Read bandwidth: a sum over 1 GiB of floats, far beyond the caches, on every torch thread.
+double readBandwidthGBs() {
+    const auto buffer = torch::rand({int64_t(1) << 28});
+    volatile float sink = 0;
+    const double t = bestTime(5, [&] { sink = buffer.sum().item<float>(); });
+    (void)sink;
+    return double(buffer.numel() * 4) / t / 1e9;
+}
+
+// GB/s of weights streamed by one-row products of an [8192, 2048] matrix (a backbone MLP shape).
+void printKernels() {
+    const auto w = torch::rand({8192, 2048}) - 0.5;
+    const auto x = torch::rand({1, 2048});
+    const auto wBf16 = w.to(torch::kBFloat16);
+    const auto xBf16 = x.to(torch::kBFloat16);
+    const double bytes32 = double(w.numel()) * 4, bytes16 = double(w.numel()) * 2;
+    constexpr int kRepeats = 30;
+    const double linear32 = bestTime(kRepeats, [&] { (void)torch::linear(x, w); });
+    const double mv32 = bestTime(kRepeats, [&] { (void)torch::mv(w, x.view({-1})); });
+    const double linear16 = bestTime(kRepeats, [&] { (void)torch::linear(xBf16, wBf16); });
+    std::printf("one-row product, W [8192, 2048]: fp32 linear %.1f GB/s, fp32 mv %.1f GB/s, bf16 linear %.1f GB/s\n",
+                bytes32 / linear32 / 1e9, bytes32 / mv32 / 1e9, bytes16 / linear16 / 1e9);
+}
+
+CsmPrompt textPrompt(const CsmConfig& config, int frames) {
+    // A text segment as generator.py builds it: the id in the last column, mask on it alone.
+    CsmPrompt prompt;
+    for (int f = 0; f < frames; ++f)
+        for (int c = 0; c < config.frameWidth(); ++c) {
+            const bool text = c == config.audioNumCodebooks;
+            prompt.tokens.push_back(text ? 1000 + f : 0);
+            prompt.mask.push_back(text ? 1 : 0);
+        }
+    return prompt;
+}
+
+void runPrecision(WeightPrecision precision, int frames, int promptFrames, double bandwidth) {
+    const auto buildStart = Clock::now();
+    const auto model = CsmModel::withRandomWeights(CsmConfig::csm1b(), {precision, -1}, 1);
+    const double buildSeconds = secondsSince(buildStart);
+    model->begin(textPrompt(model->config(), promptFrames), CsmSampling{0.9, 50, 42}, frames + 1);
+
+    CsmFrameTimings prompt;
+    const auto promptStart = Clock::now();
+    model->nextFrame(&prompt);
+    const double promptMs = secondsSince(promptStart) * 1e3;
+
+    CsmFrameTimings sum;
+    const auto start = Clock::now();
+    for (int i = 0; i < frames; ++i)
+        model->nextFrame(&sum);
+    const double perFrameMs = secondsSince(start) * 1e3 / frames;
+
+    const double bytes = double(model->weightBytesPerFrame());
+    const double floorMs = bytes / (bandwidth * 1e9) * 1e3;
+    std::printf("\n[%s] random weights made in %.1f s\n", qPrintable(precisionName(precision)), buildSeconds);
+    std::printf("  prompt of %d frames + first frame: %.1f ms\n", promptFrames, promptMs);
+    std::printf("  %d frames: %.1f ms/frame = backbone %.1f + decoder %.1f + sampling %.2f\n", frames, perFrameMs,
+                sum.backboneMs / frames, sum.decoderMs / frames, sum.samplingMs / frames);
+    std::printf("  weights read per frame %.2f GB; bandwidth floor %.1f ms/frame; measured/floor = %.2f\n", bytes / 1e9,
+                floorMs, perFrameMs / floorMs);
+    std::printf("  peak resident memory so far %.2f GB\n", double(peakResidentBytes()) / 1e9);
+}
+
+int runCsmBench(const QStringList& args) {
+    QCommandLineParser parser;
+    QCommandLineOption framesOpt("frames", "Frames to generate after the prompt.", "N", "10");
+    QCommandLineOption promptOpt("prompt", "Prompt length in frames.", "T", "40");
+    QCommandLineOption precisionOpt("precision", "fp32, bf16 or both.", "P", "both");
+    parser.addOptions({framesOpt, promptOpt, precisionOpt});
+    parser.parse(QStringList{"csm"} + args);
+    const int frames = std::max(1, parser.value(framesOpt).toInt());
+    const int promptFrames = std::max(1, parser.value(promptOpt).toInt());
+    const QString which = parser.value(precisionOpt);
+
+    c10::InferenceMode inference;
+    const double bandwidth = readBandwidthGBs();
+    std::printf("memory read bandwidth (sum over 1 GiB, %d threads): %.1f GB/s\n", at::get_num_threads(), bandwidth);
+    printKernels();
+    // bf16 first: the process's peak memory then still says what bf16 alone needs.
+    if (which == "bf16" || which == "both")
+        runPrecision(WeightPrecision::BFloat16, frames, promptFrames, bandwidth);
+    if (which == "fp32" || which == "both")
+        runPrecision(WeightPrecision::Float32, frames, promptFrames, bandwidth);
+    return 0;
+}
+
+} // namespace
+
+ECHOFORGE_BENCH(csm, "csm", "CSM-1B frame generation at full size (random weights)", runCsmBench)
