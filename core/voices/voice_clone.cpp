@@ -19,7 +19,7 @@ constexpr double kFadeInSeconds = 0.010;    // no click where the trimmed clip s
 constexpr double kFadeOutSeconds = 0.020;
 
 QString seconds(double s) {
-    return QString::number(s, 'f', s < 10 ? 1 : 0);
+    return QString::number(s, 'g', 3);
 }
 
 } // namespace

@@ -1,0 +1,186 @@
+// echoforge-cli voices / say / clone end to end: the files they write, what they print, and the
+// one-sentence error with a non-zero exit for each bad input.
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "core/audio/audio_io.h"
+#include "core/audio/loudness.h"
+
+using namespace echoforge;
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+} // namespace
+
+class TestCliVoices : public QObject {
+    Q_OBJECT
+    QTemporaryDir home_;   // ECHOFORGE_DATA_DIR for every run: user characters land here
+    QTemporaryDir files_;
+
+    Run cli(const QStringList& args) {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("ECHOFORGE_DATA_DIR", home_.path());
+        env.insert("ECHOFORGE_MODEL_DIR", home_.filePath("models"));   // empty: no CSM
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(ECHOFORGE_BIN_DIR "/echoforge-cli"), args);
+        if (!p.waitForFinished(120000))
+            return {};
+        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+    }
+
+    // A failing run: non-zero exit and exactly one line on standard error, containing `expected`.
+    void expectError(const QStringList& args, const QString& expected) {
+        const Run r = cli(args);
+        QVERIFY2(r.exitCode != 0, qPrintable(args.join(' ')));
+        QVERIFY2(r.err.contains(expected), qPrintable(r.err));
+        QCOMPARE(r.err.trimmed().count('\n'), 0);
+    }
+
+    QJsonArray voicesJson(const QStringList& extra = {}) {
+        const Run r = cli(QStringList{"voices", "--json"} + extra);
+        if (r.exitCode != 0)
+            return {};
+        return QJsonDocument::fromJson(r.out.toUtf8()).array();
+    }
+
+    QString writeText(const QString& name, const QByteArray& bytes) {
+        QFile f(files_.filePath(name));
+        if (!f.open(QIODevice::WriteOnly))
+            return {};
+        f.write(bytes);
+        return f.fileName();
+    }
+
+private slots:
+    void voicesListsAndFilters() {
+        const QJsonArray all = voicesJson();
+        QVERIFY(all.size() >= 12);
+        for (const auto& v : voicesJson({"--gender", "female"}))
+            QCOMPARE(v.toObject()["gender"].toString(), QStringLiteral("female"));
+        QVERIFY(voicesJson({"--gender", "female"}).size() < all.size());
+        for (const auto& v : voicesJson({"--style", "warm,narrator"})) {
+            const QJsonArray styles = v.toObject()["styles"].toArray();
+            QVERIFY(styles.contains("warm") && styles.contains("narrator"));
+        }
+        const QJsonArray robot = voicesJson({"--search", "robot"});
+        QCOMPARE(robot.size(), 1);
+        QCOMPARE(robot[0].toObject()["id"].toString(), QStringLiteral("bolt"));
+        QCOMPARE(robot[0].toObject()["engine"].toString(), QStringLiteral("espeak"));
+
+        const Run table = cli({"voices"});
+        QCOMPARE(table.exitCode, 0);
+        QVERIFY(table.out.startsWith("ID"));
+        QCOMPARE(table.out.trimmed().count('\n'), int(all.size()));
+        expectError({"voices", "--gender", "robot"}, "not one of any, female, male or neutral");
+    }
+
+    void sayWritesSpeech_data() {
+        QTest::addColumn<QString>("name");
+        QTest::newRow("wav") << "hello.wav";
+        QTest::newRow("flac") << "hello.flac";
+    }
+    void sayWritesSpeech() {
+        QFETCH(QString, name);
+        const QString out = files_.filePath(name);
+        const QString text = "Good morning. This sentence has exactly eight words in it.";
+        const Run r = cli({"say", "--text", text, "--voice", "harold", "-o", out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains(out));
+        QVERIFY(r.out.contains("eSpeak NG"));
+
+        const AudioBuffer audio = readAudio(out);
+        QCOMPARE(audio.sampleRate, 24000);
+        QCOMPARE(audio.channels, 1);
+        // 10 words at Harold's 140 words per minute: about 4.3 s; allow pace and pauses.
+        const double expected = 60.0 * double(text.split(' ').size()) / 140;
+        QVERIFY2(audio.durationSeconds() > 0.6 * expected && audio.durationSeconds() < 1.8 * expected,
+                 qPrintable(QString::number(audio.durationSeconds())));
+        QVERIFY(rmsAmplitude(audio) > 0.02);
+        // Written at the loudness setting's -16 LUFS, or as close as the -1 dBTP peak ceiling allows.
+        const LoudnessMeasurement m = measureLoudness(audio);
+        const bool atTarget = std::abs(m.integratedLufs - kDefaultLoudnessLufs) < 0.5;
+        const bool atCeiling = std::abs(m.truePeakDbtp - kDefaultPeakCeilingDbtp) < 0.5 && m.integratedLufs < kDefaultLoudnessLufs;
+        QVERIFY2(atTarget || atCeiling, qPrintable(QString("%1 LUFS, %2 dBTP").arg(m.integratedLufs).arg(m.truePeakDbtp)));
+    }
+
+    void sayFromFile() {
+        const QString text = writeText("story.txt", "Once upon a time, there was a tiny robot.\n");
+        const QString out = files_.filePath("story.wav");
+        const Run r = cli({"say", "--file", text, "--voice", "bolt", "-o", out, "--engine", "espeak", "--seed", "7"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(readAudio(out).durationSeconds() > 1.0);
+    }
+
+    void sayRefusesBadInput() {
+        const QString out = files_.filePath("bad.wav");
+        expectError({"say", "--text", "", "--voice", "ada", "-o", out}, "There is no text");
+        expectError({"say", "--text", "   \t ", "--voice", "ada", "-o", out}, "There is no text");
+        expectError({"say", "--text", QString::fromUtf8("😀🎉"), "--voice", "ada", "-o", out}, "only emoji or symbols");
+        const QString megabyte = writeText("big.txt", QByteArray(1 << 20, 'a'));
+        expectError({"say", "--file", megabyte, "--voice", "ada", "-o", out}, "over the limit of 10000");
+        expectError({"say", "--text", "Hello.", "--voice", "nobody", "-o", out}, "There is no character 'nobody'");
+        expectError({"say", "--text", "Hello.", "--voice", "ada", "--engine", "csm", "-o", out}, "CSM model is not installed");
+        expectError({"say", "--text", "Hello.", "--voice", "ada", "--engine", "piper", "-o", out}, "no engine 'piper'");
+        expectError({"say", "--text", "Hello.", "--voice", "ada", "-o", files_.filePath("x.mp3")}, ".wav or .flac");
+        expectError({"say", "--text", "Hello.", "--voice", "ada", "--temperature", "9", "-o", out}, "--temperature must be");
+        expectError({"say", "--voice", "ada"}, "--text or --file");
+        expectError({"say", "--file", files_.filePath("nothing.txt"), "--voice", "ada"}, "does not exist");
+        QVERIFY(!QFileInfo::exists(out));
+    }
+
+    void cloneAddsACharacterAtOnce() {
+        // A clip of speech: eSpeak NG made via `say`, 6 s or so.
+        const QString clip = files_.filePath("me.flac");
+        const Run made = cli({"say", "--text", "Hello, this is my own voice. I am reading a few sentences, slowly "
+                                               "and clearly, so that there is enough speech to clone.",
+                              "--voice", "marcus", "-o", clip});
+        QVERIFY2(made.exitCode == 0, qPrintable(made.err));
+        const Run r = cli({"clone", "--name", "Sam Test", "--audio", clip, "--transcript", "Hello, this is my own voice.",
+                           "--gender", "male", "--style", "calm,deep"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("sam-test"));
+        QVERIFY(r.err.contains("cannot clone"));   // no CSM here: the user is told
+
+        const QJsonArray found = voicesJson({"--search", "Sam Test"});
+        QCOMPARE(found.size(), 1);
+        const QJsonObject sam = found[0].toObject();
+        QCOMPARE(sam["built_in"].toBool(), false);
+        QCOMPARE(sam["cloned"].toBool(), true);
+        QCOMPARE(sam["engine"].toString(), QString());   // only CSM can speak it
+        QVERIFY(sam["styles"].toArray().contains("deep"));
+        expectError({"say", "--text", "Hi.", "--voice", "sam-test", "-o", files_.filePath("sam.wav")}, "cannot clone");
+    }
+
+    void cloneRefusesBadClips() {
+        const QString shortClip = files_.filePath("short.wav");
+        writeAudio(shortClip, AudioBuffer{std::vector<float>(4800, 0.1f), 24000, 1});   // 0.2 s
+        expectError({"clone", "--name", "Zyx Reject", "--audio", shortClip, "--transcript", "Hi."}, "is only 0.2 s long");
+        const QString longClip = files_.filePath("long.wav");
+        AudioBuffer tenMinutes{std::vector<float>(std::size_t(600 * 8000)), 8000, 1};
+        for (std::size_t i = 0; i < tenMinutes.samples.size(); ++i)
+            tenMinutes.samples[i] = 0.3f * float(std::sin(0.2 * double(i)));
+        writeAudio(longClip, tenMinutes);
+        expectError({"clone", "--name", "Zyx Reject", "--audio", longClip, "--transcript", "Hi."}, "is 600 s long");
+        expectError({"clone", "--name", "Zyx Reject", "--audio", writeText("empty.wav", {}), "--transcript", "Hi."}, "is empty (0 bytes)");
+        expectError({"clone", "--name", "Zyx Reject", "--audio", writeText("words.wav", "just words"), "--transcript", "Hi."},
+                    "is not an audio file");
+        expectError({"clone", "--name", "Zyx Reject", "--audio", files_.filePath("absent.wav"), "--transcript", "Hi."}, "does not exist");
+        expectError({"clone", "--audio", shortClip, "--transcript", "Hi."}, "--name is required");
+        QCOMPARE(voicesJson({"--search", "Zyx"}).size(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliVoices)
+#include "tst_cli_voices.moc"
