@@ -19,18 +19,18 @@ JobPriority jobPriorityFromName(const QString& name, JobPriority fallback) {
     return fallback;
 }
 
-QString engineChoiceName(EngineChoice c) {
+QString engineSelectionName(EngineSelection c) {
     switch (c) {
-    case EngineChoice::Auto: return QStringLiteral("auto");
-    case EngineChoice::Csm: return QStringLiteral("csm");
-    case EngineChoice::Espeak: return QStringLiteral("espeak");
+    case EngineSelection::Auto: return QStringLiteral("auto");
+    case EngineSelection::Csm: return QStringLiteral("csm");
+    case EngineSelection::Espeak: return QStringLiteral("espeak");
     }
     return QStringLiteral("auto");
 }
 
-EngineChoice engineChoiceFromName(const QString& name) {
-    for (EngineChoice c : {EngineChoice::Auto, EngineChoice::Csm, EngineChoice::Espeak}) {
-        if (name.compare(engineChoiceName(c), Qt::CaseInsensitive) == 0)
+EngineSelection engineSelectionFromName(const QString& name) {
+    for (EngineSelection c : {EngineSelection::Auto, EngineSelection::Csm, EngineSelection::Espeak}) {
+        if (name.compare(engineSelectionName(c), Qt::CaseInsensitive) == 0)
             return c;
     }
     throw Error(QStringLiteral("Unknown engine \"%1\"; use auto, csm or espeak.").arg(name));

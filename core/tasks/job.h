@@ -22,13 +22,13 @@ using JobId = qint64;
 enum class JobPriority { Batch = 0, Normal = 1, Interactive = 2 };
 
 // Which engine speaks a request. Auto: CSM when it is installed and loads, else eSpeak NG.
-enum class EngineChoice { Auto, Csm, Espeak };
+enum class EngineSelection { Auto, Csm, Espeak };
 
 enum class JobState { Queued, Running, Writing, Finished, Failed, Cancelled };
 
 struct JobOptions {
     JobPriority priority = JobPriority::Normal;
-    EngineChoice engine = EngineChoice::Auto;
+    EngineSelection engine = EngineSelection::Auto;
     QString outputPath;          // where the WAV goes; empty: only the history folder's copy
     bool keepInHistory = true;   // false: no history entry and no history copy of the audio
 };
@@ -51,7 +51,7 @@ struct JobSummary {
     QString text;
     QString characterName;
     JobPriority priority = JobPriority::Normal;
-    EngineChoice engine = EngineChoice::Auto;
+    EngineSelection engine = EngineSelection::Auto;
 };
 
 // Where a job stands, for the queue view.
@@ -70,9 +70,9 @@ public:
 
 QString jobPriorityName(JobPriority p);     // "batch" | "normal" | "interactive"
 JobPriority jobPriorityFromName(const QString& name, JobPriority fallback = JobPriority::Normal);
-QString engineChoiceName(EngineChoice c);   // "auto" | "csm" | "espeak"
+QString engineSelectionName(EngineSelection c);   // "auto" | "csm" | "espeak"
 // Throws echoforge::Error naming the accepted values for anything else.
-EngineChoice engineChoiceFromName(const QString& name);
+EngineSelection engineSelectionFromName(const QString& name);
 QString jobStateName(JobState s);           // "queued" | "running" | "writing" | ...
 bool isTerminal(JobState s);
 

@@ -117,7 +117,7 @@ SpeechRequest requestFromJson(const QJsonObject& o) {
 
 QJsonObject optionsToJson(const JobOptions& o) {
     return {{"priority", jobPriorityName(o.priority)},
-            {"engine", engineChoiceName(o.engine)},
+            {"engine", engineSelectionName(o.engine)},
             {"outputPath", o.outputPath},
             {"keepInHistory", o.keepInHistory}};
 }
@@ -126,7 +126,7 @@ JobOptions optionsFromJson(const QJsonObject& json) {
     JobOptions o;
     o.priority = jobPriorityFromName(json.value("priority").toString(), o.priority);
     const QString engine = json.value("engine").toString();
-    o.engine = engine.isEmpty() ? EngineChoice::Auto : engineChoiceFromName(engine);
+    o.engine = engine.isEmpty() ? EngineSelection::Auto : engineSelectionFromName(engine);
     o.outputPath = json.value("outputPath").toString();
     o.keepInHistory = json.value("keepInHistory").toBool(true);
     return o;

@@ -5,10 +5,11 @@
 #include <QMetaObject>
 #include <qcoro/qcorofuture.h>
 
+#include "core/audio/audio_io.h"
 #include "core/common/logging.h"
 #include "core/common/paths.h"
 #include "core/common/settings.h"
-#include "core/tasks/wav_output.h"
+#include "core/tasks/atomic_audio_file.h"
 
 namespace echoforge {
 
@@ -104,7 +105,9 @@ void TaskEngine::refuseIfOverLimits(const SpeechRequest& request, const JobOptio
     if (int(m_jobs.size()) >= m_config.queueLimit)
         throw Error(QStringLiteral("The queue is full (%1 jobs); wait for some to finish or raise the limit in Settings.")
                         .arg(m_config.queueLimit));
-    if (options.engine == EngineChoice::Csm && !m_csmLane)
+    if (!options.outputPath.isEmpty() && !isWritableAudioSuffix(options.outputPath))
+        throw Error(QStringLiteral("Cannot write %1: choose a file name ending in .wav or .flac.").arg(options.outputPath));
+    if (options.engine == EngineSelection::Csm && !m_csmLane)
         throw Error(QStringLiteral("%1 is not installed; put its files in the model folder or choose %2.")
                         .arg(m_engines.csmName, m_engines.fallbackName));
 }
@@ -180,9 +183,9 @@ QCoro::Task<JobResult> TaskEngine::generate(SpeechRequest request, JobOptions op
 
 InferenceLane* TaskEngine::laneFor(const Job& job) const {
     switch (job.options.engine) {
-    case EngineChoice::Espeak: return m_fallbackLane.get();
-    case EngineChoice::Csm: return m_csmLane.get();
-    case EngineChoice::Auto: break;
+    case EngineSelection::Espeak: return m_fallbackLane.get();
+    case EngineSelection::Csm: return m_csmLane.get();
+    case EngineSelection::Auto: break;
     }
     return m_csmLane && m_csmLoadError.isEmpty() ? m_csmLane.get() : m_fallbackLane.get();
 }
@@ -248,7 +251,7 @@ void TaskEngine::onLoadFailed(JobId id, const QString& reason) {
         QMutexLocker lock(&m_mutex);
         m_csmLoadError = reason;
         auto it = m_jobs.find(id);
-        if (it != m_jobs.end() && it->second->options.engine == EngineChoice::Auto && !it->second->lane->cancelRequested) {
+        if (it != m_jobs.end() && it->second->options.engine == EngineSelection::Auto && !it->second->lane->cancelRequested) {
             it->second->state = JobState::Queued;
             insertIntoQueue(id);
             retryOnFallback = true;
@@ -320,10 +323,10 @@ void TaskEngine::writeInPool(JobId id, SpeechResult speech) {
         r.queuedSeconds = queuedSeconds;
         try {
             if (!options.outputPath.isEmpty())
-                writeWavAtomically(options.outputPath, *audio, speech.sampleRate);
+                writeAudioAtomically(options.outputPath, *audio, speech.sampleRate);
             if (history && options.keepInHistory) {
                 r.historyAudioPath = history->audioPathFor(id);
-                writeWavAtomically(r.historyAudioPath, *audio, speech.sampleRate);
+                writeAudioAtomically(r.historyAudioPath, *audio, speech.sampleRate);
             }
             r.audioPath = options.outputPath.isEmpty() ? r.historyAudioPath : options.outputPath;
             r.writeSeconds = clock.nsecsElapsed() / 1e9;

@@ -171,7 +171,7 @@ private slots:
         auto engine = f.make();
         QVERIFY(!engine->csmInstalled());
         QCOMPARE(engine->activeEngineName(), QString("eSpeak NG"));
-        QVERIFY_THROWS_EXCEPTION(Error, engine->submit(requestFor("hi"), {.engine = EngineChoice::Csm}));
+        QVERIFY_THROWS_EXCEPTION(Error, engine->submit(requestFor("hi"), {.engine = EngineSelection::Csm}));
     }
 
     void twoHundredJobsFromFourThreadsFinishOnceEach() {

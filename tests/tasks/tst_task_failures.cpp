@@ -27,7 +27,7 @@ QCoro::Task<QString> errorOf(QCoro::Task<JobResult> job) {
 }
 
 // Submits a short job and waits for it: the engine still serves.
-bool servesNextJob(TaskEngine& engine, EngineChoice choice = EngineChoice::Auto) {
+bool servesNextJob(TaskEngine& engine, EngineSelection choice = EngineSelection::Auto) {
     QSignalSpy finished(&engine, &TaskEngine::finished);
     const JobId id = engine.submit(requestFor("next one"), {.engine = choice});
     return finished.wait(20000) && finished.at(0).at(0).value<JobId>() == id;
@@ -159,7 +159,7 @@ private slots:
         QVERIFY(engine->csmLoadError().contains("corrupt"));
 
         // Asking for CSM by name tries again and says why it cannot.
-        engine->submit(requestFor("csm please"), {.engine = EngineChoice::Csm});
+        engine->submit(requestFor("csm please"), {.engine = EngineSelection::Csm});
         QVERIFY(failed.wait(20000));
         const QString sentence = failed.at(0).at(1).toString();
         QVERIFY2(sentence.contains("CSM-1B could not be loaded") && sentence.contains("corrupt"), qPrintable(sentence));
@@ -186,7 +186,7 @@ private slots:
         QCOMPARE(loadProgress.count(), 2);
         QCOMPARE(loadProgress.last().at(0).toDouble(), 1.0);
         QVERIFY(engine->csmLoaded());
-        const JobResult espeak = QCoro::waitFor(engine->generate(requestFor("by name"), {.engine = EngineChoice::Espeak}));
+        const JobResult espeak = QCoro::waitFor(engine->generate(requestFor("by name"), {.engine = EngineSelection::Espeak}));
         QCOMPARE(espeak.speech.engineId, QString("espeak"));
 
         engine->setModelIdleUnloadInterval(std::chrono::milliseconds(50));

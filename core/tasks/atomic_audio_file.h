@@ -1,0 +1,16 @@
+#pragma once
+// Writes a finished take so that the file appears whole or not at all: core/audio's writer
+// fills a temporary file beside the target, which is then renamed over it (rename(2) is atomic
+// within a folder). A crash or kill -9 never leaves half a file under the name.
+
+#include <span>
+
+#include <QString>
+
+namespace echoforge {
+
+// Mono samples at `sampleRate`; the format follows the suffix (.wav: 16-bit PCM, .flac).
+// Creates the parent folder. Throws echoforge::Error naming the file or folder on failure.
+void writeAudioAtomically(const QString& path, std::span<const float> samples, int sampleRate);
+
+} // namespace echoforge
