@@ -10,10 +10,10 @@ constexpr size_t kInitialSlots = 1024;
 
 // The power-of-two slot count that holds `count` entries at most `maxFill` full.
 size_t slotsFor(size_t count, double maxFill) {
-    size_t slots = kInitialSlots;
-    while (double(count) > double(slots) * maxFill)
-        slots *= 2;
-    return slots;
+    size_t slotCount = kInitialSlots;
+    while (double(count) > double(slotCount) * maxFill)
+        slotCount *= 2;
+    return slotCount;
 }
 
 // Vocabulary probes compare strings, so its table stays at most half full; merge probes compare
