@@ -46,7 +46,7 @@ QString AudioCache::pathFor(const QString& key) const {
 std::optional<CachedAudio> AudioCache::lookup(const QString& key) {
     std::lock_guard lock(mutex_);
     QFile f(pathFor(key));
-    if (!f.open(QIODevice::ReadWrite))
+    if (!f.exists() || !f.open(QIODevice::ReadWrite))
         return std::nullopt;
     const QByteArray bytes = f.readAll();
     char magic[4];

@@ -25,6 +25,22 @@ QString verdictWord(TakeVerdict v) {
 
 } // namespace
 
+std::vector<int64_t> TakeRunner::codecCodes(const std::vector<int64_t>& frame) {
+    // CSM's audio vocabulary has a few ids past the codec's codebooks (2,051 vs 2,048) that a
+    // trained model does not emit; should one appear, Mimi hears code 0 instead of failing.
+    std::vector<int64_t> codes(frame);
+    for (int64_t& c : codes) {
+        if (c >= codec_.cardinality() || c < 0) {
+            if (!warnedOutOfRange_)
+                logger(LogArea::Model)->warn("CSM emitted code {} outside the codec's {} codes; decoding it as 0", c,
+                                             codec_.cardinality());
+            warnedOutOfRange_ = true;
+            c = 0;
+        }
+    }
+    return codes;
+}
+
 TakeRunner::TakeRunner(CsmModel& model, const MimiCodec& codec, const Watermarker& watermarker,
                        const SpeechCallbacks& callbacks)
     : model_(model), codec_(codec), watermark_(watermarker.stream()), callbacks_(callbacks) {}
@@ -74,7 +90,7 @@ TakeRunner::Take TakeRunner::runOnce(const CsmPromptBuilder& prompt, const Gener
             break;  // the end-of-audio frame is not kept (generator.py)
         for (int k = 0; k < K; ++k)
             take.frames[k].push_back(frame[k]);
-        std::vector<float> pcm = decoder.decodeFrame(frame);
+        std::vector<float> pcm = decoder.decodeFrame(codecCodes(frame));
         deliver(toOutputRate ? toOutputRate->feed(pcm) : std::move(pcm));
         ++framesDone_;
         callbacks_.progress({framesDone_, std::max(framesEstimate_, framesDone_ + 1), secondsSent_});

@@ -56,6 +56,7 @@ private:
     };
     Take runOnce(const CsmPromptBuilder& prompt, const GenerationParams& params, std::uint64_t seed, int maxFrames);
     void send(std::vector<float> chunk);
+    std::vector<int64_t> codecCodes(const std::vector<int64_t>& frame);
 
     CsmModel& model_;
     const MimiCodec& codec_;
@@ -65,6 +66,7 @@ private:
     int framesEstimate_ = 0;
     double secondsSent_ = 0;
     std::optional<Clock::time_point> firstAudioAt_;
+    bool warnedOutOfRange_ = false;
 };
 
 } // namespace echoforge
