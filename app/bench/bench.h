@@ -3,6 +3,8 @@
 //   ECHOFORGE_BENCH(csm, "csm", "CSM-1B frame generation at full size", runCsmBench)
 // Every suite prints the CPU model and flags before its figures (printMachine()).
 
+#include <algorithm>
+#include <chrono>
 #include <vector>
 
 #include <QStringList>
@@ -23,6 +25,24 @@ struct Registrar {
 
 // Prints CPU model, cores, SIMD flags, torch threads and BLAS: the context of every figure.
 void printMachine();
+
+using Clock = std::chrono::steady_clock;
+
+inline double secondsSince(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// The best of `repeats` runs of `body`, in seconds.
+template <typename F>
+double bestTime(int repeats, F&& body) {
+    double best = 1e30;
+    for (int i = 0; i < repeats; ++i) {
+        const auto start = Clock::now();
+        body();
+        best = std::min(best, secondsSince(start));
+    }
+    return best;
+}
 
 } // namespace echoforge::bench
 

@@ -20,21 +20,9 @@
 namespace {
 
 using namespace echoforge;
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-// Best of `repeats` runs of `body`, in seconds.
-template <typename F>
-double bestTime(int repeats, F body) {
-    double best = 1e30;
-    for (int i = 0; i < repeats; ++i) {
-        const auto start = Clock::now();
-        body();
-        best = std::min(best, secondsSince(start));
-    }
-    return best;
-}
+using bench::bestTime;
+using bench::Clock;
+using bench::secondsSince;
 
 // Read bandwidth: a sum over 1 GiB of floats, far beyond the caches, on every torch thread.
 double readBandwidthGBs() {
