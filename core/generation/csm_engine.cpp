@@ -109,32 +109,40 @@ std::unique_ptr<CsmEngine> CsmEngine::load(const CsmEngineOptions& options) {
     progress(0.3, QStringLiteral("CSM-1B"));
     auto model = CsmModel::load(layout.csmConfig.path, layout.csmWeights.path, {options.precision, options.threads});
 
-    const CsmConfig& config = model->config();
-    if (config.audioNumCodebooks > codec.numCodebooks())
-        throw Error(QStringLiteral("CSM (%1) generates %2 codebooks but the Mimi codec (%3) has only %4.")
-                        .arg(layout.csmWeights.path).arg(config.audioNumCodebooks)
-                        .arg(layout.mimiWeights.path).arg(codec.numCodebooks()));
-    if (config.audioVocabSize < codec.cardinality())
-        throw Error(QStringLiteral("CSM (%1) knows %2 audio codes but the Mimi codec (%3) uses %4.")
-                        .arg(layout.csmWeights.path).arg(config.audioVocabSize)
-                        .arg(layout.mimiWeights.path).arg(codec.cardinality()));
-    if (config.textVocabSize < tokenizer.vocabSize())
-        throw Error(QStringLiteral("CSM (%1) has %2 text embeddings but the tokenizer (%3) has %4 ids.")
-                        .arg(layout.csmWeights.path).arg(config.textVocabSize)
-                        .arg(layout.tokenizer.path).arg(tokenizer.vocabSize()));
-
-    const QString codecIdentity = modelFileIdentity(layout.mimiWeights.path);
     const QString identity = QStringLiteral("csm-%1-mimi-%2-%3")
-                                 .arg(modelFileIdentity(layout.csmWeights.path), codecIdentity,
+                                 .arg(modelFileIdentity(layout.csmWeights.path), modelFileIdentity(layout.mimiWeights.path),
                                       precisionName(options.precision));
-    auto parts = std::unique_ptr<Parts>(new Parts{options, std::move(tokenizer), std::move(codec), std::move(model),
-                                                  identity, nullptr, nullptr, Watermarker(options.watermarkKey)});
-    parts->context = std::make_unique<CsmContext>(parts->tokenizer, parts->codec, codecIdentity,
-                                                  options.cacheDir + QStringLiteral("/clone-codes"));
-    parts->audioCache = std::make_unique<AudioCache>(options.cacheDir + QStringLiteral("/takes"), options.audioCacheBytes);
+    std::unique_ptr<CsmEngine> engine;
+    try {
+        engine = fromParts(std::move(tokenizer), std::move(codec), std::move(model), options, identity);
+    } catch (const Error& e) {
+        throw Error(QStringLiteral("The model files %1, %2 and %3 do not fit together: %4")
+                        .arg(layout.csmWeights.path, layout.mimiWeights.path, layout.tokenizer.path, e.sentence()));
+    }
     progress(1.0, QStringLiteral("ready"));
     log->info("CSM engine ready in {:.1f} s ({}, {} precision)", secondsSince(start), identity,
               precisionName(options.precision));
+    return engine;
+}
+
+std::unique_ptr<CsmEngine> CsmEngine::fromParts(Llama3Tokenizer tokenizer, MimiCodec codec,
+                                                std::unique_ptr<CsmModel> model, const CsmEngineOptions& options,
+                                                const QString& identity) {
+    const CsmConfig& config = model->config();
+    if (config.audioNumCodebooks > codec.numCodebooks())
+        throw Error(QStringLiteral("CSM generates %1 codebooks but the Mimi codec has only %2.")
+                        .arg(config.audioNumCodebooks).arg(codec.numCodebooks()));
+    if (config.audioVocabSize < codec.cardinality())
+        throw Error(QStringLiteral("CSM knows %1 audio codes but the Mimi codec uses %2.")
+                        .arg(config.audioVocabSize).arg(codec.cardinality()));
+    if (config.textVocabSize < tokenizer.vocabSize())
+        throw Error(QStringLiteral("CSM has %1 text embeddings but the tokenizer (%2) has %3 ids.")
+                        .arg(config.textVocabSize).arg(tokenizer.sourcePath()).arg(tokenizer.vocabSize()));
+    auto parts = std::unique_ptr<Parts>(new Parts{options, std::move(tokenizer), std::move(codec), std::move(model),
+                                                  identity, nullptr, nullptr, Watermarker(options.watermarkKey)});
+    parts->context = std::make_unique<CsmContext>(parts->tokenizer, parts->codec, identity,
+                                                  options.cacheDir + QStringLiteral("/clone-codes"));
+    parts->audioCache = std::make_unique<AudioCache>(options.cacheDir + QStringLiteral("/takes"), options.audioCacheBytes);
     return std::unique_ptr<CsmEngine>(new CsmEngine(std::move(parts)));
 }
 

@@ -8,11 +8,15 @@
 
 #include <QString>
 
+#include "core/codec/mimi/mimi_codec.h"
 #include "core/engine/speech_engine.h"
 #include "core/generation/watermark.h"
 #include "core/model/precision.h"
+#include "core/text/llama3_tokenizer.h"
 
 namespace echoforge {
+
+class CsmModel;
 
 struct CsmEngineOptions {
     QString modelsDir;                   // the layout of docs/models.md
@@ -31,6 +35,11 @@ public:
     // Loads tokenizer, CSM and Mimi from the model folder. Throws echoforge::Error naming the
     // missing or inconsistent file.
     static std::unique_ptr<CsmEngine> load(const CsmEngineOptions& options);
+    // An engine from parts already at hand (benchmarks with random weights). Throws when they
+    // do not fit together.
+    static std::unique_ptr<CsmEngine> fromParts(Llama3Tokenizer tokenizer, MimiCodec codec,
+                                                std::unique_ptr<CsmModel> model, const CsmEngineOptions& options,
+                                                const QString& identity);
     ~CsmEngine() override;
 
     QString id() const override { return QStringLiteral("csm"); }

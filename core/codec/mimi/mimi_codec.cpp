@@ -1,6 +1,7 @@
 #include "core/codec/mimi/mimi_codec.h"
 
 #include "core/codec/mimi/mimi_model.h"
+#include "core/model/tensor_loading.h"
 #include "core/common/error.h"
 
 namespace echoforge {
@@ -62,6 +63,11 @@ MimiCodec MimiCodec::load(const QString& weightsPath, const QString& configPath)
     const mimi::MimiConfig config =
         configPath.isEmpty() ? mimi::MimiConfig::real() : mimi::MimiConfig::fromJsonFile(configPath);
     return MimiCodec(MimiModel::load(weightsPath, config));
+}
+
+MimiCodec MimiCodec::withRandomWeights(std::uint64_t seed) {
+    WeightSet weights = WeightSet::random(torch::kFloat, seed);
+    return MimiCodec(MimiModel::load(weights, mimi::MimiConfig::real()));
 }
 
 int MimiCodec::sampleRate() const { return model_->config().sampleRate; }

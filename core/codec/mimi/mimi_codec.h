@@ -32,6 +32,8 @@ public:
     // Loads the weights strictly. An empty `configPath` means the published Mimi's configuration;
     // otherwise a JSON file in the golden set's `mimi_config.json` form.
     static MimiCodec load(const QString& weightsPath, const QString& configPath = {});
+    // The published Mimi's dimensions with random weights made in memory (benchmarks).
+    static MimiCodec withRandomWeights(std::uint64_t seed);
 
     int sampleRate() const;
     int samplesPerFrame() const;   // 1,920 for the published Mimi (80 ms at 24 kHz)
