@@ -9,7 +9,9 @@
 #include "core/common/model_layout.h"
 #include "core/common/paths.h"
 #include "core/common/settings.h"
+#include "core/engine/engine_choice.h"
 #include "core/engine/espeak_engine.h"
+#include "core/generation/csm_engine.h"
 #include "core/voices/voice_clone.h"
 #include "core/voices/voice_library.h"
 
@@ -52,8 +54,20 @@ int runClone(const QStringList& args) {
 
     const echoforge::Character c = echoforge::cloneCharacter(library, request, limits);
     std::printf("Saved '%s' as %s in %s\n", qPrintable(c.name), qPrintable(c.id), qPrintable(c.folder));
-    if (!echoforge::ModelLayout::inspect(paths.modelsDir).complete())
+    if (!echoforge::ModelLayout::inspect(paths.modelsDir).complete()) {
         std::fprintf(stderr, "note: %s\n", qPrintable(echoforge::EspeakEngine::cloningRefusal(c.name)));
+        return 0;
+    }
+    // Encode the clip with Mimi now, so later generations find its codes in the cache.
+    try {
+        auto engine = echoforge::createEngine("csm", paths, settings);
+        if (auto* csm = dynamic_cast<echoforge::CsmEngine*>(engine.get()))
+            for (const echoforge::ReferenceSegment& segment : c.segments)
+                csm->prepareReference(segment.audioPath);
+        std::printf("Encoded the clip for CSM-1B.\n");
+    } catch (const echoforge::Error& e) {
+        std::fprintf(stderr, "note: the clip will be encoded when the voice is first used (%s)\n", e.what());
+    }
     return 0;
 }
 
