@@ -38,8 +38,12 @@ inline std::vector<CorpusLine> readCorpus(const QString& path) {
         ++number;
         if (raw.trimmed().isEmpty())
             continue;
-        const auto j = nlohmann::json::parse(raw.constData(), raw.constData() + raw.size());
-        lines.push_back({number, j.at("text").get<std::string>(), j.at("ids").get<std::vector<int32_t>>()});
+        try {
+            const auto j = nlohmann::json::parse(raw.constData(), raw.constData() + raw.size());
+            lines.push_back({number, j.at("text").get<std::string>(), j.at("ids").get<std::vector<int32_t>>()});
+        } catch (const nlohmann::json::exception& e) {
+            qFatal("%s line %d is not {\"text\": string, \"ids\": [int]}: %s", qPrintable(path), number, e.what());
+        }
     }
     return lines;
 }
