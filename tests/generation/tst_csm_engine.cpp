@@ -87,7 +87,13 @@ private slots:
 
     void speaksStreamsAndMarks() {
         Collected c;
-        const SpeechResult r = engine_->synthesize(request("Hello there, this is a test of the engine.", 6.0), collecting(c));
+        std::vector<float> streamed;
+        SpeechCallbacks callbacks = collecting(c);
+        callbacks.onAudio = [&streamed, count = callbacks.onAudio](std::span<const float> s) {
+            streamed.insert(streamed.end(), s.begin(), s.end());
+            count(s);
+        };
+        const SpeechResult r = engine_->synthesize(request("Hello there, this is a test of the engine.", 6.0), callbacks);
         QCOMPARE(r.engineId, QStringLiteral("csm"));
         QCOMPARE(r.seed, std::uint64_t(7));
         const QString seen = QStringLiteral("%1 chunks, %2 frames, %3 samples, notes: %4")
@@ -102,8 +108,11 @@ private slots:
         QVERIFY(!r.audio.empty());
         for (float s : r.audio)
             QVERIFY(std::isfinite(s) && std::abs(s) <= 1.0f);
-        if (r.durationSeconds() >= 3.0)
-            QVERIFY(Watermarker().detect(r.audio, kOutputSampleRate).detected);
+        // Every CSM output carries the watermark; the streamed preview's chunks do too.
+        QVERIFY2(r.durationSeconds() >= 3.0, qPrintable(seen));
+        QVERIFY(Watermarker().detect(r.audio, kOutputSampleRate).detected);
+        QVERIFY(Watermarker().detect(streamed, kOutputSampleRate).detected);
+        QVERIFY(!Watermarker(0x1234).detect(r.audio, kOutputSampleRate).detected);
     }
 
     void sameSeedIsServedFromCache() {
