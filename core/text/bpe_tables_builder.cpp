@@ -29,6 +29,8 @@ void BpeTablesBuilder::vocabEntry(std::string_view token, int64_t id) {
     if (!byteLevelToBytes(token, bytes_))
         refuseTokenizerFile(path_, QStringLiteral("model.vocab[%1] has a character outside the byte-level alphabet")
                                        .arg(quotedJson(token)));
+    if (bytes_.empty())
+        refuseTokenizerFile(path_, QStringLiteral("model.vocab has an empty token (id %1)").arg(id));
     tokenBatch_.push_back({batchBytes_.size(), bytes_.size(), static_cast<int32_t>(id)});
     batchBytes_ += bytes_;
     if (tokenBatch_.size() == kBatchSize)

@@ -161,7 +161,8 @@ Llama3Tokenizer Llama3Tokenizer::load(const QString& path) {
     r.expectIfPresent(model, "continuing_subword_prefix", "model", "", "Llama 3 uses none");
     r.expectIfPresent(model, "end_of_word_suffix", "model", "", "Llama 3 uses none");
     r.expectIfPresent(model, "dropout", "model", 0.0, "dropout would make encoding random");
-    tables->bpe.setIgnoreMerges(model.value("ignore_merges", false));
+    if (model.contains("ignore_merges"))
+        tables->bpe.setIgnoreMerges(r.member(model, "ignore_merges", "model", {json::value_t::boolean}).get<bool>());
     r.object(model, "vocab", "model");
     r.member(model, "merges", "model", {json::value_t::array});
     int missingByte = 0;

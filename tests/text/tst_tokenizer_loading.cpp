@@ -136,6 +136,9 @@ private slots:
         row("vocab is array", [](json& j) { j["model"]["vocab"] = json::array(); }, "\"model.vocab\" is an array");
         row("id is a string", [](json& j) { j["model"]["vocab"]["ab"] = "256"; }, "model.vocab[\"ab\"] is not an integer id");
         row("negative id", [](json& j) { j["model"]["vocab"]["ab"] = -4; }, "model.vocab[\"ab\"] is not a valid id");
+        row("empty token", [](json& j) { j["model"]["vocab"][""] = 263; }, "model.vocab has an empty token (id 263)");
+        row("ignore_merges not a boolean", [](json& j) { j["model"]["ignore_merges"] = "yes"; },
+            "\"model.ignore_merges\" is a string, not a boolean");
         row("outside alphabet", [](json& j) { j["model"]["vocab"]["€"] = 263; }, "outside the byte-level alphabet");
         row("byte missing", [](json& j) { j["model"]["vocab"].erase("q"); }, "no token for the byte 0x71");
         row("merge of unknown", [](json& j) { j["model"]["merges"].push_back("q r9"); }, "names \"r9\", which is not in");
