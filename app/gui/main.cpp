@@ -1,15 +1,88 @@
 // echoforge: the desktop studio.
 
 #include <cstdio>
+#include <memory>
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDialog>
+#include <QSettings>
 #include <QTimer>
 
+#include "core/common/error.h"
 #include "core/common/logging.h"
+#include "core/common/model_layout.h"
 #include "core/common/paths.h"
 #include "core/common/settings.h"
+#include "core/engine/espeak_engine.h"
+#include "core/tasks/task_engine.h"
+#include "core/voices/sample_cache.h"
+#include "core/voices/voice_library.h"
 #include "ui/main_window.h"
+#include "ui/player/audio_output.h"
+#include "ui/theme/theme.h"
+
+namespace {
+
+struct Options {
+    QString screenshot;
+    QString theme;
+    QSize size;
+    QString open;
+    QString select;
+    QString text;
+};
+
+Options parseOptions(QApplication& app) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription("EchoForge: expressive local text-to-speech.");
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption screenshot("screenshot", "Render the window (or the panel opened with --open) to PATH once shown, then exit.", "PATH");
+    const QCommandLineOption theme("theme", "Use this theme for this run: light, dark or system.", "THEME");
+    const QCommandLineOption size("size", "Window size in pixels, e.g. 1024x640.", "WxH");
+    const QCommandLineOption open("open", "Open a panel at start: queue, history, clone, settings, diagnostics, about, shortcuts.", "PANEL");
+    const QCommandLineOption select("select", "Select the character with this id.", "ID");
+    const QCommandLineOption text("text", "Put TEXT in the editor.", "TEXT");
+    parser.addOptions({screenshot, theme, size, open, select, text});
+    parser.process(app);
+
+    Options o;
+    o.screenshot = parser.value(screenshot);
+    o.theme = parser.value(theme);
+    o.open = parser.value(open);
+    o.select = parser.value(select);
+    o.text = parser.value(text);
+    if (parser.isSet(size)) {
+        const QStringList wh = parser.value(size).split('x');
+        bool okW = false, okH = false;
+        if (wh.size() == 2) o.size = QSize(wh[0].toInt(&okW), wh[1].toInt(&okH));
+        if (!okW || !okH || o.size.width() < 320 || o.size.height() < 240) {
+            std::fprintf(stderr, "echoforge: --size takes WIDTHxHEIGHT, e.g. 1024x640\n");
+            std::exit(2);
+        }
+    }
+    return o;
+}
+
+echoforge::EngineSet makeEngines(const echoforge::AppPaths& paths, const echoforge::Settings& settings) {
+    echoforge::EngineSet engines;
+    engines.makeFallback = [](const echoforge::LoadProgress&) -> std::unique_ptr<echoforge::SpeechEngine> {
+        return std::make_unique<echoforge::EspeakEngine>();
+    };
+    Q_UNUSED(settings);
+    Q_UNUSED(paths);
+    return engines;
+}
+
+// What --screenshot captures: the dialog opened with --open when there is one, else the window.
+QWidget* screenshotTarget(QWidget* window) {
+    for (QWidget* w : QApplication::topLevelWidgets())
+        if (w != window && w->isVisible() && qobject_cast<QDialog*>(w)) return w;
+    return window;
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
@@ -17,29 +90,46 @@ int main(int argc, char** argv) {
     QApplication::setOrganizationName("EchoForge");
     QApplication::setApplicationDisplayName("EchoForge");
     QApplication::setApplicationVersion(ECHOFORGE_VERSION);
-
-    QCommandLineParser parser;
-    parser.setApplicationDescription("EchoForge: expressive local text-to-speech.");
-    parser.addHelpOption();
-    parser.addVersionOption();
-    QCommandLineOption screenshot("screenshot", "Render the main window to PATH once shown, then exit.", "PATH");
-    parser.addOption(screenshot);
-    parser.process(app);
+    const Options options = parseOptions(app);
 
     const auto paths = echoforge::AppPaths::resolve(echoforge::loadSettings(echoforge::AppPaths::resolveDefault()));
-    const auto settings = echoforge::loadSettings(paths);
+    auto settings = echoforge::loadSettings(paths);
     echoforge::initLogging(paths.logsDir, settings.logLevel);
 
-    echoforge::ui::MainWindow window;
-    window.show();
-    if (parser.isSet(screenshot)) {
-        const QString path = parser.value(screenshot);
-        QTimer::singleShot(300, &window, [&window, path] {
-            const bool ok = window.grab().save(path, "PNG");
-            if (!ok)
-                std::fprintf(stderr, "echoforge: cannot write the screenshot to %s\n", qPrintable(path));
-            QApplication::exit(ok ? 0 : 1);
-        });
+    echoforge::ui::ThemeManager theme(app);
+    theme.apply(echoforge::ui::themeFromName(options.theme.isEmpty() ? settings.theme : options.theme));
+
+    try {
+        paths.ensureExist();
+        auto uiState = paths.openSettings();
+        echoforge::VoiceLibrary library(echoforge::builtInCharactersDir(), paths.voicesDir);
+        echoforge::TaskEngine tasks(makeEngines(paths, settings), echoforge::TaskEngineConfig::fromSettings(settings, paths));
+        echoforge::SampleCache samples(paths.cacheDir);
+        echoforge::ui::SystemAudioOutput output, sampleOutput;
+
+        echoforge::ui::StudioServices services{paths, settings, uiState.get(), &library, &tasks, &samples,
+                                               &theme, &output, &sampleOutput};
+        echoforge::ui::MainWindow window(services);
+        if (options.size.isValid()) window.resize(options.size);
+        if (!options.select.isEmpty()) window.selectCharacter(options.select);
+        if (!options.text.isEmpty()) window.setEditorText(options.text);
+        window.show();
+        if (!options.open.isEmpty() && !window.openPanel(options.open)) {
+            std::fprintf(stderr, "echoforge: --open takes queue, history, clone, settings, diagnostics, about or shortcuts\n");
+            return 2;
+        }
+        if (!options.screenshot.isEmpty()) {
+            const QString path = options.screenshot;
+            QTimer::singleShot(600, &window, [&window, path] {
+                const bool ok = screenshotTarget(&window)->grab().save(path, "PNG");
+                if (!ok)
+                    std::fprintf(stderr, "echoforge: cannot write the screenshot to %s\n", qPrintable(path));
+                QApplication::exit(ok ? 0 : 1);
+            });
+        }
+        return app.exec();
+    } catch (const echoforge::Error& e) {
+        std::fprintf(stderr, "echoforge: %s\n", e.what());
+        return 1;
     }
-    return app.exec();
 }

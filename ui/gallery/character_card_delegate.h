@@ -1,0 +1,48 @@
+#pragma once
+// Paints one character as a card: avatar, name, gender and age, style chips, a badge for the
+// engine that will speak it, and a play button for its sample. Paints and forwards clicks only.
+
+#include <QSet>
+#include <QStyledItemDelegate>
+
+#include "ui/gallery/avatar_cache.h"
+
+namespace echoforge::ui {
+
+class CharacterCardDelegate : public QStyledItemDelegate {
+    Q_OBJECT
+public:
+    static constexpr QSize kCardSize{176, 220};
+    static constexpr int kGap = 12;
+
+    explicit CharacterCardDelegate(QObject* parent = nullptr);
+
+    void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override;
+    QSize sizeHint(const QStyleOptionViewItem&, const QModelIndex&) const override;
+    bool editorEvent(QEvent* event, QAbstractItemModel* model, const QStyleOptionViewItem& option,
+                     const QModelIndex& index) override;
+
+    // The play button's rectangle on a card placed at `cardRect`.
+    static QRect playButtonRect(const QRect& cardRect);
+
+    // Sample states shown on the cards (by character id).
+    void setSampleBusy(const QString& id, bool busy);
+    void setSamplePlaying(const QString& id);   // empty: none
+    bool anyBusy() const { return !busy_.isEmpty(); }
+    void advanceSpinner() { spinnerAngle_ = (spinnerAngle_ + 30) % 360; }
+    void clearAvatars() { avatars_.clear(); }
+
+signals:
+    void sampleClicked(const QModelIndex& index);
+
+private:
+    mutable AvatarCache avatars_;
+    QSet<QString> busy_;
+    QString playing_;
+    int spinnerAngle_ = 0;
+};
+
+// "Female · 30s" from the model's gender and age range.
+QString genderAgeLine(const QString& gender, const QString& ageRange);
+
+} // namespace echoforge::ui

@@ -1,0 +1,47 @@
+#pragma once
+// The character gallery: cards in a grid that reflows with the width, arrow keys to move, Enter
+// to use the selected character. When nothing matches it says so and offers to clear the filters.
+
+#include <QListView>
+#include <QTimer>
+
+class QLabel;
+class QPushButton;
+
+namespace echoforge::ui {
+
+class CharacterCardDelegate;
+
+class GalleryView : public QListView {
+    Q_OBJECT
+public:
+    explicit GalleryView(QWidget* parent = nullptr);
+
+    void setModel(QAbstractItemModel* model) override;
+    CharacterCardDelegate* cardDelegate() const { return delegate_; }
+    // The sentence shown when the model is empty ("No characters match 'zz'.").
+    void setEmptyMessage(const QString& message);
+    bool showsEmptyState() const;
+
+    // Sample states drawn on the cards.
+    void setSampleBusy(const QString& id, bool busy);
+    void setSamplePlaying(const QString& id);
+
+signals:
+    void sampleRequested(const QModelIndex& index);
+    void clearFiltersRequested();
+
+protected:
+    void resizeEvent(QResizeEvent* e) override;
+    void keyPressEvent(QKeyEvent* e) override;
+
+private:
+    void updateEmptyState();
+
+    CharacterCardDelegate* delegate_;
+    QWidget* empty_;
+    QLabel* emptyLabel_;
+    QTimer spinner_;
+};
+
+} // namespace echoforge::ui

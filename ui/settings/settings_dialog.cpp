@@ -1,0 +1,142 @@
+#include "ui/settings/settings_dialog.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSpinBox>
+#include <QThread>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "ui/theme/theme.h"
+
+namespace echoforge::ui {
+namespace {
+
+QComboBox* choiceBox(const QList<QPair<QString, QString>>& choices, const QString& current, const QString& name,
+                     QWidget* parent) {
+    auto* box = new QComboBox(parent);
+    for (const auto& [key, text] : choices)
+        box->addItem(text, key);
+    box->setCurrentIndex(std::max(0, box->findData(current)));
+    box->setAccessibleName(name);
+    return box;
+}
+
+QSpinBox* numberBox(int min, int max, int value, const QString& suffix, const QString& name, QWidget* parent) {
+    auto* box = new QSpinBox(parent);
+    box->setRange(min, max);
+    box->setValue(value);
+    box->setSuffix(suffix);
+    box->setAccessibleName(name);
+    box->setAlignment(Qt::AlignRight);
+    return box;
+}
+
+} // namespace
+
+QLineEdit* SettingsDialog::folderRow(QLineEdit* edit, const QString& placeholder, QWidget* parent, QFormLayout* form,
+                                     const QString& label) {
+    edit->setPlaceholderText(placeholder);
+    edit->setAccessibleName(label);
+    auto* browse = new QToolButton(parent);
+    browse->setText(tr("Browse…"));
+    browse->setAccessibleName(tr("Choose the %1").arg(label.toLower()));
+    auto* row = new QHBoxLayout;
+    row->addWidget(edit, 1);
+    row->addWidget(browse);
+    form->addRow(label, row);
+    connect(browse, &QToolButton::clicked, this, [this, edit, label] {
+        const QString dir = QFileDialog::getExistingDirectory(this, label, edit->text());
+        if (!dir.isEmpty()) edit->setText(dir);
+    });
+    return edit;
+}
+
+SettingsDialog::SettingsDialog(const Settings& settings, const QString& defaultModelDir, QWidget* parent)
+    : QDialog(parent), base_(settings) {
+    setWindowTitle(tr("Settings"));
+    setAccessibleName(tr("Settings"));
+    auto* column = new QVBoxLayout(this);
+
+    auto* engineGroup = new QGroupBox(tr("Speech engine"), this);
+    auto* engineForm = new QFormLayout(engineGroup);
+    modelDir_ = folderRow(new QLineEdit(settings.modelDir, engineGroup), defaultModelDir, engineGroup, engineForm,
+                          tr("Model folder"));
+    engine_ = choiceBox({{"auto", tr("Automatic: CSM-1B when installed, else eSpeak NG")},
+                         {"csm", tr("CSM-1B")},
+                         {"espeak", tr("eSpeak NG")}},
+                        settings.engine, tr("Engine"), engineGroup);
+    engineForm->addRow(tr("Engine"), engine_);
+    device_ = choiceBox({{"auto", tr("Automatic")}, {"cpu", tr("CPU")}, {"cuda", tr("CUDA GPU")}}, settings.device,
+                        tr("Device"), engineGroup);
+    engineForm->addRow(tr("Device"), device_);
+    threads_ = numberBox(0, 4 * QThread::idealThreadCount(), settings.threads, {}, tr("Threads"), engineGroup);
+    threads_->setSpecialValueText(tr("Every core (%1)").arg(QThread::idealThreadCount()));
+    engineForm->addRow(tr("Threads"), threads_);
+    precision_ = choiceBox({{"auto", tr("Automatic")}, {"fp32", tr("32-bit float")}, {"bf16", tr("bfloat16")}},
+                           settings.precision, tr("Precision"), engineGroup);
+    engineForm->addRow(tr("Precision"), precision_);
+    idleUnload_ = numberBox(0, 24 * 60, settings.modelIdleUnloadMinutes, tr(" min"), tr("Unload the model after"),
+                            engineGroup);
+    idleUnload_->setSpecialValueText(tr("Never"));
+    engineForm->addRow(tr("Unload when idle for"), idleUnload_);
+    auto* note = new QLabel(tr("Engine, device, threads and precision take effect on the next start."), engineGroup);
+    note->setWordWrap(true);
+    markMuted(note);
+    engineForm->addRow(note);
+
+    auto* lookGroup = new QGroupBox(tr("Look and output"), this);
+    auto* lookForm = new QFormLayout(lookGroup);
+    theme_ = choiceBox({{"system", tr("Follow the system")}, {"light", tr("Light")}, {"dark", tr("Dark")}},
+                       settings.theme, tr("Theme"), lookGroup);
+    lookForm->addRow(tr("Theme"), theme_);
+    outputDir_ = folderRow(new QLineEdit(settings.outputDir, lookGroup), tr("Your Music folder"), lookGroup, lookForm,
+                           tr("Output folder"));
+
+    auto* limitsGroup = new QGroupBox(tr("Limits"), this);
+    auto* limitsForm = new QFormLayout(limitsGroup);
+    queueLimit_ = numberBox(1, 10000, settings.queueLimit, tr(" jobs"), tr("Queue length"), limitsGroup);
+    textLimit_ = numberBox(100, 1000000, settings.textLimit, tr(" characters"), tr("Text per request"), limitsGroup);
+    audioLimit_ = numberBox(5, 3600, settings.audioLimitSeconds, tr(" s"), tr("Audio per request"), limitsGroup);
+    cacheLimit_ = numberBox(64, 1 << 20, settings.cacheLimitMegabytes, tr(" MB"), tr("Audio cache"), limitsGroup);
+    limitsForm->addRow(tr("Queue length"), queueLimit_);
+    limitsForm->addRow(tr("Text per request"), textLimit_);
+    limitsForm->addRow(tr("Audio per request"), audioLimit_);
+    limitsForm->addRow(tr("Audio cache"), cacheLimit_);
+
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    column->addWidget(engineGroup);
+    column->addWidget(lookGroup);
+    column->addWidget(limitsGroup);
+    column->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(theme_, &QComboBox::currentIndexChanged, this,
+            [this] { emit themePreviewRequested(theme_->currentData().toString()); });
+    setMinimumWidth(520);
+}
+
+Settings SettingsDialog::settings() const {
+    Settings s = base_;
+    s.modelDir = modelDir_->text().trimmed();
+    s.engine = engine_->currentData().toString();
+    s.device = device_->currentData().toString();
+    s.threads = threads_->value();
+    s.precision = precision_->currentData().toString();
+    s.modelIdleUnloadMinutes = idleUnload_->value();
+    s.theme = theme_->currentData().toString();
+    s.outputDir = outputDir_->text().trimmed();
+    s.queueLimit = queueLimit_->value();
+    s.textLimit = textLimit_->value();
+    s.audioLimitSeconds = audioLimit_->value();
+    s.cacheLimitMegabytes = cacheLimit_->value();
+    return s;
+}
+
+} // namespace echoforge::ui

@@ -1,0 +1,73 @@
+#include "ui/shell/banner.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPainter>
+#include <QPushButton>
+#include <QToolButton>
+
+#include "ui/theme/icons.h"
+#include "ui/theme/theme.h"
+
+namespace echoforge::ui {
+namespace {
+constexpr int kIconSide = 18;
+const QColor kErrorLight(0xc6, 0x28, 0x28);
+const QColor kErrorDark(0xff, 0x8a, 0x80);
+} // namespace
+
+Banner::Banner(QWidget* parent) : QWidget(parent) {
+    setAccessibleName(tr("Notification"));
+    auto* row = new QHBoxLayout(this);
+    row->setContentsMargins(12, 8, 8, 8);
+    row->setSpacing(8);
+    icon_ = new QLabel(this);
+    icon_->setFixedSize(kIconSide, kIconSide);
+    text_ = new QLabel(this);
+    text_->setWordWrap(true);
+    text_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    text_->setAccessibleName(tr("Notification text"));
+    action_ = new QPushButton(this);
+    close_ = new QToolButton(this);
+    close_->setIcon(themedIcon("close"));
+    close_->setAutoRaise(true);
+    close_->setAccessibleName(tr("Dismiss"));
+    close_->setToolTip(tr("Dismiss"));
+    row->addWidget(icon_, 0, Qt::AlignTop);
+    row->addWidget(text_, 1);
+    row->addWidget(action_, 0, Qt::AlignVCenter);
+    row->addWidget(close_, 0, Qt::AlignTop);
+    connect(action_, &QPushButton::clicked, this, &Banner::actionTriggered);
+    connect(close_, &QToolButton::clicked, this, [this] {
+        hide();
+        emit dismissed();
+    });
+    hide();
+}
+
+void Banner::showMessage(Kind kind, const QString& sentence, const QString& action) {
+    kind_ = kind;
+    text_->setText(sentence);
+    action_->setText(action);
+    action_->setAccessibleName(action);
+    action_->setVisible(!action.isEmpty());
+    icon_->setPixmap(themedIcon(kind == Kind::Error ? "warning" : "info").pixmap(kIconSide, kIconSide));
+    show();
+    update();
+}
+
+QString Banner::message() const { return text_->text(); }
+
+void Banner::paintEvent(QPaintEvent*) {
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    const QPalette& pal = palette();
+    const QColor ink = kind_ == Kind::Error ? (isDark(pal) ? kErrorDark : kErrorLight) : accentColor(pal);
+    QColor fill = ink;
+    fill.setAlphaF(0.10);
+    p.setPen(QPen(ink, 1));
+    p.setBrush(fill);
+    p.drawRoundedRect(QRectF(rect()).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8);
+}
+
+} // namespace echoforge::ui
