@@ -131,8 +131,9 @@ int runSay(const QStringList& args) {
     for (const QString& note : result.notes)
         std::fprintf(stderr, "note: %s\n", qPrintable(note));
     std::printf("%s\n", qPrintable(outPath));
-    std::printf("engine: %s (%s), %.2f s of audio as %s\n", qPrintable(result.engineName), qPrintable(result.engineId),
-                audio.durationSeconds(), qPrintable(request.character.id));
+    std::printf("engine: %s (%s), %.2f s of audio as %s, made in %.2f s\n", qPrintable(result.engineName),
+                qPrintable(result.engineId), audio.durationSeconds(), qPrintable(request.character.id),
+                result.generationSeconds);
     return 0;
 }
 

@@ -7,9 +7,11 @@
 
 #include "core/audio/audio_io.h"
 #include "core/common/error.h"
+#include "tests/engine/error_sentence.h"
 #include "signals.h"
 
 using namespace echoforge;
+using echoforge::test::errorSentenceOf;
 
 namespace {
 
@@ -26,15 +28,6 @@ bool writeWithSndfile(const QString& path, const AudioBuffer& audio, int format)
     const bool ok = sf_writef_float(f, audio.samples.data(), frames) == frames;
     sf_close(f);
     return ok;
-}
-
-QString errorOf(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const Error& e) {
-        return e.sentence();
-    }
-    return {};
 }
 
 } // namespace
@@ -110,25 +103,25 @@ private slots:
 
     void badFilesEachSaySo() {
         const QString missing = dir_.filePath("missing.wav");
-        QVERIFY(errorOf([&] { readAudio(missing); }).contains("does not exist"));
+        QVERIFY(errorSentenceOf([&] { readAudio(missing); }).contains("does not exist"));
 
         const QString empty = dir_.filePath("empty.wav");
         QFile(empty).open(QIODevice::WriteOnly);
-        QVERIFY(errorOf([&] { readAudio(empty); }).contains("is empty (0 bytes)"));
+        QVERIFY(errorSentenceOf([&] { readAudio(empty); }).contains("is empty (0 bytes)"));
 
         const QString text = dir_.filePath("notes.wav");
         QFile t(text);
         QVERIFY(t.open(QIODevice::WriteOnly));
         t.write("These are words, not sound.\n");
         t.close();
-        QVERIFY(errorOf([&] { readAudio(text); }).contains("is not an audio file"));
+        QVERIFY(errorSentenceOf([&] { readAudio(text); }).contains("is not an audio file"));
 
         // A WAV header that promises data and holds none: readable header, zero samples.
         const QString headerOnly = dir_.filePath("header-only.wav");
         writeAudio(headerOnly, AudioBuffer{{}, 24000, 1});
-        QVERIFY(errorOf([&] { readAudio(headerOnly); }).contains("holds no sound"));
+        QVERIFY(errorSentenceOf([&] { readAudio(headerOnly); }).contains("holds no sound"));
 
-        QVERIFY(errorOf([&] { readAudio(dir_.path()); }).contains("is a folder"));
+        QVERIFY(errorSentenceOf([&] { readAudio(dir_.path()); }).contains("is a folder"));
     }
 
     void unreadableFileSaysSo() {
@@ -137,11 +130,11 @@ private slots:
         const QString path = dir_.filePath("locked.wav");
         writeAudio(path, test::sine(440, 0.5, 0.1, 8000));
         QFile::setPermissions(path, QFileDevice::Permissions{});
-        QVERIFY(errorOf([&] { readAudio(path); }).contains("cannot be read"));
+        QVERIFY(errorSentenceOf([&] { readAudio(path); }).contains("cannot be read"));
     }
 
     void writeRefusesUnknownSuffix() {
-        QVERIFY(errorOf([&] { writeAudio(dir_.filePath("x.mp3"), test::sine(440, 0.5, 0.1, 8000)); }).contains(".wav or .flac"));
+        QVERIFY(errorSentenceOf([&] { writeAudio(dir_.filePath("x.mp3"), test::sine(440, 0.5, 0.1, 8000)); }).contains(".wav or .flac"));
         QVERIFY(!isWritableAudioSuffix("x.ogg"));
         QVERIFY(isWritableAudioSuffix("X.FLAC"));
     }

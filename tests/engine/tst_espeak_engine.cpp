@@ -7,11 +7,13 @@
 #include "core/audio/audio_buffer.h"
 #include "core/audio/loudness.h"
 #include "core/common/error.h"
+#include "tests/engine/error_sentence.h"
 #include "core/engine/espeak_engine.h"
 #include "core/engine/speech_text.h"
 #include "core/voices/voice_library.h"
 
 using namespace echoforge;
+using echoforge::test::errorSentenceOf;
 
 namespace {
 
@@ -24,15 +26,6 @@ SpeechRequest requestFor(const QString& text, const Character& c) {
     r.text = text;
     r.character = c;
     return r;
-}
-
-QString errorOf(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const Error& e) {
-        return e.sentence();
-    }
-    return {};
 }
 
 int wordCount(const QString& text) {
@@ -151,13 +144,13 @@ private slots:
     void badTextIsRefused() {
         QFETCH(QString, text);
         QFETCH(QString, expected);
-        const QString error = errorOf([&] { engine_.synthesize(requestFor(text, builtIn("ada")), {}); });
+        const QString error = errorSentenceOf([&] { engine_.synthesize(requestFor(text, builtIn("ada")), {}); });
         QVERIFY2(error.contains(expected), qPrintable(error));
     }
 
     void textOverTheLimitIsRefused() {
         const QString megabyte(1 << 20, QChar('a'));
-        const QString error = errorOf([&] { checkSpeakableText(megabyte, 10000); });
+        const QString error = errorSentenceOf([&] { checkSpeakableText(megabyte, 10000); });
         QVERIFY2(error.contains("over the limit of 10000"), qPrintable(error));
         checkSpeakableText(QString(10000, QChar('a')), 10000);   // at the limit is fine
         QCOMPARE(splitIntoSentences(QString::fromUtf8("One. Two! 😀 Three? 🎉")), (QStringList{"One.", "Two!", QString::fromUtf8("😀 Three?")}));
@@ -166,10 +159,10 @@ private slots:
     void unknownVoiceOrVariantIsNamed() {
         Character c = builtIn("ada");
         c.espeak.voice = "xx-nowhere";
-        QVERIFY(errorOf([&] { engine_.synthesize(requestFor("Hi.", c), {}); }).contains("no voice 'xx-nowhere"));
+        QVERIFY(errorSentenceOf([&] { engine_.synthesize(requestFor("Hi.", c), {}); }).contains("no voice 'xx-nowhere"));
         c = builtIn("ada");
         c.espeak.variant = "nobody";
-        QVERIFY(errorOf([&] { engine_.synthesize(requestFor("Hi.", c), {}); }).contains("no voice variant 'nobody'"));
+        QVERIFY(errorSentenceOf([&] { engine_.synthesize(requestFor("Hi.", c), {}); }).contains("no voice variant 'nobody'"));
     }
 
     void cloningIsRefused() {
@@ -177,7 +170,7 @@ private slots:
         clone.name = "My Clone";
         clone.espeak.voice.clear();
         clone.segments = {ReferenceSegment{"/x/ref.wav", "Hello.", 0}};
-        const QString error = errorOf([&] { engine_.synthesize(requestFor("Hi.", clone), {}); });
+        const QString error = errorSentenceOf([&] { engine_.synthesize(requestFor("Hi.", clone), {}); });
         QVERIFY2(error.contains("cannot clone") && error.contains("My Clone"), qPrintable(error));
     }
 };

@@ -8,11 +8,13 @@
 #include "core/audio/loudness.h"
 #include "core/audio/resampler.h"
 #include "core/common/error.h"
+#include "tests/engine/error_sentence.h"
 #include "core/engine/espeak_engine.h"
 #include "core/voices/voice_clone.h"
 #include "core/voices/voice_library.h"
 
 using namespace echoforge;
+using echoforge::test::errorSentenceOf;
 
 namespace {
 
@@ -29,15 +31,6 @@ QString speechClip(const QString& path, const QString& text) {
         interleaved.insert(interleaved.end(), {0.3f * s, 0.3f * s});
     writeAudio(path, AudioBuffer{interleaved, 44100, 2});
     return path;
-}
-
-QString errorOf(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const Error& e) {
-        return e.sentence();
-    }
-    return {};
 }
 
 } // namespace
@@ -100,7 +93,7 @@ private slots:
             tone.samples[i] = float(amplitude * std::sin(0.3 * double(i)));
         const QString path = dir_.filePath(QStringLiteral("clip-%1.wav").arg(seconds));
         writeAudio(path, tone);
-        const QString error = errorOf([&] { prepareReferenceClip(path); });
+        const QString error = errorSentenceOf([&] { prepareReferenceClip(path); });
         QVERIFY2(error.contains(expected), qPrintable(error));
         QVERIFY(error.contains("3 to 30 s"));
     }
@@ -109,19 +102,19 @@ private slots:
         QTemporaryDir user;
         VoiceLibrary library(builtInCharactersDir(), user.path());
         CloneRequest request{"X", dir_.filePath("none.wav"), "words"};
-        QVERIFY(errorOf([&] { cloneCharacter(library, request); }).contains("does not exist"));
+        QVERIFY(errorSentenceOf([&] { cloneCharacter(library, request); }).contains("does not exist"));
         const QString text = dir_.filePath("text.wav");
         QFile f(text);
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("not audio at all, just words");
         f.close();
         request.audioPath = text;
-        QVERIFY(errorOf([&] { cloneCharacter(library, request); }).contains("is not an audio file"));
+        QVERIFY(errorSentenceOf([&] { cloneCharacter(library, request); }).contains("is not an audio file"));
         request.transcript = " ";
-        QVERIFY(errorOf([&] { cloneCharacter(library, request); }).contains("transcript"));
+        QVERIFY(errorSentenceOf([&] { cloneCharacter(library, request); }).contains("transcript"));
         request.transcript = "words";
         request.gender = "robot";
-        QVERIFY(errorOf([&] { cloneCharacter(library, request); }).contains("'robot' is not one of"));
+        QVERIFY(errorSentenceOf([&] { cloneCharacter(library, request); }).contains("'robot' is not one of"));
         QVERIFY(library.characters().size() == VoiceLibrary(builtInCharactersDir(), {}).characters().size());
     }
 };
