@@ -5,6 +5,7 @@
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <qcoro/qcorotask.h>
 
 #include "core/tasks/task_engine.h"
 #include "tests/tasks/fake_engines.h"
@@ -39,6 +40,20 @@ inline bool waitForCount(QSignalSpy& spy, int count, int timeoutMs = 20000) {
             return false;
     }
     return true;
+}
+
+// The sentence `co_await job` throws ("JobCancelled: ..." for a cancelled job), empty when it
+// succeeds. QCoro 0.8's waitFor() does not pass a coroutine's exception on, so the error is
+// caught inside a coroutine, the way the CLI and the UI use generate().
+inline QCoro::Task<QString> errorOf(QCoro::Task<JobResult> job) {
+    try {
+        co_await job;
+    } catch (const JobCancelled& e) {
+        co_return QStringLiteral("JobCancelled: ") + e.sentence();
+    } catch (const Error& e) {
+        co_return e.sentence();
+    }
+    co_return QString();
 }
 
 } // namespace echoforge::test

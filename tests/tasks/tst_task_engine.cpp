@@ -20,17 +20,6 @@ constexpr int kWavHeaderBytes = 44;
 
 using Fixture = EngineFixture;
 
-// QCoro 0.8's waitFor() does not pass a coroutine's exception on, so the error is caught
-// inside a coroutine, the way the CLI and the UI use generate().
-QCoro::Task<QString> errorOf(QCoro::Task<JobResult> job) {
-    try {
-        co_await job;
-    } catch (const Error& e) {
-        co_return e.sentence();
-    }
-    co_return QString();
-}
-
 } // namespace
 
 class TestTaskEngine : public QObject {

@@ -15,17 +15,6 @@ using namespace echoforge::test;
 
 namespace {
 
-QCoro::Task<QString> errorOf(QCoro::Task<JobResult> job) {
-    try {
-        co_await job;
-    } catch (const JobCancelled& e) {
-        co_return QStringLiteral("JobCancelled: ") + e.sentence();
-    } catch (const Error& e) {
-        co_return e.sentence();
-    }
-    co_return QString();
-}
-
 // Submits a short job and waits for it: the engine still serves.
 bool servesNextJob(TaskEngine& engine, EngineSelection choice = EngineSelection::Auto) {
     QSignalSpy finished(&engine, &TaskEngine::finished);
