@@ -86,6 +86,27 @@ private slots:
         QCOMPARE(toStringList(pieces(text.toStdString())), expected);
     }
 
+    // 4,000 random strings cut by the Python `regex` engine with the same pattern
+    // (tests/data/tokenizer/make_pieces_corpus.py): the scanner must agree piece for piece.
+    void piecesMatchARegexEngine() {
+        QFile file(QStringLiteral(ECHOFORGE_TEST_DATA_DIR "/tokenizer/llama3-pieces-regex.jsonl"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        int lines = 0;
+        while (!file.atEnd()) {
+            const QByteArray raw = file.readLine();
+            ++lines;
+            const auto j = nlohmann::json::parse(raw.constData(), raw.constData() + raw.size());
+            const auto text = j.at("text").get<std::string>();
+            const auto expected = j.at("pieces").get<std::vector<std::string>>();
+            QVERIFY2(pieces(text) == expected, qPrintable(QStringLiteral("line %1: %2 gives %3, the regex engine %4")
+                                                             .arg(lines)
+                                                             .arg(QString::fromStdString(nlohmann::json(text).dump()),
+                                                                  toStringList(pieces(text)).join(" | "),
+                                                                  toStringList(expected).join(" | "))));
+        }
+        QCOMPARE(lines, 4000);
+    }
+
     void unicodeClasses() {
         QCOMPARE(text::classify(U'ß'), text::CharClass::Letter);
         QCOMPARE(text::classify(U'中'), text::CharClass::Letter);
