@@ -1,6 +1,7 @@
 // echoforge-cli say: speak a text as a character into a WAV or FLAC file.
 
 #include <cstdio>
+#include <functional>
 #include <unistd.h>
 
 #include <QCommandLineParser>
@@ -111,10 +112,18 @@ int runSay(const QStringList& args) {
     request.character = library.require(parser.value(voice));
 
     const auto choice = echoforge::chooseEngine(parser.isSet(engine) ? parser.value(engine) : settings.engine, paths.modelsDir);
-    auto speechEngine = echoforge::createEngine(choice.engineId, paths.modelsDir);
+    const bool showProgress = isatty(fileno(stderr));
+    std::function<void(double, const QString&)> loadProgress;
+    if (showProgress)
+        loadProgress = [](double fraction, const QString& stage) {
+            std::fprintf(stderr, "\rloading %s: %3d%%   ", qPrintable(stage), int(fraction * 100));
+            std::fflush(stderr);
+        };
+    auto speechEngine = echoforge::createEngine(choice.engineId, paths, settings, loadProgress);
+    if (showProgress && choice.engineId == "csm")
+        std::fputc('\n', stderr);
 
     echoforge::SpeechCallbacks callbacks;
-    const bool showProgress = isatty(fileno(stderr));
     if (showProgress)
         callbacks.onProgress = drawProgress;
     echoforge::SpeechResult result = speechEngine->synthesize(request, callbacks);
@@ -131,9 +140,12 @@ int runSay(const QStringList& args) {
     for (const QString& note : result.notes)
         std::fprintf(stderr, "note: %s\n", qPrintable(note));
     std::printf("%s\n", qPrintable(outPath));
-    std::printf("engine: %s (%s), %.2f s of audio as %s, made in %.2f s\n", qPrintable(result.engineName),
+    std::printf("engine: %s (%s), %.2f s of audio as %s, made in %.2f s", qPrintable(result.engineName),
                 qPrintable(result.engineId), audio.durationSeconds(), qPrintable(request.character.id),
                 result.generationSeconds);
+    if (choice.engineId == "csm")   // the seed gives the same take again; eSpeak NG has none
+        std::printf(", seed %llu", static_cast<unsigned long long>(result.seed));
+    std::printf("\n");
     return 0;
 }
 
