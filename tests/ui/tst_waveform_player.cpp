@@ -5,6 +5,7 @@
 #include <random>
 
 #include <QLabel>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QToolButton>
 #include <QtTest>
