@@ -1,6 +1,7 @@
 #include "core/codec/mimi/conv.h"
 
 #include "core/codec/mimi/float_weights.h"
+#include "core/codec/mimi/matvec.h"
 #include "core/common/error.h"
 
 namespace echoforge::mimi {
@@ -101,8 +102,11 @@ CausalConvTranspose1dState CausalConvTranspose1d::initialState(int64_t batch) co
 torch::Tensor CausalConvTranspose1d::step(const torch::Tensor& x, CausalConvTranspose1dState& state) const {
     requireInput(x, spec_.inChannels, 1, "transposed convolution");
     // [B, C_in, T] → [B, C_out, (T - 1) * stride + K]
-    torch::Tensor y = F::conv_transpose1d(
-        x, weight_, F::ConvTranspose1dFuncOptions().bias(bias_).stride(spec_.stride).groups(spec_.groups));
+    torch::Tensor y = x.size(0) * x.size(2) <= kGemvRows && spec_.groups == 1
+                          ? fewStepsForward(x)
+                          : F::conv_transpose1d(x, weight_,
+                                                F::ConvTranspose1dFuncOptions().bias(bias_).stride(spec_.stride).groups(
+                                                    spec_.groups));
     const int64_t tail = spec_.kernelSize - spec_.stride;
     if (tail == 0)
         return y;
@@ -115,6 +119,26 @@ torch::Tensor CausalConvTranspose1d::step(const torch::Tensor& x, CausalConvTran
         nextPartial = nextPartial - bias_.unsqueeze(1);
     state.partial = nextPartial.contiguous();
     return y.index({Slice(), Slice(), Slice(0, -tail)});   // [B, C_out, T * stride]
+}
+
+// The same transposed convolution for a streaming call of a few steps, where reading the weight
+// dominates: each input step's contribution x[:, t] · W[C_in, C_out·K] is one gemv (matvec.h),
+// then the K-long contributions overlap-add at stride spacing.
+torch::Tensor CausalConvTranspose1d::fewStepsForward(const torch::Tensor& x) const {
+    const int64_t B = x.size(0);
+    const int64_t T = x.size(2);
+    const int64_t K = spec_.kernelSize;
+    const int64_t S = spec_.stride;
+    const int64_t out = spec_.outChannels;
+    // [B, T, C_in] · [C_in, C_out·K] → [B, T, C_out, K]
+    const torch::Tensor contributions =
+        productInOut(x.transpose(1, 2), weight_.view({spec_.inChannels, out * K})).view({B, T, out, K});
+    torch::Tensor y = torch::zeros({B, out, (T - 1) * S + K});
+    for (int64_t t = 0; t < T; ++t)
+        y.narrow(2, t * S, K).add_(contributions.select(1, t));
+    if (bias_.defined())
+        y.add_(bias_.unsqueeze(1));
+    return y;
 }
 
 torch::Tensor CausalConvTranspose1d::forward(const torch::Tensor& x) const {

@@ -81,6 +81,8 @@ public:
     torch::Tensor forward(const torch::Tensor& x) const;
 
 private:
+    torch::Tensor fewStepsForward(const torch::Tensor& x) const;
+
     ConvSpec spec_;
     torch::Tensor weight_;
     torch::Tensor bias_;

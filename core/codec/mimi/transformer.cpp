@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "core/codec/mimi/float_weights.h"
+#include "core/codec/mimi/matvec.h"
 #include "core/common/error.h"
 
 namespace echoforge::mimi {
@@ -27,6 +28,9 @@ torch::Tensor causalWindow(const torch::Tensor& qPos, const torch::Tensor& kPos,
     const torch::Tensor delta = qPos.unsqueeze(1) - kPos.unsqueeze(0);
     return (kPos.unsqueeze(0) >= 0) & (delta >= 0) & (delta < context);
 }
+
+// nn.Linear's [out, in] weight as the [in, out] matrix productInOut reads.
+torch::Tensor inOut(const torch::Tensor& outIn) { return outIn.t().contiguous(); }
 
 } // namespace
 
@@ -55,13 +59,15 @@ MimiTransformer MimiTransformer::load(WeightSet& weights, const std::string& pre
         l.norm1Weight = takeFloat(weights, p + "norm1.weight", {d});
         l.norm1Bias = takeFloat(weights, p + "norm1.bias", {d});
         // NOTES.md: the published checkpoint has the older names; moshi renames them on load.
-        l.inProj = takeAnyFloat(weights, {p + "self_attn.in_projs.0.weight", p + "self_attn.in_proj_weight"}, {3 * d, d});
-        l.outProj = takeAnyFloat(weights, {p + "self_attn.out_projs.0.weight", p + "self_attn.out_proj.weight"}, {d, d});
+        l.inProj = inOut(takeAnyFloat(weights, {p + "self_attn.in_projs.0.weight", p + "self_attn.in_proj_weight"},
+                                      {3 * d, d}));
+        l.outProj = inOut(
+            takeAnyFloat(weights, {p + "self_attn.out_projs.0.weight", p + "self_attn.out_proj.weight"}, {d, d}));
         l.layerScale1 = takeFloat(weights, p + "layer_scale_1.scale", {d});
         l.norm2Weight = takeFloat(weights, p + "norm2.weight", {d});
         l.norm2Bias = takeFloat(weights, p + "norm2.bias", {d});
-        l.linear1 = takeFloat(weights, p + "linear1.weight", {ff, d});
-        l.linear2 = takeFloat(weights, p + "linear2.weight", {d, ff});
+        l.linear1 = inOut(takeFloat(weights, p + "linear1.weight", {ff, d}));
+        l.linear2 = inOut(takeFloat(weights, p + "linear2.weight", {d, ff}));
         l.layerScale2 = takeFloat(weights, p + "layer_scale_2.scale", {d});
         t.layers_.push_back(std::move(l));
     }
@@ -149,12 +155,12 @@ torch::Tensor MimiTransformer::runLayer(const Layer& l, const torch::Tensor& x, 
     // Self-attention block.
     const torch::Tensor h = torch::layer_norm(x, {d}, l.norm1Weight, l.norm1Bias, config_.normEps);
     // [B, T, 3d] → (p h d) split → 3 × [B, H, T, D]
-    const torch::Tensor qkv = torch::linear(h, l.inProj).view({B, T, 3, H, D}).permute({2, 0, 3, 1, 4});
+    const torch::Tensor qkv = productInOut(h, l.inProj).view({B, T, 3, H, D}).permute({2, 0, 3, 1, 4});
     const torch::Tensor q = applyRope(qkv[0], offset);
     const torch::Tensor k = applyRope(qkv[1], offset);
     const torch::Tensor v = qkv[2];
     const torch::Tensor heads = attend(q, k, v);                                        // [B, H, T, D]
-    const torch::Tensor attn = torch::linear(heads.transpose(1, 2).reshape({B, T, d}), l.outProj);   // [B, T, d]
+    const torch::Tensor attn = productInOut(heads.transpose(1, 2).reshape({B, T, d}), l.outProj);   // [B, T, d]
     if (index == 0)
         traceRecord(trace, "transformer_layer0_attn", attn);
     const torch::Tensor afterAttention = x + l.layerScale1 * attn;
@@ -162,7 +168,7 @@ torch::Tensor MimiTransformer::runLayer(const Layer& l, const torch::Tensor& x, 
     // Feed-forward block (no bias, exact erf GELU).
     const torch::Tensor h2 =
         torch::layer_norm(afterAttention, {d}, l.norm2Weight, l.norm2Bias, config_.normEps);
-    const torch::Tensor update = torch::linear(torch::gelu(torch::linear(h2, l.linear1)), l.linear2);
+    const torch::Tensor update = productInOut(torch::gelu(productInOut(h2, l.linear1)), l.linear2);
     const torch::Tensor out = afterAttention + l.layerScale2 * update;
     traceRecord(trace, "transformer_layer" + std::to_string(index) + "_out", out);
     return out;

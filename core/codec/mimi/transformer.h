@@ -59,12 +59,13 @@ public:
 private:
     struct Layer {
         torch::Tensor norm1Weight, norm1Bias;   // [d]
-        torch::Tensor inProj;                   // [3d, d], rows (q | k | v) × (head, dim)
+        // Projections kept as [in, out] (the checkpoint's [out, in] transposed), see matvec.h.
+        torch::Tensor inProj;                   // [d, 3d], columns (q | k | v) × (head, dim)
         torch::Tensor outProj;                  // [d, d]
         torch::Tensor layerScale1;              // [d]
         torch::Tensor norm2Weight, norm2Bias;   // [d]
-        torch::Tensor linear1;                  // [ff, d]
-        torch::Tensor linear2;                  // [d, ff]
+        torch::Tensor linear1;                  // [d, ff]
+        torch::Tensor linear2;                  // [ff, d]
         torch::Tensor layerScale2;              // [d]
     };
 
