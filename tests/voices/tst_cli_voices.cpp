@@ -180,6 +180,21 @@ private slots:
         expectError({"clone", "--audio", shortClip, "--transcript", "Hi."}, "--name is required");
         QCOMPARE(voicesJson({"--search", "Zyx"}).size(), 0);
     }
+
+    void brokenUserCharacterIsReportedAndSkipped() {
+        const QString folder = QDir(home_.path()).filePath("voices/broken");
+        QVERIFY(QDir().mkpath(folder));
+        QFile json(folder + "/character.json");
+        QVERIFY(json.open(QIODevice::WriteOnly));
+        json.write(R"({"schema": 1, "id": "broken", "name": "Broken", "gender": 3, "age_range": "20s", "sample_text": "Hi."})");
+        json.close();
+        const Run r = cli({"voices", "--json"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.err.contains(folder + "/character.json: field 'gender' must be a string"), qPrintable(r.err));
+        QVERIFY(QJsonDocument::fromJson(r.out.toUtf8()).array().size() >= 12);
+        QVERIFY(!r.out.contains("\"broken\""));
+        QVERIFY(QDir(folder).removeRecursively());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliVoices)
