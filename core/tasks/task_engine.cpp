@@ -1,7 +1,6 @@
 #include "core/tasks/task_engine.h"
 
 #include <QElapsedTimer>
-#include <QFile>
 #include <QMetaObject>
 #include <qcoro/qcorofuture.h>
 
@@ -9,7 +8,7 @@
 #include "core/common/logging.h"
 #include "core/common/paths.h"
 #include "core/common/settings.h"
-#include "core/tasks/atomic_audio_file.h"
+#include "core/tasks/take_writer.h"
 
 namespace echoforge {
 
@@ -32,6 +31,7 @@ TaskEngineConfig TaskEngineConfig::fromSettings(const Settings& settings, const 
     c.audioLimitSeconds = settings.audioLimitSeconds;
     c.modelIdleUnload = std::chrono::minutes(settings.modelIdleUnloadMinutes);
     c.historyDir = paths.historyDir;
+    c.postProcess = loudnessPostProcess(settings.loudnessTargetLufs);
     return c;
 }
 
@@ -246,33 +246,30 @@ void TaskEngine::setModelIdleUnloadInterval(std::chrono::milliseconds interval) 
 }
 
 void TaskEngine::onLoadFailed(JobId id, const QString& reason) {
-    bool retryOnFallback = false;
+    enum class Then { Nothing, RunOnFallback, Cancel, Fail } then = Then::Nothing;
     {
         QMutexLocker lock(&m_mutex);
         m_csmLoadError = reason;
         auto it = m_jobs.find(id);
-        if (it != m_jobs.end() && it->second->options.engine == EngineSelection::Auto && !it->second->lane->cancelRequested) {
-            it->second->state = JobState::Queued;
-            insertIntoQueue(id);
-            retryOnFallback = true;
+        if (it != m_jobs.end()) {
+            Job& job = *it->second;
+            if (job.lane->cancelRequested) {
+                then = Then::Cancel;
+            } else if (job.options.engine == EngineSelection::Auto) {
+                job.state = JobState::Queued;   // keeps its place: laneFor() now picks the fallback
+                insertIntoQueue(id);
+                then = Then::RunOnFallback;
+            } else {
+                then = Then::Fail;
+            }
         }
     }
     emit modelLoadFailed(reason);
     emit activeEngineChanged(m_engines.fallbackName);
-    if (!retryOnFallback) {
-        std::optional<JobState> s = state(id);
-        if (s && *s == JobState::Running) {
-            bool wasCancelled = false;
-            {
-                QMutexLocker lock(&m_mutex);
-                wasCancelled = m_jobs.at(id)->lane->cancelRequested;
-            }
-            if (wasCancelled)
-                cancelJob(id);
-            else
-                failJob(id, QStringLiteral("%1 could not be loaded: %2").arg(m_engines.csmName, reason));
-        }
-    }
+    if (then == Then::Cancel)
+        cancelJob(id);
+    else if (then == Then::Fail)
+        failJob(id, QStringLiteral("%1 could not be loaded: %2").arg(m_engines.csmName, reason));
     schedule();
 }
 
@@ -299,60 +296,17 @@ void TaskEngine::onInferenceDone(JobId id, SpeechResult result) {
 }
 
 void TaskEngine::writeInPool(JobId id, SpeechResult speech) {
-    JobOptions options;
-    SpeechRequest request;
-    double queuedSeconds = 0;
+    FinishedTake take;
     {
         QMutexLocker lock(&m_mutex);
         Job& job = *m_jobs.at(id);
         job.state = JobState::Writing;
-        options = job.options;
-        request = job.lane->request;
-        queuedSeconds = job.queuedSeconds;
+        take = {id, job.lane->request, job.options, std::move(speech), job.queuedSeconds};
     }
-    auto audio = std::make_shared<const std::vector<float>>(std::move(speech.audio));
-    speech.audio = {};
-    std::shared_ptr<HistoryStore> history = m_history;
-    m_writers.start([this, id, history, options, request, queuedSeconds, audio, speech] {
-        QElapsedTimer clock;
-        clock.start();
-        JobResult r;
-        r.id = id;
-        r.speech = speech;
-        r.audio = audio;
-        r.queuedSeconds = queuedSeconds;
+    m_writers.start([this, take = std::move(take), history = m_history, postProcess = m_config.postProcess]() mutable {
+        const JobId id = take.id;
         try {
-            if (!options.outputPath.isEmpty())
-                writeAudioAtomically(options.outputPath, *audio, speech.sampleRate);
-            if (history && options.keepInHistory) {
-                r.historyAudioPath = history->audioPathFor(id);
-                writeAudioAtomically(r.historyAudioPath, *audio, speech.sampleRate);
-            }
-            r.audioPath = options.outputPath.isEmpty() ? r.historyAudioPath : options.outputPath;
-            r.writeSeconds = clock.nsecsElapsed() / 1e9;
-            if (history && options.keepInHistory) {
-                HistoryEntry e;
-                e.id = id;
-                e.createdAt = QDateTime::currentDateTimeUtc();
-                e.request = request;
-                e.engineId = speech.engineId;
-                e.engineName = speech.engineName;
-                e.seed = speech.seed;
-                e.durationSeconds = r.durationSeconds();
-                e.generationSeconds = speech.generationSeconds;
-                e.firstAudioSeconds = speech.firstAudioSeconds;
-                e.queuedSeconds = queuedSeconds;
-                e.audioPath = r.historyAudioPath;
-                e.notes = speech.notes;
-                try {
-                    history->recordFinished(e);
-                } catch (const Error&) {
-                    QFile::remove(r.historyAudioPath);   // no entry points at it
-                    throw;
-                }
-            } else if (history) {
-                history->removePending(id);
-            }
+            const JobResult r = writeTake(std::move(take), postProcess, history.get());
             QMetaObject::invokeMethod(this, [this, id, r] { finishJob(id, r); }, Qt::QueuedConnection);
         } catch (const std::exception& e) {
             const QString sentence = QString::fromStdString(e.what());
@@ -477,43 +431,6 @@ void TaskEngine::retryCsm() {
         m_csmLoadError.clear();
     }
     emit activeEngineChanged(m_engines.csmName);
-}
-
-QList<PendingJob> TaskEngine::pendingFromLastRun() const {
-    QMutexLocker lock(&m_mutex);
-    return m_pendingFromLastRun;
-}
-
-QList<JobId> TaskEngine::resubmitPending() {
-    QList<PendingJob> offered;
-    {
-        QMutexLocker lock(&m_mutex);
-        offered.swap(m_pendingFromLastRun);
-    }
-    QList<JobId> ids;
-    QList<PendingJob> refused;
-    for (const PendingJob& p : offered) {
-        try {
-            ids.append(submit(p.request, p.options));
-            forgetPending(p.id);
-        } catch (const Error& e) {
-            logger(LogArea::Tasks)->warn("job {} from the last run stays on offer: {}", p.id, e.sentence());
-            refused.append(p);
-        }
-    }
-    QMutexLocker lock(&m_mutex);
-    m_pendingFromLastRun = refused;
-    return ids;
-}
-
-void TaskEngine::discardPending() {
-    QList<PendingJob> offered;
-    {
-        QMutexLocker lock(&m_mutex);
-        offered.swap(m_pendingFromLastRun);
-    }
-    for (const PendingJob& p : offered)
-        forgetPending(p.id);
 }
 
 } // namespace echoforge

@@ -31,6 +31,7 @@
 #include "core/tasks/history_store.h"
 #include "core/tasks/inference_lane.h"
 #include "core/tasks/job.h"
+#include "core/tasks/take_writer.h"
 
 namespace echoforge {
 
@@ -52,6 +53,7 @@ struct TaskEngineConfig {
     std::chrono::milliseconds modelIdleUnload = std::chrono::minutes(15);   // 0: never unload
     QString historyDir;                          // empty: no history and nothing survives a restart
     int writerThreads = 2;                       // the pool that writes files and history
+    PostProcess postProcess;                     // on each take before it is written; empty: as made
 
     static TaskEngineConfig fromSettings(const Settings& settings, const AppPaths& paths);
 };

@@ -8,6 +8,10 @@
 #include <QtTest>
 #include <qcoro/qcorotask.h>
 
+#include "core/audio/audio_io.h"
+#include "core/audio/loudness.h"
+#include "core/common/paths.h"
+#include "core/common/settings.h"
 #include "core/tasks/task_engine.h"
 #include "tests/tasks/engine_fixture.h"
 
@@ -77,6 +81,30 @@ private slots:
         QCOMPARE(entry->durationSeconds, 4 * 0.08);
         QVERIFY(engine->history()->pending().isEmpty());
         QCOMPARE(engine->activeJobCount(), 0);
+    }
+
+    void takesArePostProcessedBeforeWriting() {
+        Fixture f;
+        f.sine.frames = 10;   // 0.8 s: long enough for an EBU R128 measurement
+        Settings settings;
+        settings.loudnessTargetLufs = -20.0;
+        AppPaths paths;
+        paths.historyDir = f.config.historyDir;
+        f.config = TaskEngineConfig::fromSettings(settings, paths);
+        QCOMPARE(f.config.historyDir, paths.historyDir);
+        QCOMPARE(f.config.queueLimit, settings.queueLimit);
+        auto engine = f.make();
+        const JobResult r = QCoro::waitFor(engine->generate(requestFor("loud enough")));
+        const double lufs = measureLoudness(readAudio(r.audioPath)).integratedLufs;
+        QVERIFY2(std::abs(lufs - settings.loudnessTargetLufs) < 0.5, qPrintable(QString::number(lufs)));
+        QCOMPARE(r.audio->size(), size_t(10 * f.sine.frameSamples));
+
+        f.config.postProcess = [](std::vector<float>&, int) { throw Error("The loudness meter gave up."); };
+        auto failing = f.make();
+        QSignalSpy failed(failing.get(), &TaskEngine::failed);
+        failing->submit(requestFor("too quiet"));
+        QVERIFY(failed.wait(20000));
+        QCOMPARE(failed.at(0).at(1).toString(), QString("The loudness meter gave up."));
     }
 
     void prioritiesThenFifo() {
