@@ -1,5 +1,7 @@
 // echoforge-cli say: speak a text as a character into a WAV or FLAC file.
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <functional>
 #include <unistd.h>
@@ -24,6 +26,10 @@
 namespace {
 
 using echoforge::Error;
+
+// Ctrl-C asks the engine to stop (it checks between chunks) instead of killing the process.
+std::atomic<bool> interrupted{false};
+extern "C" void onInterrupt(int) { interrupted = true; }
 
 constexpr double kEdgeFadeSeconds = 0.005;   // no click at the file's ends
 constexpr int kProgressBarWidth = 30;
@@ -126,9 +132,14 @@ int runSay(const QStringList& args) {
     echoforge::SpeechCallbacks callbacks;
     if (showProgress)
         callbacks.onProgress = drawProgress;
+    callbacks.isCancelled = [] { return interrupted.load(); };
+    const auto previousHandler = std::signal(SIGINT, onInterrupt);
     echoforge::SpeechResult result = speechEngine->synthesize(request, callbacks);
+    std::signal(SIGINT, previousHandler);
     if (showProgress)
         std::fputc('\n', stderr);
+    if (result.cancelled)
+        throw Error("Stopped at your request (Ctrl-C); nothing was written.");
     if (result.audio.empty())
         throw Error(QStringLiteral("%1 made no audio for this text.").arg(result.engineName));
 
