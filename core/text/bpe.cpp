@@ -55,7 +55,11 @@ void BpeModel::encodePiece(std::string_view piece, std::vector<int32_t>& out) co
             return;
         }
     }
+    if (cache_.appendCached(piece, out))
+        return;
+    const size_t first = out.size();
     mergeAll(piece, out);
+    cache_.store(piece, out.data() + first, out.size() - first);
 }
 
 // O(n log n) in the piece length with a heap of candidate merges, so that even a megabyte of

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text/piece_cache.h"
 #include "core/text/token_index.h"
 
 namespace echoforge::text {
@@ -41,6 +42,7 @@ private:
 
     TokenIndex tokens_;
     MergeIndex merges_;
+    PieceCache cache_;  // pieces that needed merging
     int32_t nextRank_ = 0;
     std::array<int32_t, 256> byteIds_{};
     bool ignoreMerges_ = false;

@@ -1,8 +1,10 @@
 // Llama3Tokenizer behaviour beyond the corpus: the pre-tokenizer's pieces, Unicode classes, invalid
 // UTF-8, round trips, special-token strings as ordinary text, CSM segments, decoding.
 
+#include <atomic>
 #include <optional>
 #include <random>
+#include <thread>
 
 #include <QtTest>
 
@@ -182,6 +184,40 @@ private slots:
         const std::vector<int32_t> ids = tok_->encode(word);
         QVERIFY(ids.size() < word.size() / 2);
         QCOMPARE(tok_->decode(ids), word);
+    }
+
+    // Pieces that need merging are cached (core/text/piece_cache.h): repeats, a cache that has
+    // started over, and threads encoding at once all give the ids of a first encoding.
+    void cachedPiecesGiveTheSameIds() {
+        const std::string text = "привет мир, Straße — 東京 говорить";
+        const std::vector<int32_t> first = tok_->encode(text);
+        QCOMPARE(tok_->encode(text), first);
+        std::mt19937 rng(11);
+        for (int i = 0; i < 70000; ++i)  // more distinct pieces than the cache holds
+            tok_->encode(" " + utf8(0x430 + rng() % 32) + utf8(0x430 + rng() % 32) + utf8(0x430 + rng() % 32) +
+                         utf8(0x430 + rng() % 32));
+        QCOMPARE(tok_->encode(text), first);
+
+        std::vector<std::string> texts;
+        std::vector<std::vector<int32_t>> expected;
+        for (int i = 0; i < 200; ++i) {
+            texts.push_back(text + " " + std::to_string(i) + utf8(0x3B1 + i % 24) + utf8(0x5D0 + i % 27));
+            expected.push_back(tok_->encode(texts.back()));
+        }
+        std::atomic<int> mismatches{0};
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 4; ++t)
+            threads.emplace_back([&, t] {
+                for (int round = 0; round < 20; ++round)
+                    for (size_t i = 0; i < texts.size(); ++i) {
+                        const size_t k = (i + size_t(t) * 37) % texts.size();
+                        if (tok_->encode(texts[k]) != expected[k])
+                            ++mismatches;
+                    }
+            });
+        for (auto& thread : threads)
+            thread.join();
+        QCOMPARE(mismatches.load(), 0);
     }
 
     void specialTokenStringsAreOrdinaryText_data() {
