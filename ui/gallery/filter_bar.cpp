@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSignalBlocker>
 
@@ -83,9 +84,18 @@ FilterBar::FilterBar(CharacterFilterModel* filter, QAbstractItemModel* character
     grid->addLayout(genderRow, 1, 1);
 
     grid->addWidget(rowLabel(tr("Style"), this), 2, 0, Qt::AlignTop);
-    styleBox_ = new QWidget(this);
+    // Many styles wrap onto many lines: two lines show, the rest scroll, so the cards keep room.
+    auto* styleScroll = new QScrollArea(this);
+    styleScroll->setFrameShape(QFrame::NoFrame);
+    styleScroll->setWidgetResizable(true);
+    styleScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    styleScroll->setAccessibleName(tr("Styles"));
+    styleBox_ = new QWidget(styleScroll);
     styleFlow_ = new FlowLayout(styleBox_, 6);
-    grid->addWidget(styleBox_, 2, 1);
+    styleScroll->setWidget(styleBox_);
+    const int chipHeight = ChipButton(QStringLiteral("X")).sizeHint().height();
+    styleScroll->setMaximumHeight(2 * chipHeight + 6 + 2);
+    grid->addWidget(styleScroll, 2, 1);
 
     count_ = new QLabel(this);
     count_->setAccessibleName(tr("Characters shown"));
