@@ -22,7 +22,6 @@ shot() {   # name theme size [app options...]
 for theme in light dark; do
   shot studio "$theme" 1280x800 --text "$TEXT"
   shot studio-small "$theme" 1024x640 --text "$TEXT"
-  shot studio-large "$theme" 2560x1440 --text "$TEXT"
   shot settings "$theme" 1280x800 --open settings
   shot diagnostics "$theme" 1280x800 --open diagnostics
   shot shortcuts "$theme" 1280x800 --open shortcuts
