@@ -43,6 +43,7 @@ private slots:
             const QColor bg = palette.color(background);
             QVERIFY2(contrast(palette.color(QPalette::WindowText), bg) >= 4.5, "text");
             QVERIFY2(contrast(mutedTextColor(palette), bg) >= 4.5, "muted text");
+            QVERIFY2(contrast(errorColor(palette), bg) >= 4.5, "error text");
         }
         QVERIFY2(contrast(palette.color(QPalette::HighlightedText), accentColor(palette)) >= 4.5, "text on accent");
         QVERIFY2(contrast(palette.color(QPalette::ButtonText), palette.color(QPalette::Button)) >= 4.5, "buttons");

@@ -14,7 +14,6 @@ namespace {
 constexpr int kPadding = 8;
 constexpr int kButton = 26;
 constexpr int kBarHeight = 6;
-const QColor kErrorLight(0xc6, 0x28, 0x28), kErrorDark(0xff, 0x8a, 0x80);
 } // namespace
 
 QString stateLabel(const QString& state) {
@@ -77,7 +76,7 @@ void QueueDelegate::paint(QPainter* p, const QStyleOptionViewItem& option, const
     p->setBrush(pal.color(QPalette::Mid));
     p->drawRoundedRect(bar, kBarHeight / 2.0, kBarHeight / 2.0);
     const bool failed = state == QLatin1String("failed");
-    const QColor error = isDark(pal) ? kErrorDark : kErrorLight;
+    const QColor error = errorColor(pal);
     p->setBrush(failed ? error : accentColor(pal));
     const double shown = state == QLatin1String("finished") ? 1.0 : progress;
     if (shown > 0) p->drawRoundedRect(QRectF(bar.left(), bar.top(), bar.width() * shown, bar.height()), kBarHeight / 2.0, kBarHeight / 2.0);

@@ -12,8 +12,6 @@
 namespace echoforge::ui {
 namespace {
 constexpr int kIconSide = 18;
-const QColor kErrorLight(0xc6, 0x28, 0x28);
-const QColor kErrorDark(0xff, 0x8a, 0x80);
 } // namespace
 
 Banner::Banner(QWidget* parent) : QWidget(parent) {
@@ -62,7 +60,7 @@ void Banner::paintEvent(QPaintEvent*) {
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
     const QPalette& pal = palette();
-    const QColor ink = kind_ == Kind::Error ? (isDark(pal) ? kErrorDark : kErrorLight) : accentColor(pal);
+    const QColor ink = kind_ == Kind::Error ? errorColor(pal) : accentColor(pal);
     QColor fill = ink;
     fill.setAlphaF(0.10);
     p.setPen(QPen(ink, 1));

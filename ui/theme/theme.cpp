@@ -117,6 +117,10 @@ QColor mutedTextColor(const QPalette& palette) {
     return palette.color(QPalette::Disabled, QPalette::WindowText);
 }
 
+QColor errorColor(const QPalette& palette) {
+    return isDark(palette) ? QColor(0xff, 0x8a, 0x80) : QColor(0xc6, 0x28, 0x28);
+}
+
 bool isDark(const QPalette& palette) {
     return palette.color(QPalette::Window).lightness() < 128;
 }

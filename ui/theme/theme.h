@@ -24,6 +24,8 @@ QPalette darkPalette();
 QColor accentColor(const QPalette& palette);
 // Secondary text: one step quieter than WindowText, still WCAG AA on Window and Base.
 QColor mutedTextColor(const QPalette& palette);
+// Error text and marks: a red that keeps AA contrast on the palette's Window and Base.
+QColor errorColor(const QPalette& palette);
 // True when the palette is a dark one.
 bool isDark(const QPalette& palette);
 
