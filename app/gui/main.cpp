@@ -14,7 +14,7 @@
 #include "core/common/model_layout.h"
 #include "core/common/paths.h"
 #include "core/common/settings.h"
-#include "core/engine/espeak_engine.h"
+#include "core/engine/engine_choice.h"
 #include "core/tasks/task_engine.h"
 #include "core/voices/sample_cache.h"
 #include "core/voices/voice_library.h"
@@ -65,13 +65,21 @@ Options parseOptions(QApplication& app) {
     return o;
 }
 
+// eSpeak NG always; CSM-1B when its model folder is complete and the settings do not ask for
+// eSpeak NG only. CSM loads lazily on the task engine's lane, reporting its progress.
 echoforge::EngineSet makeEngines(const echoforge::AppPaths& paths, const echoforge::Settings& settings) {
     echoforge::EngineSet engines;
-    engines.makeFallback = [](const echoforge::LoadProgress&) -> std::unique_ptr<echoforge::SpeechEngine> {
-        return std::make_unique<echoforge::EspeakEngine>();
+    engines.makeFallback = [paths, settings](const echoforge::LoadProgress&) {
+        return echoforge::createEngine(QStringLiteral("espeak"), paths, settings);
     };
-    Q_UNUSED(settings);
-    Q_UNUSED(paths);
+    if (settings.engine != QLatin1String("espeak") && echoforge::ModelLayout::inspect(paths.modelsDir).complete()) {
+        engines.makeCsm = [paths, settings](const echoforge::LoadProgress& progress) {
+            return echoforge::createEngine(QStringLiteral("csm"), paths, settings,
+                                           [progress](double fraction, const QString&) {
+                                               if (progress) progress(fraction);
+                                           });
+        };
+    }
     return engines;
 }
 
