@@ -18,7 +18,9 @@
 #include "core/voices/voice_library.h"
 #include "fake_audio_output.h"
 #include "core/voices/character_model.h"
+#include "ui/gallery/character_card_delegate.h"
 #include "ui/gallery/filter_bar.h"
+#include "ui/gallery/gallery_view.h"
 #include "ui/main_window.h"
 #include "ui/player/player_bar.h"
 #include "ui/player/player_controller.h"
@@ -106,6 +108,24 @@ private slots:
         s.window->playerBar()->setFocus();
         player->play();
         QCOMPARE(player->state(), PlayerController::State::Playing);
+    }
+
+    // A card's play button renders the sample once (into the cache), then plays it; the next
+    // time it comes from the cache.
+    void sampleRendersThenPlaysFromTheCache() {
+        Studio s;
+        QVERIFY(QTest::qWaitForWindowExposed(s.window.get()));
+        GalleryView* gallery = s.window->gallery();
+        const QModelIndex first = gallery->model()->index(0, 0);
+        const QString id = first.data(CharacterModel::IdRole).toString();
+        const QRect card = gallery->visualRect(first);
+        QTest::mouseClick(gallery->viewport(), Qt::LeftButton, {}, CharacterCardDelegate::playButtonRect(card).center());
+        QTRY_VERIFY_WITH_TIMEOUT(s.sampleOutput.running(), 30000);
+        const auto character = s.library->find(id);
+        QVERIFY(s.samples->find("espeak", *character).has_value());
+        // Clicking again stops it.
+        QTest::mouseClick(gallery->viewport(), Qt::LeftButton, {}, CharacterCardDelegate::playButtonRect(card).center());
+        QVERIFY(!s.sampleOutput.running());
     }
 
     void emptyTextIsRefusedInWords() {
