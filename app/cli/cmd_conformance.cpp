@@ -6,6 +6,7 @@
 #include <QCommandLineParser>
 
 #include "app/cli/command.h"
+#include "core/codec/mimi/mimi_conformance.h"
 #include "core/common/paths.h"
 #include "core/common/settings.h"
 #include "core/model/conformance.h"
@@ -28,7 +29,10 @@ int runConformance(const QStringList& args) {
 
     const QString dir = parser.positionalArguments().first();
     int failed = 0;
-    for (const auto& c : echoforge::runCsmConformance(dir)) {
+    std::vector<echoforge::ConformanceCase> cases = echoforge::runCsmConformance(dir);
+    for (auto& c : echoforge::runMimiConformance(dir))
+        cases.push_back(std::move(c));
+    for (const auto& c : cases) {
         std::printf("%s\n", qPrintable(echoforge::conformanceLine(c)));
         failed += c.passed ? 0 : 1;
     }
