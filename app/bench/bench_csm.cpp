@@ -5,6 +5,7 @@
 // bandwidth) beside the measured time. Also times the one-row products the kernels choose from.
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 
@@ -33,19 +34,45 @@ double readBandwidthGBs() {
     return double(buffer.numel() * 4) / t / 1e9;
 }
 
-// GB/s of weights streamed by one-row products of an [8192, 2048] matrix (a backbone MLP shape).
+// GB/s of weights streamed by one-row products, for the matrix shapes of CSM-1B: the kernels
+// Linear chooses between (core/model/linear.h). Each run reads the next of several copies of W,
+// 512 MB in all, so the figures are of memory, not of the caches.
 void printKernels() {
-    const auto w = torch::rand({8192, 2048}) - 0.5;
-    const auto x = torch::rand({1, 2048});
-    const auto wBf16 = w.to(torch::kBFloat16);
-    const auto xBf16 = x.to(torch::kBFloat16);
-    const double bytes32 = double(w.numel()) * 4, bytes16 = double(w.numel()) * 2;
-    constexpr int kRepeats = 30;
-    const double linear32 = bestTime(kRepeats, [&] { (void)torch::linear(x, w); });
-    const double mv32 = bestTime(kRepeats, [&] { (void)torch::mv(w, x.view({-1})); });
-    const double linear16 = bestTime(kRepeats, [&] { (void)torch::linear(xBf16, wBf16); });
-    std::printf("one-row product, W [8192, 2048]: fp32 linear %.1f GB/s, fp32 mv %.1f GB/s, bf16 linear %.1f GB/s\n",
-                bytes32 / linear32 / 1e9, bytes32 / mv32 / 1e9, bytes16 / linear16 / 1e9);
+    struct Shape { int64_t out, in; const char* what; };
+    const Shape shapes[] = {{8192, 2048, "backbone w1/w3"}, {2048, 8192, "backbone w2"}, {2048, 2048, "backbone q/output"},
+                            {8192, 1024, "decoder w1/w3"}, {1024, 8192, "decoder w2"}, {2051, 1024, "audio head"}};
+    std::printf("one-row product x·Wᵀ, weights streamed in GB/s:\n  %-28s %8s %8s %8s %8s %8s\n", "W [out, in]", "f32 lin",
+                "f32 mv", "bf16 lin", "bf16 blk", "bf16 mm");
+    constexpr double kWorkingSet = 512e6;
+    for (const auto& shape : shapes) {
+        const int copies = int(std::ceil(kWorkingSet / double(shape.out * shape.in * 4)));
+        std::vector<torch::Tensor> w32, w16, w16t;
+        for (int i = 0; i < copies; ++i) {
+            w32.push_back(torch::rand({shape.out, shape.in}) - 0.5);
+            w16.push_back(w32.back().to(torch::kBFloat16));
+            w16t.push_back(w16.back().t().contiguous());   // [in, out]
+        }
+        const auto x = torch::rand({1, shape.in});
+        const auto xBf16 = x.to(torch::kBFloat16);
+        int next = 0;
+        auto rate = [&](double bytesPerElement, auto&& product) {
+            const double t = bestTime(3, [&] {
+                for (int i = 0; i < copies; ++i)
+                    (void)product(next++ % copies);
+            });
+            return double(copies) * shape.out * shape.in * bytesPerElement / t / 1e9;
+        };
+        const double f32Linear = rate(4, [&](int i) { return torch::linear(x, w32[i]); });
+        const double f32Mv = rate(4, [&](int i) { return torch::mv(w32[i], x.view({-1})); });
+        const double bf16Linear = rate(2, [&](int i) { return torch::linear(xBf16, w16[i]); });
+        const double bf16Blocks = rate(2, [&](int i) {
+            return torch::cat(c10::fmap(w16[i].split(1024), [&](const torch::Tensor& b) { return torch::linear(xBf16, b); }), -1);
+        });
+        const double bf16Mm = rate(2, [&](int i) { return torch::mm(xBf16, w16t[i]); });
+        std::printf("  %-28s %8.1f %8.1f %8.1f %8.1f %8.1f\n",
+                    qPrintable(QStringLiteral("[%1, %2] %3").arg(shape.out).arg(shape.in).arg(shape.what)), f32Linear,
+                    f32Mv, bf16Linear, bf16Blocks, bf16Mm);
+    }
 }
 
 CsmPrompt textPrompt(const CsmConfig& config, int frames) {
@@ -92,7 +119,7 @@ int runCsmBench(const QStringList& args) {
     QCommandLineParser parser;
     QCommandLineOption framesOpt("frames", "Frames to generate after the prompt.", "N", "10");
     QCommandLineOption promptOpt("prompt", "Prompt length in frames.", "T", "40");
-    QCommandLineOption precisionOpt("precision", "fp32, bf16 or both.", "P", "both");
+    QCommandLineOption precisionOpt("precision", "fp32, bf16, both or none (kernels only).", "P", "both");
     parser.addOptions({framesOpt, promptOpt, precisionOpt});
     parser.parse(QStringList{"csm"} + args);
     const int frames = std::max(1, parser.value(framesOpt).toInt());
