@@ -3,7 +3,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
-#include <functional>
+#include <optional>
 #include <unistd.h>
 
 #include <QCommandLineParser>
@@ -11,16 +11,18 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QTimer>
+#include <QCoroTask>
 
 #include "app/cli/command.h"
 #include "core/audio/audio_io.h"
-#include "core/audio/loudness.h"
-#include "core/audio/silence.h"
 #include "core/common/error.h"
 #include "core/common/paths.h"
 #include "core/common/settings.h"
 #include "core/engine/engine_choice.h"
 #include "core/engine/speech_text.h"
+#include "core/tasks/installed_engines.h"
+#include "core/tasks/task_engine.h"
 #include "core/voices/voice_library.h"
 
 namespace {
@@ -31,7 +33,7 @@ using echoforge::Error;
 std::atomic<bool> interrupted{false};
 extern "C" void onInterrupt(int) { interrupted = true; }
 
-constexpr double kEdgeFadeSeconds = 0.005;   // no click at the file's ends
+constexpr int kInterruptPollMs = 50;
 constexpr int kProgressBarWidth = 30;
 
 QString readTextFile(const QString& path) {
@@ -55,7 +57,25 @@ double parseNumber(const QCommandLineParser& parser, const QCommandLineOption& o
     return value;
 }
 
-void drawProgress(const echoforge::SpeechProgress& p) {
+// What a job came to: its result, or the sentence that says why there is none.
+struct JobOutcome {
+    std::optional<echoforge::JobResult> result;
+    QString error;
+};
+
+// QCoro 0.8's waitFor() does not pass an exception on, so the job's error is caught here.
+QCoro::Task<JobOutcome> runJob(echoforge::TaskEngine& tasks, echoforge::SpeechRequest request,
+                               echoforge::JobOptions options) {
+    try {
+        co_return JobOutcome{co_await tasks.generate(std::move(request), options), {}};
+    } catch (const echoforge::JobCancelled&) {
+        co_return JobOutcome{std::nullopt, QStringLiteral("Stopped at your request (Ctrl-C); nothing was written.")};
+    } catch (const Error& e) {
+        co_return JobOutcome{std::nullopt, e.sentence()};
+    }
+}
+
+void drawProgress(const echoforge::JobProgress& p) {
     const double fraction = p.unitsTotal > 0 ? std::min(1.0, double(p.unitsDone) / p.unitsTotal) : 0.0;
     const int filled = int(fraction * kProgressBarWidth);
     std::fprintf(stderr, "\r[%s%s] %3d%%  %.1f s of audio", std::string(std::size_t(filled), '#').c_str(),
@@ -117,45 +137,55 @@ int runSay(const QStringList& args) {
     echoforge::VoiceLibrary library(echoforge::builtInCharactersDir(), paths.voicesDir);
     request.character = library.require(parser.value(voice));
 
+    // Refuses an unknown engine, or CSM when it is not installed, with the reason.
     const auto choice = echoforge::chooseEngine(parser.isSet(engine) ? parser.value(engine) : settings.engine, paths.modelsDir);
-    const bool showProgress = isatty(fileno(stderr));
-    std::function<void(double, const QString&)> loadProgress;
-    if (showProgress)
-        loadProgress = [](double fraction, const QString& stage) {
-            std::fprintf(stderr, "\rloading %s: %3d%%   ", qPrintable(stage), int(fraction * 100));
-            std::fflush(stderr);
-        };
-    auto speechEngine = echoforge::createEngine(choice.engineId, paths, settings, loadProgress);
-    if (showProgress && choice.engineId == "csm")
-        std::fputc('\n', stderr);
+    settings.engine = choice.engineId;
 
-    echoforge::SpeechCallbacks callbacks;
-    if (showProgress)
-        callbacks.onProgress = drawProgress;
-    callbacks.isCancelled = [] { return interrupted.load(); };
+    // The CLI keeps no history: the studio may be using the history folder at the same time.
+    auto config = echoforge::TaskEngineConfig::fromSettings(settings, paths);
+    config.historyDir.clear();
+    echoforge::TaskEngine tasks(echoforge::installedEngines(paths, settings), config);
+
+    const bool showProgress = isatty(fileno(stderr));
+    if (showProgress) {
+        QObject::connect(&tasks, &echoforge::TaskEngine::modelLoadProgress, [](double fraction) {
+            std::fprintf(stderr, "\rloading CSM-1B: %3d%%   ", int(fraction * 100));
+            std::fflush(stderr);
+        });
+        QObject::connect(&tasks, &echoforge::TaskEngine::progress,
+                         [](echoforge::JobId, const echoforge::JobProgress& p) { drawProgress(p); });
+    }
+    // Ctrl-C cancels the job (the engine stops within a frame) instead of killing the process.
+    interrupted = false;
     const auto previousHandler = std::signal(SIGINT, onInterrupt);
-    echoforge::SpeechResult result = speechEngine->synthesize(request, callbacks);
+    QTimer interruptWatch;
+    QObject::connect(&interruptWatch, &QTimer::timeout, [&tasks] {
+        if (interrupted)
+            tasks.cancelAll();
+    });
+    interruptWatch.start(kInterruptPollMs);
+
+    echoforge::JobOptions options;
+    options.priority = echoforge::JobPriority::Interactive;
+    options.engine = choice.engineId == "csm" ? echoforge::EngineSelection::Csm : echoforge::EngineSelection::Espeak;
+    options.outputPath = outPath;
+    options.keepInHistory = false;
+    const JobOutcome outcome = QCoro::waitFor(runJob(tasks, request, options));
     std::signal(SIGINT, previousHandler);
     if (showProgress)
         std::fputc('\n', stderr);
-    if (result.cancelled)
-        throw Error("Stopped at your request (Ctrl-C); nothing was written.");
-    if (result.audio.empty())
-        throw Error(QStringLiteral("%1 made no audio for this text.").arg(result.engineName));
+    if (!outcome.error.isEmpty())
+        throw Error(outcome.error);
+    const echoforge::JobResult& result = *outcome.result;
 
-    echoforge::AudioBuffer audio{std::move(result.audio), result.sampleRate, 1};
-    echoforge::normalizeLoudness(audio, settings.loudnessTargetLufs);
-    echoforge::applyFades(audio, kEdgeFadeSeconds, kEdgeFadeSeconds);
-    echoforge::writeAudio(outPath, audio);
-
-    for (const QString& note : result.notes)
+    for (const QString& note : result.speech.notes)
         std::fprintf(stderr, "note: %s\n", qPrintable(note));
-    std::printf("%s\n", qPrintable(outPath));
-    std::printf("engine: %s (%s), %.2f s of audio as %s, made in %.2f s", qPrintable(result.engineName),
-                qPrintable(result.engineId), audio.durationSeconds(), qPrintable(request.character.id),
-                result.generationSeconds);
-    if (choice.engineId == "csm")   // the seed gives the same take again; eSpeak NG has none
-        std::printf(", seed %llu", static_cast<unsigned long long>(result.seed));
+    std::printf("%s\n", qPrintable(result.audioPath));
+    std::printf("engine: %s (%s), %.2f s of audio as %s, made in %.2f s", qPrintable(result.speech.engineName),
+                qPrintable(result.speech.engineId), result.durationSeconds(), qPrintable(request.character.id),
+                result.speech.generationSeconds);
+    if (result.speech.engineId == "csm")   // the seed gives the same take again; eSpeak NG has none
+        std::printf(", seed %llu", static_cast<unsigned long long>(result.speech.seed));
     std::printf("\n");
     return 0;
 }

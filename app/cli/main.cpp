@@ -51,14 +51,14 @@ int main(int argc, char** argv) {
         return 0;
     }
 
-    // Logs go to the file and, at warnings and above, to standard error, so that command output
-    // on standard output stays machine-readable.
+    // Logs go to the file and, at errors and above, to standard error: a command's own error
+    // sentence says what went wrong, and standard output stays machine-readable.
     try {
         const auto paths = echoforge::AppPaths::resolve(echoforge::loadSettings(echoforge::AppPaths::resolveDefault()));
         const auto settings = echoforge::loadSettings(paths);
-        echoforge::initLogging(paths.logsDir, qEnvironmentVariableIsSet("ECHOFORGE_LOG_LEVEL") ? settings.logLevel : "warn");
+        echoforge::initLogging(paths.logsDir, qEnvironmentVariableIsSet("ECHOFORGE_LOG_LEVEL") ? settings.logLevel : "error");
     } catch (const std::exception&) {
-        echoforge::initLogging({}, "warn");
+        echoforge::initLogging({}, "error");
     }
 
     const QString name = args[1];

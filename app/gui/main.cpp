@@ -15,6 +15,7 @@
 #include "core/common/paths.h"
 #include "core/common/settings.h"
 #include "core/engine/engine_choice.h"
+#include "core/tasks/installed_engines.h"
 #include "core/tasks/task_engine.h"
 #include "core/voices/sample_cache.h"
 #include "core/voices/voice_library.h"
@@ -65,24 +66,6 @@ Options parseOptions(QApplication& app) {
     return o;
 }
 
-// eSpeak NG always; CSM-1B when its model folder is complete and the settings do not ask for
-// eSpeak NG only. CSM loads lazily on the task engine's lane, reporting its progress.
-echoforge::EngineSet makeEngines(const echoforge::AppPaths& paths, const echoforge::Settings& settings) {
-    echoforge::EngineSet engines;
-    engines.makeFallback = [paths, settings](const echoforge::LoadProgress&) {
-        return echoforge::createEngine(QStringLiteral("espeak"), paths, settings);
-    };
-    if (settings.engine != QLatin1String("espeak") && echoforge::ModelLayout::inspect(paths.modelsDir).complete()) {
-        engines.makeCsm = [paths, settings](const echoforge::LoadProgress& progress) {
-            return echoforge::createEngine(QStringLiteral("csm"), paths, settings,
-                                           [progress](double fraction, const QString&) {
-                                               if (progress) progress(fraction);
-                                           });
-        };
-    }
-    return engines;
-}
-
 // What --screenshot captures: the dialog opened with --open when there is one, else the window.
 QWidget* screenshotTarget(QWidget* window) {
     for (QWidget* w : QApplication::topLevelWidgets())
@@ -111,7 +94,7 @@ int main(int argc, char** argv) {
         paths.ensureExist();
         auto uiState = paths.openSettings();
         echoforge::VoiceLibrary library(echoforge::builtInCharactersDir(), paths.voicesDir);
-        echoforge::TaskEngine tasks(makeEngines(paths, settings), echoforge::TaskEngineConfig::fromSettings(settings, paths));
+        echoforge::TaskEngine tasks(echoforge::installedEngines(paths, settings), echoforge::TaskEngineConfig::fromSettings(settings, paths));
         echoforge::SampleCache samples(paths.cacheDir);
         echoforge::ui::SystemAudioOutput output, sampleOutput;
 
