@@ -23,9 +23,7 @@ namespace {
 
 using namespace echoforge;
 using namespace echoforge::mimi;
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+using namespace echoforge::bench;
 
 // CPU time of the whole process (all threads), ms: on a machine shared with other work the wall
 // time includes waiting for a core, the CPU time does not.
@@ -33,17 +31,6 @@ double processCpuMs() {
     timespec t{};
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
     return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
-}
-
-template <typename F>
-double bestTime(int repeats, F body) {
-    double best = 1e30;
-    for (int i = 0; i < repeats; ++i) {
-        const auto start = Clock::now();
-        body();
-        best = std::min(best, secondsSince(start));
-    }
-    return best;
 }
 
 double percentile(std::vector<double> values, double p) {

@@ -60,6 +60,9 @@ struct SpeechResult {
     double generationSeconds = 0;        // wall time spent
     double firstAudioSeconds = 0;        // time to first chunk
     bool cancelled = false;
+    // The engine already trimmed, normalised and faded the take (and marked it, last), so it is
+    // written as it is: post-processing it again would undo "watermark last".
+    bool postProcessed = false;
 
     double durationSeconds() const { return double(audio.size()) / sampleRate; }
 };

@@ -179,6 +179,7 @@ SpeechResult CsmEngine::synthesize(const SpeechRequest& request, const SpeechCal
                 callbacks.audio(std::span<const float>(cached->samples).subspan(i, n));
             }
             result.audio = std::move(cached->samples);
+            result.postProcessed = true;   // the cache holds finished takes
             result.notes << QStringLiteral("Served from the cache of finished takes.");
             result.generationSeconds = secondsSince(start);
             return result;
@@ -249,6 +250,7 @@ SpeechResult CsmEngine::synthesize(const SpeechRequest& request, const SpeechCal
         p.watermarker.embed(finished.samples);
     }
     result.audio = std::move(finished.samples);
+    result.postProcessed = true;
     result.generationSeconds = secondsSince(start);
     if (!cacheKey.isEmpty() && !result.audio.empty())
         p.audioCache->store(cacheKey, result.audio, kOutputSampleRate);

@@ -48,7 +48,7 @@ JobResult writeTake(FinishedTake take, const PostProcess& postProcess, HistorySt
     take.speech.audio = {};
     if (samples.empty())
         throw Error(QStringLiteral("%1 made no audio for this text.").arg(take.speech.engineName));
-    if (postProcess)
+    if (postProcess && !take.speech.postProcessed)
         postProcess(samples, take.speech.sampleRate);
 
     JobResult r;
