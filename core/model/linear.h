@@ -1,31 +1,41 @@
 #pragma once
-// A bias-free linear layer y = x·Wᵀ (W: [out, in]) with the kernel chosen for decoding, where
-// nearly every product has one row and the time is spent reading W. Measured on this project's
-// CPUs (docs/performance.md): fp32 `linear` with one row goes through gemm at ~10 GB/s while
-// `mv` streams W at ~24 GB/s; a bf16 `linear` reads ~28 GB/s on AVX-512 BF16.
+// A bias-free linear layer y = x·Wᵀ (W: [out, in]) built for decoding, where nearly every product
+// has one or two rows and the time is spent reading W. Measured on this project's CPUs
+// (docs/performance.md): fp32 `linear` with one row goes through gemm at ~10 GB/s while `mv`
+// streams W at ~28 GB/s, so fp32 rows go through `mv`. bf16 weights are kept interleaved for the
+// hand-written kernels of row_kernels.h (~28 GB/s with or without AVX-512 BF16); products of many
+// rows (a prompt) turn them back into fp32 a block at a time and use gemm.
 
 #include <torch/torch.h>
 
 #include "core/model/precision.h"
+#include "core/model/row_kernels.h"
 
 namespace echoforge {
 
 class Linear {
 public:
     Linear() = default;
-    // `weight` [out, in] in any float dtype; kept in `precision` (a copy unless it already is).
+    // `weight` [out, in] in any float dtype, stored in `precision`.
     Linear(const torch::Tensor& weight, WeightPrecision precision);
 
     // x [..., in] fp32 → [..., out] fp32.
     torch::Tensor operator()(const torch::Tensor& x) const;
 
-    int64_t inFeatures() const { return weight_.size(1); }
-    int64_t outFeatures() const { return weight_.size(0); }
-    int64_t weightBytes() const { return weight_.numel() * int64_t(weight_.element_size()); }
-    const torch::Tensor& weight() const { return weight_; }
+    int64_t inFeatures() const { return layout_.in; }
+    int64_t outFeatures() const { return layout_.out; }
+    WeightPrecision precision() const { return bf16_.defined() ? WeightPrecision::BFloat16 : WeightPrecision::Float32; }
+    int64_t weightBytes() const { return layout_.out * layout_.in * (bf16_.defined() ? 2 : 4); }
+    // W as a row-major fp32 [out, in] tensor.
+    torch::Tensor weightAsFloat() const;
 
 private:
-    torch::Tensor weight_;   // [out, in]
+    torch::Tensor bf16FewRows(const torch::Tensor& x) const;    // x [n ≤ kMaxRowsPerPass, in]
+    torch::Tensor bf16ManyRows(const torch::Tensor& x) const;   // x [n, in]
+
+    kernels::InterleavedLayout layout_;
+    torch::Tensor fp32_;   // fp32 weights: W [out, in]
+    torch::Tensor bf16_;   // bf16 weights: layout_.storageElements() of W, interleaved
 };
 
 // Weights converted to the storage dtype of a precision (norm scales and embeddings included).

@@ -7,14 +7,15 @@ namespace echoforge {
 
 enum class WeightPrecision {
     Float32,    // the reference path: exact to the golden set
-    BFloat16,   // half the bytes per frame; fast only where the CPU has AVX-512 BF16
+    BFloat16,   // half the bytes per frame: the format the reference runs csm-1b in
 };
 
 QString precisionName(WeightPrecision precision);   // "fp32" | "bf16"
 
-// The setting "fp32", "bf16" or "auto": auto is bf16 on CPUs with AVX-512 BF16 (torch's bf16
-// linear reads ~28 GB/s there) and fp32 elsewhere (bf16 through torch manages ~1.5 GB/s on
-// AVX2-only CPUs). Throws echoforge::Error for any other word.
+// The setting "fp32", "bf16" or "auto": auto is bf16 where the hand-written bf16 kernels are
+// vectorised (AVX2 with FMA, or AVX-512: they then stream weights as fast as fp32's, so a frame
+// reads half the bytes), and fp32 on older CPUs, where only the scalar bf16 loop runs.
+// Throws echoforge::Error for any other word.
 WeightPrecision choosePrecision(const QString& setting);
 
 } // namespace echoforge
