@@ -26,6 +26,7 @@
 #include "core/audio/audio_io.h"
 #include "core/common/diagnostics.h"
 #include "core/common/error.h"
+#include "core/model/torch_runtime.h"
 #include "core/tasks/history_model.h"
 #include "core/tasks/queue_model.h"
 #include "core/tasks/task_engine.h"
@@ -315,7 +316,15 @@ void MainWindow::showEngineState() {
     const QString engine = tasks->activeEngineName();
     const bool fallback = !tasks->csmInstalled() || !tasks->csmLoadError().isEmpty();
     header_->setEngine(engine, fallback);
-    engineStatus_->setText(tr("%1 · %2").arg(engine, services_.settings.device == "cuda" ? tr("GPU") : tr("CPU")));
+    bool onGpu = false;
+    if (!fallback) {
+        try {
+            onGpu = chooseDevice(services_.settings.device) == ComputeDevice::Cuda;
+        } catch (const std::exception&) {
+            // a device CSM could not use fails its load, and eSpeak NG speaks on the CPU
+        }
+    }
+    engineStatus_->setText(tr("%1 · %2").arg(engine, onGpu ? tr("GPU") : tr("CPU")));
     characters_->setActiveEngine(fallback ? QStringLiteral("espeak") : QStringLiteral("csm"));
     if (!tasks->csmInstalled())
         studio_->engineBanner()->showMessage(Banner::Kind::Info,

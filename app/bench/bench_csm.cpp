@@ -1,8 +1,9 @@
-// echoforge-bench csm [--frames N] [--prompt T] [--precision fp32|bf16|both]
+// echoforge-bench csm [--frames N] [--prompt T] [--precision fp32|bf16|both|none] [--kernels avx512|avx2|scalar]
 // CSM-1B at full size with random weights made in memory, forced to make N frames after a
 // T-frame prompt (no early stop). Prints ms per frame split into backbone, decoder and sampling,
 // peak resident memory, and the memory-bandwidth floor (weight bytes per frame / measured read
 // bandwidth) beside the measured time. Also times the one-row products the kernels choose from.
+// --kernels runs bf16 on a lesser instruction set than the CPU's best, to see what it costs.
 
 #include <algorithm>
 #include <cmath>
@@ -122,11 +123,17 @@ int runCsmBench(const QStringList& args) {
     QCommandLineOption framesOpt("frames", "Frames to generate after the prompt.", "N", "10");
     QCommandLineOption promptOpt("prompt", "Prompt length in frames.", "T", "40");
     QCommandLineOption precisionOpt("precision", "fp32, bf16, both or none (kernels only).", "P", "both");
-    parser.addOptions({framesOpt, promptOpt, precisionOpt});
+    QCommandLineOption kernelsOpt("kernels", "bf16 kernels' instruction set: avx512, avx2 or scalar (default: the best).", "ISA");
+    parser.addOptions({framesOpt, promptOpt, precisionOpt, kernelsOpt});
     parser.parse(QStringList{"csm"} + args);
     const int frames = std::max(1, parser.value(framesOpt).toInt());
     const int promptFrames = std::max(1, parser.value(promptOpt).toInt());
     const QString which = parser.value(precisionOpt);
+    if (parser.isSet(kernelsOpt) && !kernels::useKernelIsa(parser.value(kernelsOpt).toStdString())) {
+        std::fprintf(stderr, "This CPU cannot run the %s kernels (it has %s at best).\n", qPrintable(parser.value(kernelsOpt)),
+                     kernels::kernelIsaName());
+        return 2;
+    }
 
     c10::InferenceMode inference;
     const double bandwidth = readBandwidthGBs();

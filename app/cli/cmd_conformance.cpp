@@ -1,4 +1,4 @@
-// echoforge-cli conformance DIR: runs every case of a golden directory (tests/data/golden/README.md)
+// echoforge-cli conformance DIR [--device cpu|cuda|auto]: runs every case of a golden directory (tests/data/golden/README.md)
 // and prints one PASS/FAIL line per case; exits 1 if any case fails or cannot run.
 
 #include <cstdio>
@@ -19,6 +19,8 @@ int runConformance(const QStringList& args) {
     parser.setApplicationDescription("Check the models against a golden set of reference outputs.");
     parser.addHelpOption();
     parser.addPositionalArgument("DIR", "Golden directory (csm_config.json, csm_model.safetensors, csm_cases.safetensors, ...).");
+    QCommandLineOption deviceOpt("device", "Where CSM computes: cpu, cuda or auto (Mimi stays on the CPU).", "DEVICE", "cpu");
+    parser.addOption(deviceOpt);
     parser.process(args);
     if (parser.positionalArguments().size() != 1) {
         std::fputs(qPrintable(parser.helpText()), stderr);
@@ -27,9 +29,16 @@ int runConformance(const QStringList& args) {
     const auto settings = echoforge::loadSettings(echoforge::AppPaths::resolveDefault());
     echoforge::configureTorchThreads(settings.threads);
 
+    echoforge::ComputeDevice device;
+    try {
+        device = echoforge::chooseDevice(parser.value(deviceOpt));
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+        return 2;
+    }
     const QString dir = parser.positionalArguments().first();
     int failed = 0;
-    std::vector<echoforge::ConformanceCase> cases = echoforge::runCsmConformance(dir);
+    std::vector<echoforge::ConformanceCase> cases = echoforge::runCsmConformance(dir, device);
     for (auto& c : echoforge::runMimiConformance(dir))
         cases.push_back(std::move(c));
     for (const auto& c : cases) {

@@ -40,6 +40,7 @@ std::unique_ptr<SpeechEngine> createEngine(const QString& engineId, const AppPat
         options.cacheDir = paths.cacheDir;
         options.precision = choosePrecision(settings.precision);
         options.threads = settings.threads;
+        options.device = chooseDevice(settings.device);
         options.loudnessTargetLufs = settings.loudnessTargetLufs;
         options.audioCacheBytes = std::int64_t(settings.cacheLimitMegabytes) << 20;
         options.loadProgress = loadProgress;

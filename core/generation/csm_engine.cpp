@@ -107,11 +107,13 @@ std::unique_ptr<CsmEngine> CsmEngine::load(const CsmEngineOptions& options) {
     progress(0.1, QStringLiteral("Mimi codec"));
     MimiCodec codec = MimiCodec::load(layout.mimiWeights.path, layout.mimiConfig.found ? layout.mimiConfig.path : QString());
     progress(0.3, QStringLiteral("CSM-1B"));
-    auto model = CsmModel::load(layout.csmConfig.path, layout.csmWeights.path, {options.precision, options.threads});
+    auto model = CsmModel::load(layout.csmConfig.path, layout.csmWeights.path,
+                                {options.precision, options.threads, options.device});
 
-    const QString identity = QStringLiteral("csm-%1-mimi-%2-%3")
+    // Cached audio is reused only from the same weights computed the same way.
+    const QString identity = QStringLiteral("csm-%1-mimi-%2-%3-%4")
                                  .arg(modelFileIdentity(layout.csmWeights.path), modelFileIdentity(layout.mimiWeights.path),
-                                      precisionName(options.precision));
+                                      precisionName(options.precision), deviceName(options.device));
     std::unique_ptr<CsmEngine> engine;
     try {
         engine = fromParts(std::move(tokenizer), std::move(codec), std::move(model), options, identity);
@@ -120,8 +122,8 @@ std::unique_ptr<CsmEngine> CsmEngine::load(const CsmEngineOptions& options) {
                         .arg(layout.csmWeights.path, layout.mimiWeights.path, layout.tokenizer.path, e.sentence()));
     }
     progress(1.0, QStringLiteral("ready"));
-    log->info("CSM engine ready in {:.1f} s ({}, {} precision)", secondsSince(start), identity,
-              precisionName(options.precision));
+    log->info("CSM engine ready in {:.1f} s ({}, {} precision on {})", secondsSince(start), identity,
+              precisionName(options.precision), deviceName(options.device));
     return engine;
 }
 

@@ -12,6 +12,7 @@
 #include "core/engine/speech_engine.h"
 #include "core/generation/watermark.h"
 #include "core/model/precision.h"
+#include "core/model/torch_runtime.h"
 #include "core/text/llama3_tokenizer.h"
 
 namespace echoforge {
@@ -23,6 +24,7 @@ struct CsmEngineOptions {
     QString cacheDir;                    // clone codes and finished audio live below it
     WeightPrecision precision = WeightPrecision::Float32;
     int threads = 0;                     // torch threads; 0 = every core
+    ComputeDevice device = ComputeDevice::Cpu;
     double loudnessTargetLufs = -16.0;
     std::int64_t audioCacheBytes = std::int64_t(2048) << 20;
     int maxTakeAttempts = 3;             // first take plus retakes

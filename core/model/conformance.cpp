@@ -35,7 +35,7 @@ bool compareTensors(const torch::Tensor& expected, torch::Tensor actual, Conform
     }
     const bool integral = !expected.is_floating_point();
     const auto want = expected.to(torch::kFloat64).reshape({-1});
-    const auto got = actual.to(torch::kFloat64).reshape({-1});
+    const auto got = actual.to(torch::kCPU, torch::kFloat64).reshape({-1});
     const auto diff = (want - got).abs().nan_to_num(std::numeric_limits<double>::infinity());
     if (diff.numel() == 0)
         return true;
@@ -102,7 +102,8 @@ QString conformanceLine(const ConformanceCase& c) {
     return line;
 }
 
-std::vector<ConformanceCase> runCsmConformance(const QString& dirPath) {
+std::vector<ConformanceCase> runCsmConformance(const QString& dirPath, ComputeDevice device) {
+    const torch::Device onDevice = device == ComputeDevice::Cuda ? torch::kCUDA : torch::kCPU;
     std::vector<ConformanceCase> results;
     const QDir dir(dirPath);
     const QString configPath = dir.filePath("csm_config.json"), weightsPath = dir.filePath("csm_model.safetensors");
@@ -114,7 +115,7 @@ std::vector<ConformanceCase> runCsmConformance(const QString& dirPath) {
         if (QFileInfo::exists(dir.filePath("csm_intermediates.safetensors")))
             intermediateTensors = loadTensors(dir.filePath("csm_intermediates.safetensors"));
         WeightSet weights(SafetensorsFile::open(weightsPath));
-        net = std::make_unique<CsmNetwork>(CsmConfig::fromJsonFile(configPath), weights, WeightPrecision::Float32);
+        net = std::make_unique<CsmNetwork>(CsmConfig::fromJsonFile(configPath), weights, WeightPrecision::Float32, onDevice);
     } catch (const std::exception& e) {
         results.push_back({"csm_cases", "model", false, std::numeric_limits<double>::quiet_NaN(), QString::fromUtf8(e.what())});
         return results;
@@ -210,7 +211,7 @@ std::vector<ConformanceCase> runCsmConformance(const QString& dirPath) {
     // The generation loop itself, through the engine's API, greedy (top-k 1)
     cases.check("greedy_frames", [&] {
         const auto expected = cases.at("greedy_frames");
-        auto model = CsmModel::load(configPath, weightsPath, {WeightPrecision::Float32, -1});
+        auto model = CsmModel::load(configPath, weightsPath, {WeightPrecision::Float32, -1, device});
         const CsmPrompt prompt{toVector(cases.at("prompt_tokens")), [&] {
             const auto m = toVector(cases.at("prompt_mask"));
             return std::vector<std::uint8_t>(m.begin(), m.end());

@@ -7,6 +7,8 @@
 
 #include <QString>
 
+#include "core/model/torch_runtime.h"
+
 namespace echoforge {
 
 struct ConformanceCase {
@@ -22,7 +24,7 @@ inline constexpr double kGoldenTolerance = 1e-4;
 
 // Needs DIR/csm_config.json, csm_model.safetensors, csm_cases.safetensors; runs
 // csm_intermediates.safetensors too when present. A part that cannot run is a failed case.
-std::vector<ConformanceCase> runCsmConformance(const QString& dir);
+std::vector<ConformanceCase> runCsmConformance(const QString& dir, ComputeDevice device = ComputeDevice::Cpu);
 
 // "PASS csm_cases:greedy_frames max_abs_err=0" or "FAIL …  (why)".
 QString conformanceLine(const ConformanceCase& c);

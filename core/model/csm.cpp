@@ -23,29 +23,31 @@ void checkIds(const torch::Tensor& ids, int64_t vocab, const char* what) {
 
 } // namespace
 
-CsmNetwork::CsmNetwork(const CsmConfig& config, WeightSet& weights, WeightPrecision precision)
+CsmNetwork::CsmNetwork(const CsmConfig& config, WeightSet& weights, WeightPrecision precision, const torch::Device& device)
     : config_(config),
       precision_(precision),
-      backbone_(config.backbone, config.backbone.maxSeqLen, weights, "backbone.", precision),
-      decoder_(config.decoder, config.decoderCacheLen(), weights, "decoder.", precision) {
+      device_(device),
+      backbone_(config.backbone, config.backbone.maxSeqLen, weights, "backbone.", precision, device),
+      decoder_(config.decoder, config.decoderCacheLen(), weights, "decoder.", precision, device) {
     const int64_t d = config.backbone.dim, dd = config.decoder.dim;
     const int64_t vocab = config.audioVocabSize, k = config.audioNumCodebooks;
-    textEmbeddings_ = toPrecision(weights.take("text_embeddings.weight", {config.textVocabSize, d}), precision);
-    audioEmbeddings_ = toPrecision(weights.take("audio_embeddings.weight", {vocab * k, d}), precision);
-    projection_ = Linear(weights.take("projection.weight", {dd, d}), precision);
-    codebook0Head_ = Linear(weights.take("codebook0_head.weight", {vocab, d}), precision);
+    textEmbeddings_ = toPrecision(weights.take("text_embeddings.weight", {config.textVocabSize, d}), precision).to(device);
+    audioEmbeddings_ = toPrecision(weights.take("audio_embeddings.weight", {vocab * k, d}), precision).to(device);
+    projection_ = Linear(weights.take("projection.weight", {dd, d}), precision, device);
+    codebook0Head_ = Linear(weights.take("codebook0_head.weight", {vocab, d}), precision, device);
     const auto audioHead = weights.take("audio_head", {k - 1, dd, vocab});   // used as h @ audio_head[i]
     for (int64_t i = 0; i < k - 1; ++i)
-        audioHeads_.emplace_back(audioHead[i].t(), precision);
+        audioHeads_.emplace_back(audioHead[i].t(), precision, device);
     weights.finish();
 }
 
-torch::Tensor CsmNetwork::embedFrames(const torch::Tensor& tokens, const torch::Tensor& mask) const {
-    const int64_t k = config_.audioNumCodebooks, s = tokens.size(0);
-    checkIds(tokens.select(1, k), config_.textVocabSize, "text");
-    checkIds(tokens.narrow(1, 0, k), config_.audioVocabSize, "audio");
+torch::Tensor CsmNetwork::embedFrames(const torch::Tensor& frameTokens, const torch::Tensor& frameMask) const {
+    const int64_t k = config_.audioNumCodebooks, s = frameTokens.size(0);
+    checkIds(frameTokens.select(1, k), config_.textVocabSize, "text");
+    checkIds(frameTokens.narrow(1, 0, k), config_.audioVocabSize, "audio");
+    const auto tokens = frameTokens.to(device_), mask = frameMask.to(device_);
     // models.py _embed_tokens: column c < K is codebook c's code, offset by c·audioVocab
-    const auto offsets = torch::arange(k, torch::kInt64) * config_.audioVocabSize;
+    const auto offsets = torch::arange(k, torch::TensorOptions().dtype(torch::kInt64).device(device_)) * config_.audioVocabSize;
     const auto audioIds = (tokens.narrow(1, 0, k) + offsets).reshape({-1});                    // [s·K]
     const auto audio = audioEmbeddings_.index_select(0, audioIds).view({s, k, -1});            // [s, K, D]
     const auto text = textEmbeddings_.index_select(0, tokens.select(1, k)).unsqueeze(1);       // [s, 1, D]

@@ -24,12 +24,15 @@ struct FrameTimings {
 
 class CsmNetwork {
 public:
-    // Binds every tensor of `weights` by the checkpoint's names; throws on anything missing,
-    // misshapen or left over.
-    CsmNetwork(const CsmConfig& config, WeightSet& weights, WeightPrecision precision);
+    // Binds every tensor of `weights` by the checkpoint's names, kept on `device`; throws on
+    // anything missing, misshapen or left over. Inputs may come from any device; hidden states
+    // and logits stay on the model's.
+    CsmNetwork(const CsmConfig& config, WeightSet& weights, WeightPrecision precision,
+               const torch::Device& device = torch::kCPU);
 
     const CsmConfig& config() const { return config_; }
     WeightPrecision precision() const { return precision_; }
+    const torch::Device& device() const { return device_; }
     LlamaTransformer& backbone() { return backbone_; }
     LlamaTransformer& decoder() { return decoder_; }
     const Linear& projection() const { return projection_; }   // backbone width → decoder width
@@ -62,6 +65,7 @@ public:
 private:
     CsmConfig config_;
     WeightPrecision precision_;
+    torch::Device device_;
     LlamaTransformer backbone_;
     LlamaTransformer decoder_;
     torch::Tensor textEmbeddings_;    // [textVocab, D]

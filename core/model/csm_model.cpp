@@ -10,6 +10,12 @@
 
 namespace echoforge {
 
+namespace {
+
+torch::Device torchDevice(ComputeDevice device) { return device == ComputeDevice::Cuda ? torch::kCUDA : torch::kCPU; }
+
+} // namespace
+
 struct CsmModel::Run {
     torch::Tensor promptTokens;   // [T, K+1] int64
     torch::Tensor promptMask;     // [T, K+1] bool
@@ -30,9 +36,10 @@ std::unique_ptr<CsmModel> CsmModel::load(const QString& configPath, const QStrin
     const CsmConfig config = configPath.isEmpty() ? CsmConfig::csm1b() : CsmConfig::fromJsonFile(configPath);
     c10::InferenceMode inference;
     WeightSet weights(SafetensorsFile::open(weightsPath));
-    std::unique_ptr<CsmModel> model(new CsmModel(std::make_unique<CsmNetwork>(config, weights, options.precision)));
-    logger(LogArea::Model)->info("CSM loaded from {} ({} weights, configuration {}, {:.1f} s)", weightsPath,
-                                 precisionName(options.precision), configPath.isEmpty() ? QStringLiteral("csm-1b") : configPath,
+    std::unique_ptr<CsmModel> model(
+        new CsmModel(std::make_unique<CsmNetwork>(config, weights, options.precision, torchDevice(options.device))));
+    logger(LogArea::Model)->info("CSM loaded from {} ({} weights on {}, configuration {}, {:.1f} s)", weightsPath,
+                                 precisionName(options.precision), deviceName(options.device), configPath.isEmpty() ? QStringLiteral("csm-1b") : configPath,
                                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return model;
 }
@@ -49,7 +56,8 @@ std::unique_ptr<CsmModel> CsmModel::withRandomWeights(const CsmConfig& config, c
     c10::InferenceMode inference;
     WeightSet weights = WeightSet::random(
         options.precision == WeightPrecision::BFloat16 ? torch::kBFloat16 : torch::kFloat32, seed);
-    return std::unique_ptr<CsmModel>(new CsmModel(std::make_unique<CsmNetwork>(config, weights, options.precision)));
+    return std::unique_ptr<CsmModel>(
+        new CsmModel(std::make_unique<CsmNetwork>(config, weights, options.precision, torchDevice(options.device))));
 }
 
 const CsmConfig& CsmModel::config() const { return network_->config(); }

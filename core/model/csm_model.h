@@ -12,12 +12,14 @@
 
 #include "core/model/csm_config.h"
 #include "core/model/precision.h"
+#include "core/model/torch_runtime.h"
 
 namespace echoforge {
 
 struct CsmLoadOptions {
     WeightPrecision precision = WeightPrecision::Float32;
     int threads = 0;   // torch intra-op threads; 0 = every core, negative = leave torch's setting
+    ComputeDevice device = ComputeDevice::Cpu;
 };
 
 // frames × (K+1) ids, row-major: columns 0..K-1 audio codes, column K a text token.

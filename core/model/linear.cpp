@@ -21,9 +21,14 @@ torch::Tensor toPrecision(const torch::Tensor& t, WeightPrecision precision) {
     return t.scalar_type() == dtype ? t.contiguous() : t.to(dtype).contiguous();
 }
 
-Linear::Linear(const torch::Tensor& weight, WeightPrecision precision) {
+Linear::Linear(const torch::Tensor& weight, WeightPrecision precision, const torch::Device& device)
+    : precision_(precision) {
     layout_.out = weight.size(0);
     layout_.in = weight.size(1);
+    if (!device.is_cpu()) {
+        gpu_ = toPrecision(weight, precision).to(device);
+        return;
+    }
     if (precision == WeightPrecision::Float32) {
         fp32_ = toPrecision(weight, precision);
         return;
@@ -38,6 +43,8 @@ Linear::Linear(const torch::Tensor& weight, WeightPrecision precision) {
 torch::Tensor Linear::operator()(const torch::Tensor& x) const {
     auto sizes = x.sizes().vec();
     sizes.back() = layout_.out;
+    if (gpu_.defined())
+        return torch::linear(x.to(gpu_.device(), gpu_.scalar_type()), gpu_).to(torch::kFloat32);
     const auto rows = x.reshape({-1, layout_.in}).to(torch::kFloat32).contiguous();   // [n, in]
     const int64_t n = rows.size(0);
     if (fp32_.defined()) {
@@ -85,6 +92,8 @@ torch::Tensor Linear::bf16ManyRows(const torch::Tensor& x) const {
 }
 
 torch::Tensor Linear::weightAsFloat() const {
+    if (gpu_.defined())
+        return gpu_.to(torch::kCPU, torch::kFloat32);
     if (fp32_.defined())
         return fp32_;
     auto w = torch::empty({layout_.out, layout_.in});

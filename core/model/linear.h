@@ -4,7 +4,8 @@
 // (docs/performance.md): fp32 `linear` with one row goes through gemm at ~10 GB/s while `mv`
 // streams W at ~28 GB/s, so fp32 rows go through `mv`. bf16 weights are kept interleaved for the
 // hand-written kernels of row_kernels.h (~28 GB/s with or without AVX-512 BF16); products of many
-// rows (a prompt) turn them back into fp32 a block at a time and use gemm.
+// rows (a prompt) turn them back into fp32 a block at a time and use gemm. On a CUDA device W
+// stays row-major in its precision and every product is torch's `linear`.
 
 #include <torch/torch.h>
 
@@ -16,16 +17,16 @@ namespace echoforge {
 class Linear {
 public:
     Linear() = default;
-    // `weight` [out, in] in any float dtype, stored in `precision`.
-    Linear(const torch::Tensor& weight, WeightPrecision precision);
+    // `weight` [out, in] in any float dtype, stored in `precision` on `device`.
+    Linear(const torch::Tensor& weight, WeightPrecision precision, const torch::Device& device = torch::kCPU);
 
     // x [..., in] fp32 → [..., out] fp32.
     torch::Tensor operator()(const torch::Tensor& x) const;
 
     int64_t inFeatures() const { return layout_.in; }
     int64_t outFeatures() const { return layout_.out; }
-    WeightPrecision precision() const { return bf16_.defined() ? WeightPrecision::BFloat16 : WeightPrecision::Float32; }
-    int64_t weightBytes() const { return layout_.out * layout_.in * (bf16_.defined() ? 2 : 4); }
+    WeightPrecision precision() const { return precision_; }
+    int64_t weightBytes() const { return layout_.out * layout_.in * (precision_ == WeightPrecision::BFloat16 ? 2 : 4); }
     // W as a row-major fp32 [out, in] tensor.
     torch::Tensor weightAsFloat() const;
 
@@ -34,8 +35,10 @@ private:
     torch::Tensor bf16ManyRows(const torch::Tensor& x) const;   // x [n, in]
 
     kernels::InterleavedLayout layout_;
-    torch::Tensor fp32_;   // fp32 weights: W [out, in]
-    torch::Tensor bf16_;   // bf16 weights: layout_.storageElements() of W, interleaved
+    WeightPrecision precision_ = WeightPrecision::Float32;
+    torch::Tensor fp32_;   // fp32 weights on the CPU: W [out, in]
+    torch::Tensor bf16_;   // bf16 weights on the CPU: layout_.storageElements() of W, interleaved
+    torch::Tensor gpu_;    // weights on a CUDA device: W [out, in] in their precision
 };
 
 // Weights converted to the storage dtype of a precision (norm scales and embeddings included).

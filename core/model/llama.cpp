@@ -56,30 +56,32 @@ torch::Tensor RotaryEmbedding::apply(const torch::Tensor& x, int64_t start) cons
 }
 
 LlamaTransformer::LlamaTransformer(const LlamaConfig& config, int cacheLen, WeightSet& weights,
-                                   const std::string& prefix, WeightPrecision precision)
-    : config_(config), cacheLen_(cacheLen), rope_(config.headDim, config.maxSeqLen, config.rope) {
+                                   const std::string& prefix, WeightPrecision precision, const torch::Device& device)
+    : config_(config), cacheLen_(cacheLen), device_(device), rope_(config.headDim, config.maxSeqLen, config.rope) {
+    rope_.moveTo(device);
+    const auto onDevice = torch::TensorOptions().dtype(torch::kFloat32).device(device);
     const int64_t d = config.dim, qDim = int64_t(config.heads) * config.headDim;
     const int64_t kvDim = int64_t(config.kvHeads) * config.headDim, inter = config.intermediate;
     auto linear = [&](const std::string& name, int64_t out, int64_t in) {
-        return Linear(weights.take(name, {out, in}), precision);
+        return Linear(weights.take(name, {out, in}), precision, device);
     };
     for (int i = 0; i < config.layers; ++i) {
         const std::string p = prefix + "layers." + std::to_string(i) + ".";
         LlamaLayerWeights w;
-        w.saNormScale = weights.take(p + "sa_norm.scale", {d}).to(torch::kFloat32);
+        w.saNormScale = weights.take(p + "sa_norm.scale", {d}).to(onDevice);
         w.q = linear(p + "attn.q_proj.weight", qDim, d);
         w.k = linear(p + "attn.k_proj.weight", kvDim, d);
         w.v = linear(p + "attn.v_proj.weight", kvDim, d);
         w.output = linear(p + "attn.output_proj.weight", d, qDim);
-        w.mlpNormScale = weights.take(p + "mlp_norm.scale", {d}).to(torch::kFloat32);
+        w.mlpNormScale = weights.take(p + "mlp_norm.scale", {d}).to(onDevice);
         w.w1 = linear(p + "mlp.w1.weight", inter, d);
         w.w2 = linear(p + "mlp.w2.weight", d, inter);
         w.w3 = linear(p + "mlp.w3.weight", inter, d);
         layers_.push_back(std::move(w));
-        caches_.push_back({torch::zeros({config.kvHeads, cacheLen, config.headDim}),
-                           torch::zeros({config.kvHeads, cacheLen, config.headDim}), 0});
+        caches_.push_back({torch::zeros({config.kvHeads, cacheLen, config.headDim}, onDevice),
+                           torch::zeros({config.kvHeads, cacheLen, config.headDim}, onDevice), 0});
     }
-    normScale_ = weights.take(prefix + "norm.scale", {d}).to(torch::kFloat32);
+    normScale_ = weights.take(prefix + "norm.scale", {d}).to(onDevice);
 }
 
 void LlamaTransformer::resetCache() {
@@ -120,8 +122,9 @@ torch::Tensor LlamaTransformer::attention(const LlamaLayerWeights& w, KVCache& c
     auto scores = torch::bmm(qGrouped, keys.transpose(1, 2)) / std::sqrt(double(hd));     // [kv, g·s, len]
     if (s > 1) {
         // models.py: mask row = tril(ones)[position]: position p sees cache slots 0..p.
-        const auto slot = torch::arange(len, torch::kInt64).unsqueeze(0);                 // [1, len]
-        const auto position = torch::arange(start, start + s, torch::kInt64).unsqueeze(1); // [s, 1]
+        const auto ids = torch::TensorOptions().dtype(torch::kInt64).device(device_);
+        const auto slot = torch::arange(len, ids).unsqueeze(0);                           // [1, len]
+        const auto position = torch::arange(start, start + s, ids).unsqueeze(1);          // [s, 1]
         const auto hidden = slot.gt(position).repeat({group, 1});                          // [g·s, len]
         scores = scores.masked_fill(hidden, -std::numeric_limits<float>::infinity());
     }
@@ -139,7 +142,7 @@ torch::Tensor LlamaTransformer::forward(const torch::Tensor& x, int64_t start,
     if (start + s > cacheLen_ || start + s > config_.maxSeqLen)
         throw Error(QStringLiteral("The transformer's context of %1 positions is full: %2 more cannot follow position %3.")
                         .arg(std::min<int64_t>(cacheLen_, config_.maxSeqLen)).arg(s).arg(start));
-    torch::Tensor h = x;                                                 // [s, dim]
+    torch::Tensor h = x.to(device_, torch::kFloat32);                    // [s, dim]
     for (std::size_t i = 0; i < layers_.size(); ++i) {
         const auto& w = layers_[i];
         h = h + attention(w, caches_[i], rmsNorm(h, w.saNormScale), start);

@@ -23,6 +23,7 @@ public:
 
     const torch::Tensor& theta() const { return theta_; }   // [headDim/2]
     const torch::Tensor& cache() const { return cache_; }   // [maxSeqLen, headDim/2, 2]: cos, sin
+    void moveTo(const torch::Device& device) { cache_ = cache_.to(device); }
     // x [s, heads, headDim] at positions start..start+s-1 → the same shape, rotated.
     torch::Tensor apply(const torch::Tensor& x, int64_t start) const;
 
@@ -48,12 +49,13 @@ struct LlamaLayerWeights {
 
 class LlamaTransformer {
 public:
-    // Binds `<prefix>layers.N.…` and `<prefix>norm.scale` from `weights`.
+    // Binds `<prefix>layers.N.…` and `<prefix>norm.scale` from `weights`, kept on `device`.
     LlamaTransformer(const LlamaConfig& config, int cacheLen, WeightSet& weights, const std::string& prefix,
-                     WeightPrecision precision);
+                     WeightPrecision precision, const torch::Device& device = torch::kCPU);
 
-    // x [s, dim] at positions start..start+s-1 (start must equal the cache size) → hidden
-    // [s, dim] after the final norm. `observeLayer` sees each layer's output, for debugging.
+    // x [s, dim] (fp32, any device) at positions start..start+s-1 (start must equal the cache
+    // size) → hidden [s, dim] after the final norm, on the model's device. `observeLayer` sees
+    // each layer's output, for debugging.
     torch::Tensor forward(const torch::Tensor& x, int64_t start,
                           const std::function<void(int layer, const torch::Tensor&)>& observeLayer = {});
     void resetCache();
@@ -71,6 +73,7 @@ private:
 
     LlamaConfig config_;
     int cacheLen_;
+    torch::Device device_;
     RotaryEmbedding rope_;
     std::vector<LlamaLayerWeights> layers_;
     std::vector<KVCache> caches_;

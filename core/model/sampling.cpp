@@ -13,7 +13,8 @@ int64_t TopKSampler::sample(const torch::Tensor& logits, double temperature, int
         throw Error(QStringLiteral("The sampling temperature must be above 0, not %1.").arg(temperature));
     if (topK < 1)
         throw Error(QStringLiteral("Top-k sampling needs k of at least 1, not %1.").arg(topK));
-    const auto scaled = logits.to(torch::kFloat32) / temperature;                    // [vocab]
+    // On the CPU whatever device made the logits: one seeded generator draws the same codes.
+    const auto scaled = logits.to(torch::kCPU, torch::kFloat32) / temperature;       // [vocab]
     const int64_t k = std::min<int64_t>(topK, scaled.size(-1));
     const auto kth = std::get<0>(torch::topk(scaled, k)).select(-1, k - 1);
     const auto kept = scaled.masked_fill(scaled < kth, -std::numeric_limits<float>::infinity());

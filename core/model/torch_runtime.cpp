@@ -6,6 +6,8 @@
 #include <QFileInfo>
 #include <QThread>
 
+#include "core/common/error.h"
+
 namespace echoforge {
 
 TorchRuntimeInfo torchRuntimeInfo() {
@@ -29,6 +31,23 @@ TorchRuntimeInfo torchRuntimeInfo() {
 void configureTorchThreads(int threads) {
     const int n = threads > 0 ? threads : std::max(1, QThread::idealThreadCount());
     at::set_num_threads(n);
+}
+
+QString deviceName(ComputeDevice device) { return device == ComputeDevice::Cuda ? QStringLiteral("cuda") : QStringLiteral("cpu"); }
+
+ComputeDevice chooseDevice(const QString& setting) {
+    const bool cuda = torch::cuda::is_available();
+    if (setting == QLatin1String("cpu"))
+        return ComputeDevice::Cpu;
+    if (setting == QLatin1String("auto") || setting.isEmpty())
+        return cuda ? ComputeDevice::Cuda : ComputeDevice::Cpu;
+    if (setting == QLatin1String("cuda")) {
+        if (!cuda)
+            throw Error("The device is set to CUDA, but this build's libtorch sees no CUDA GPU (Debian's libtorch is built for the CPU "
+                        "only). Set the device to Automatic or CPU.");
+        return ComputeDevice::Cuda;
+    }
+    throw Error(QStringLiteral("Unknown device \"%1\": choose auto, cpu or cuda.").arg(setting));
 }
 
 } // namespace echoforge

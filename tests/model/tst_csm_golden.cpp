@@ -8,8 +8,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "core/common/error.h"
 #include "core/model/conformance.h"
 #include "core/model/safetensors.h"
+#include "core/model/torch_runtime.h"
 
 using namespace echoforge;
 
@@ -91,6 +93,29 @@ private slots:
         }
         QVERIFY(findCase(results, "csm.backbone_layer1_out")->passed);
         QVERIFY(conformanceLine(*findCase(results, "backbone_hidden")).startsWith("FAIL csm_cases:backbone_hidden max_abs_err="));
+    }
+
+    // The device setting: CUDA only where this libtorch sees a GPU, a sentence where it does not.
+    // Where it does, the whole golden set must also pass on the GPU.
+    void deviceChoice() {
+        const bool cuda = torchRuntimeInfo().cudaAvailable;
+        QCOMPARE(chooseDevice("cpu"), ComputeDevice::Cpu);
+        QCOMPARE(chooseDevice("auto"), cuda ? ComputeDevice::Cuda : ComputeDevice::Cpu);
+        QVERIFY_THROWS_EXCEPTION(Error, chooseDevice("tpu"));
+        if (!cuda) {
+            try {
+                chooseDevice("cuda");
+                QFAIL("choosing CUDA without a GPU must fail");
+            } catch (const Error& e) {
+                QVERIFY2(e.sentence().contains("Set the device to Automatic or CPU"), qPrintable(e.sentence()));
+            }
+            return;
+        }
+        QCOMPARE(chooseDevice("cuda"), ComputeDevice::Cuda);
+        const auto onGpu = runCsmConformance(kSetA, ComputeDevice::Cuda);
+        QVERIFY(onGpu.size() >= 20);
+        for (const auto& c : onGpu)
+            QVERIFY2(c.passed, qPrintable("on CUDA: " + conformanceLine(c)));
     }
 
     void missingDirectoryIsAFailedCase() {
