@@ -17,6 +17,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QToolButton>
+#include <QThread>
 #include <QUrl>
 #include <QPointer>
 #include <qcoro/qcorofuture.h>
@@ -26,6 +27,7 @@
 #include "core/audio/audio_io.h"
 #include "core/common/diagnostics.h"
 #include "core/common/error.h"
+#include "core/model/precision.h"
 #include "core/model/torch_runtime.h"
 #include "core/tasks/history_model.h"
 #include "core/tasks/queue_model.h"
@@ -324,9 +326,21 @@ void MainWindow::showEngineState() {
             // a device CSM could not use fails its load, and eSpeak NG speaks on the CPU
         }
     }
-    engineStatus_->setText(tr("%1 · %2").arg(engine, onGpu ? tr("GPU") : tr("CPU")));
+    QString status = tr("%1 · %2").arg(engine, onGpu ? tr("GPU") : tr("CPU"));
+    if (!fallback && !onGpu) {
+        // As CSM will run: its threads and weight format (the CPU's best where set to auto).
+        const int threads = services_.settings.threads > 0 ? services_.settings.threads : QThread::idealThreadCount();
+        try {
+            status += tr(" · %n thread(s) · %1", nullptr, threads).arg(precisionName(choosePrecision(services_.settings.precision)));
+        } catch (const std::exception&) {
+            status += tr(" · %n thread(s)", nullptr, threads);
+        }
+    }
+    engineStatus_->setText(status);
     characters_->setActiveEngine(fallback ? QStringLiteral("espeak") : QStringLiteral("csm"));
-    if (!tasks->csmInstalled())
+    if (services_.settings.engine == QLatin1String("espeak"))
+        studio_->engineBanner()->showMessage(Banner::Kind::Info, tr("Speaking with eSpeak NG, as chosen in Settings."));
+    else if (!tasks->csmInstalled())
         studio_->engineBanner()->showMessage(Banner::Kind::Info,
                                              tr("Speaking with eSpeak NG — CSM is not installed."), tr("How to install…"));
     else

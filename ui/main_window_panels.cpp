@@ -17,7 +17,9 @@
 #include "core/audio/audio_io.h"
 #include "core/common/diagnostics.h"
 #include "core/common/error.h"
+#include "core/common/paths.h"
 #include "core/tasks/history_model.h"
+#include "core/tasks/installed_engines.h"
 #include "core/tasks/queue_model.h"
 #include "core/tasks/task_engine.h"
 #include "ui/clone/clone_wizard.h"
@@ -166,10 +168,24 @@ void MainWindow::showSettings() {
         if (services_.theme) services_.theme->apply(themeFromName(before));
         return;
     }
+    const Settings old = services_.settings;
     services_.settings = dialog.settings();
-    if (auto store = services_.paths.openSettings()) services_.settings.save(*store);
-    if (services_.theme) services_.theme->apply(themeFromName(services_.settings.theme));
-    statusBar()->showMessage(tr("Settings saved."), 4000);
+    const Settings& now = services_.settings;
+    if (auto store = services_.paths.openSettings()) now.save(*store);
+    if (services_.theme) services_.theme->apply(themeFromName(now.theme));
+    services_.tasks->setModelIdleUnloadInterval(std::chrono::minutes(now.modelIdleUnloadMinutes));
+    // What CSM is made with: it loads again with the next job (after the running one ends).
+    const bool csmChanged = old.modelDir != now.modelDir || old.engine != now.engine || old.device != now.device ||
+                            old.threads != now.threads || old.precision != now.precision ||
+                            old.loudnessTargetLufs != now.loudnessTargetLufs ||
+                            old.cacheLimitMegabytes != now.cacheLimitMegabytes;
+    if (csmChanged) {
+        services_.paths.modelsDir = AppPaths::resolve(now).modelsDir;
+        services_.tasks->replaceCsm(installedEngines(services_.paths, now).makeCsm);
+        showEngineState();
+    }
+    statusBar()->showMessage(csmChanged ? tr("Settings saved. CSM loads again with them for the next job.") : tr("Settings saved."),
+                             4000);
 }
 
 void MainWindow::showDiagnostics() {

@@ -30,7 +30,14 @@ InferenceLane::~InferenceLane() {
 }
 
 void InferenceLane::post(std::function<void()> toOwner) {
-    QMetaObject::invokeMethod(m_owner, std::move(toOwner), Qt::QueuedConnection);
+    // The owner may replace this lane while a call is still queued: such a call is dropped.
+    QMetaObject::invokeMethod(
+        m_owner,
+        [alive = std::weak_ptr<const bool>(m_alive), call = std::move(toOwner)] {
+            if (!alive.expired())
+                call();
+        },
+        Qt::QueuedConnection);
 }
 
 void InferenceLane::run(std::shared_ptr<LaneJob> job) {

@@ -76,6 +76,7 @@ private:
     std::unique_ptr<SpeechEngine> m_engine;    // touched only on m_thread
     std::atomic<bool> m_loaded{false};
     std::shared_ptr<LaneJob> m_current;        // owner thread only
+    std::shared_ptr<const bool> m_alive = std::make_shared<const bool>(true);   // expires with the lane
 };
 
 } // namespace echoforge

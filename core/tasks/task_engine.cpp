@@ -52,26 +52,9 @@ TaskEngine::TaskEngine(EngineSet engines, TaskEngineConfig config, QObject* pare
     m_idleTimer.setSingleShot(true);
     connect(&m_idleTimer, &QTimer::timeout, this, &TaskEngine::unloadIfIdle);
 
-    auto listener = [this](bool isCsm) {
-        LaneListener l;
-        l.progress = [this](JobId id, const SpeechProgress& p) { onProgress(id, p); };
-        l.audio = [this](JobId id, const QVector<float>& chunk) { emit audioChunk(id, chunk); };
-        l.done = [this](JobId id, SpeechResult r) { onInferenceDone(id, std::move(r)); };
-        l.failed = [this](JobId id, const QString& sentence) {
-            failJob(id, sentence);
-            schedule();
-        };
-        l.loadFailed = [this](JobId id, const QString& reason) { onLoadFailed(id, reason); };
-        if (isCsm) {
-            l.loadProgress = [this](double f) { emit modelLoadProgress(f); };
-            l.loaded = [this](const QString& name) { emit modelLoaded(name); };
-            l.unloaded = [this] { emit modelUnloaded(); };
-        }
-        return l;
-    };
-    m_fallbackLane = std::make_unique<InferenceLane>(m_engines.fallbackName, m_engines.makeFallback, this, listener(false));
+    m_fallbackLane = std::make_unique<InferenceLane>(m_engines.fallbackName, m_engines.makeFallback, this, laneListener(false));
     if (m_engines.makeCsm)
-        m_csmLane = std::make_unique<InferenceLane>(m_engines.csmName, m_engines.makeCsm, this, listener(true));
+        m_csmLane = std::make_unique<InferenceLane>(m_engines.csmName, m_engines.makeCsm, this, laneListener(true));
 }
 
 TaskEngine::~TaskEngine() {
@@ -181,6 +164,64 @@ QCoro::Task<JobResult> TaskEngine::generate(SpeechRequest request, JobOptions op
     co_return co_await future;
 }
 
+LaneListener TaskEngine::laneListener(bool isCsm) {
+    LaneListener l;
+    l.progress = [this](JobId id, const SpeechProgress& p) { onProgress(id, p); };
+    l.audio = [this](JobId id, const QVector<float>& chunk) { emit audioChunk(id, chunk); };
+    l.done = [this](JobId id, SpeechResult r) { onInferenceDone(id, std::move(r)); };
+    l.failed = [this](JobId id, const QString& sentence) {
+        failJob(id, sentence);
+        schedule();
+    };
+    l.loadFailed = [this](JobId id, const QString& reason) { onLoadFailed(id, reason); };
+    if (isCsm) {
+        l.loadProgress = [this](double f) { emit modelLoadProgress(f); };
+        l.loaded = [this](const QString& name) { emit modelLoaded(name); };
+        l.unloaded = [this] { emit modelUnloaded(); };
+    }
+    return l;
+}
+
+void TaskEngine::replaceCsm(EngineFactory makeCsm) {
+    {
+        QMutexLocker lock(&m_mutex);
+        m_csmReplacement = std::move(makeCsm);
+    }
+    applyCsmReplacement();
+    schedule();
+}
+
+void TaskEngine::applyCsmReplacement() {
+    std::unique_ptr<InferenceLane> old;
+    QList<JobId> orphaned;   // queued for CSM alone, which is going away
+    bool hasCsm = false;
+    {
+        QMutexLocker lock(&m_mutex);
+        if (!m_csmReplacement || (m_csmLane && m_csmLane->busy()))
+            return;
+        old = std::move(m_csmLane);
+        m_engines.makeCsm = std::move(*m_csmReplacement);
+        m_csmReplacement.reset();
+        m_csmLoadError.clear();
+        hasCsm = bool(m_engines.makeCsm);
+        if (hasCsm)
+            m_csmLane = std::make_unique<InferenceLane>(m_engines.csmName, m_engines.makeCsm, this, laneListener(true));
+        else
+            for (JobId id : m_queue)
+                if (m_jobs.at(id)->options.engine == EngineSelection::Csm)
+                    orphaned.append(id);
+    }
+    const bool wasLoaded = old && old->loaded();
+    old.reset();   // the old model is freed on its lane's thread, which ends here
+    logger(LogArea::Tasks)->info("{} replaced: {}", m_engines.csmName, hasCsm ? "it loads again with the next job" : "it is off");
+    if (wasLoaded)
+        emit modelUnloaded();
+    for (JobId id : orphaned)
+        failJob(id, QStringLiteral("%1 was turned off in the settings; choose eSpeak NG or Automatic for this job.")
+                        .arg(m_engines.csmName));
+    emit activeEngineChanged(hasCsm ? m_engines.csmName : m_engines.fallbackName);
+}
+
 InferenceLane* TaskEngine::laneFor(const Job& job) const {
     switch (job.options.engine) {
     case EngineSelection::Espeak: return m_fallbackLane.get();
@@ -191,6 +232,7 @@ InferenceLane* TaskEngine::laneFor(const Job& job) const {
 }
 
 void TaskEngine::schedule() {
+    applyCsmReplacement();   // a replacement waiting for the CSM lane's job to end
     QList<std::pair<JobId, QString>> startedNow;
     {
         QMutexLocker lock(&m_mutex);

@@ -90,6 +90,11 @@ public:
     QString csmLoadError() const;                // why CSM failed to load; empty when it did not
     // Clears a load failure so the next auto request tries CSM again.
     void retryCsm();
+    // CSM made anew from now on (new engine, device, threads or precision settings), or no CSM
+    // (empty factory). The CSM lane is swapped at once when it is free, else when its job ends;
+    // the new model loads with the next job. Queued jobs that asked for CSM alone fail when CSM
+    // goes away.
+    void replaceCsm(EngineFactory makeCsm);
     void setModelIdleUnloadInterval(std::chrono::milliseconds interval);
 
     // The history, or null when the engine runs without one.
@@ -136,6 +141,8 @@ private:
     void cancelJob(JobId id);
     std::unique_ptr<Job> takeJob(JobId id);
     void forgetPending(JobId id);
+    LaneListener laneListener(bool isCsm);
+    void applyCsmReplacement();
 
     EngineSet m_engines;
     TaskEngineConfig m_config;
@@ -153,6 +160,7 @@ private:
     QTimer m_idleTimer;
     std::unique_ptr<InferenceLane> m_fallbackLane;
     std::unique_ptr<InferenceLane> m_csmLane;
+    std::optional<EngineFactory> m_csmReplacement;   // waits for the CSM lane to be free
 };
 
 } // namespace echoforge

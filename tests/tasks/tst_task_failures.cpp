@@ -188,6 +188,65 @@ private slots:
         QCOMPARE(f.csmLog->created.load(), 2);
     }
 
+    // New settings for CSM (engine, device, threads, precision) apply without a restart: the
+    // running job ends on the old model, the next loads the new one; turning CSM off fails the
+    // jobs queued for it alone and sends automatic ones to eSpeak NG.
+    void replacingCsmAppliesToTheNextJob() {
+        EngineFixture f;
+        f.withCsm = true;
+        f.csm.frames = 40;
+        f.csm.frameDelayMs = 10;
+        auto engine = f.make();
+        QSignalSpy started(engine.get(), &TaskEngine::started);
+        QSignalSpy finished(engine.get(), &TaskEngine::finished);
+        QSignalSpy failed(engine.get(), &TaskEngine::failed);
+        QSignalSpy activeChanged(engine.get(), &TaskEngine::activeEngineChanged);
+
+        const JobId running = engine->submit(requestFor("on the old model"));
+        QVERIFY(waitForCount(started, 1));
+        auto newLog = std::make_shared<EngineLog>();
+        SineConfig newCsm = f.csm;
+        newCsm.name = "Fake CSM, new settings";
+        newCsm.frames = 2;
+        newCsm.frameDelayMs = 0;
+        engine->replaceCsm(sineFactory(newCsm, newLog));
+        const JobId next = engine->submit(requestFor("on the new model"));
+        QVERIFY(waitForCount(finished, 2));
+        // Takes are written in a pool, so jobs may finish out of order: look them up by id.
+        auto resultOf = [&](JobId id) {
+            for (const auto& args : finished)
+                if (args.at(0).value<JobId>() == id)
+                    return args.at(1).value<JobResult>();
+            return JobResult{};
+        };
+        QCOMPARE(resultOf(running).speech.engineName, QString("Fake CSM"));
+        QCOMPARE(resultOf(next).speech.engineName, QString("Fake CSM, new settings"));
+        QCOMPARE(f.csmLog->created.load(), 1);
+        QCOMPARE(f.csmLog->destroyed.load(), 1);   // the old model is freed
+        QCOMPARE(newLog->created.load(), 1);
+        QCOMPARE(activeChanged.last().at(0).toString(), QString("CSM-1B"));
+
+        // CSM off while a job runs on it: that job ends, a job queued for CSM alone fails with a
+        // sentence, an automatic one goes to eSpeak NG.
+        newCsm.frames = 40;
+        newCsm.frameDelayMs = 10;
+        engine->replaceCsm(sineFactory(newCsm, newLog));
+        const JobId onCsm = engine->submit(requestFor("still CSM"));
+        QVERIFY(waitForCount(started, 3));
+        const JobId csmOnly = engine->submit(requestFor("CSM alone"), {.engine = EngineSelection::Csm});
+        engine->replaceCsm({});
+        const JobId automatic = engine->submit(requestFor("anything"));
+        QVERIFY(waitForCount(finished, 4));
+        QVERIFY(waitForCount(failed, 1));
+        QCOMPARE(failed.at(0).at(0).value<JobId>(), csmOnly);
+        QVERIFY2(failed.at(0).at(1).toString().contains("turned off in the settings"), qPrintable(failed.at(0).at(1).toString()));
+        QCOMPARE(resultOf(onCsm).speech.engineName, QString("Fake CSM, new settings"));
+        QCOMPARE(resultOf(automatic).speech.engineId, QString("espeak"));
+        QCOMPARE(engine->activeEngineName(), QString("eSpeak NG"));
+        QVERIFY(!engine->csmInstalled());
+        QVERIFY_THROWS_EXCEPTION(Error, engine->submit(requestFor("no CSM"), {.engine = EngineSelection::Csm}));
+    }
+
     void queuedJobsAreOfferedAfterRestart() {
         EngineFixture f;
         f.sine.frames = 1000;
