@@ -1,11 +1,13 @@
 #include "core/audio/loudness.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
 
 #include <ebur128.h>
 
+#include "core/audio/limiter.h"
 #include "core/common/error.h"
 
 namespace echoforge {
@@ -50,13 +52,39 @@ NormalizationResult normalizeLoudness(AudioBuffer& audio, double targetLufs, dou
     double gainDb = targetLufs - result.before.integratedLufs;
     const double headroomDb = peakCeilingDbtp - result.before.truePeakDbtp;
     if (gainDb > headroomDb) {
-        gainDb = headroomDb;
         result.peakLimited = true;
+        gainDb = headroomDb + std::min(gainDb - headroomDb, kMaxLimitingDb);
     }
-    const float gain = float(dbfsToAmplitude(gainDb));
-    for (float& s : audio.samples)
-        s *= gain;
+    auto scale = [&audio](double db) {
+        const float gain = float(dbfsToAmplitude(db));
+        for (float& s : audio.samples)
+            s *= gain;
+    };
+    scale(gainDb);
     result.gainDb = gainDb;
+    if (result.peakLimited) {
+        // The limiter works on samples; peaks between samples can stand up to about half a dB
+        // higher, so it aims under the ceiling, and a uniform trim then puts the true peak on the
+        // ceiling: down where an inter-sample peak is over it, up (never past the target) where
+        // the margin was not needed. Limiting takes some loudness with the peaks; what is still
+        // missing is added and limited again, a few times at most.
+        constexpr double kInterSampleMarginDb = 0.5, kCloseEnoughDb = 0.1;
+        constexpr int kPasses = 3;
+        for (int pass = 0; pass < kPasses; ++pass) {
+            result.limitedDb += limitPeaks(audio, {.ceilingDbfs = peakCeilingDbtp - kInterSampleMarginDb});
+            const LoudnessMeasurement limited = measureLoudness(audio);
+            double trimDb = peakCeilingDbtp - limited.truePeakDbtp;
+            if (trimDb > 0)
+                trimDb = std::max(0.0, std::min(trimDb, targetLufs - limited.integratedLufs));
+            scale(trimDb);
+            result.gainDb += trimDb;
+            const double missingDb = targetLufs - (limited.integratedLufs + trimDb);
+            if (missingDb < kCloseEnoughDb || result.limitedDb + missingDb > kMaxLimitingDb || pass + 1 == kPasses)
+                break;
+            scale(missingDb);
+            result.gainDb += missingDb;
+        }
+    }
     return result;
 }
 

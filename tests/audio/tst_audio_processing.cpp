@@ -2,6 +2,7 @@
 
 #include <QtTest>
 
+#include "core/audio/limiter.h"
 #include "core/audio/loudness.h"
 #include "core/audio/resampler.h"
 #include "core/audio/silence.h"
@@ -104,6 +105,51 @@ private slots:
         QVERIFY(r.peakLimited);
         QVERIFY(std::abs(amplitudeToDbfs(peakAmplitude(loud)) - (-1.0)) < 0.2);
         QVERIFY(peakAmplitude(loud) < 1.0f);
+    }
+
+    // Speech-like: a voice at -19.5 LUFS with short bursts peaking at -0.9 dBFS. The gain alone
+    // would stop at the ceiling short of the target; the limiter takes the bursts
+    // down instead, and the take reaches the target.
+    void limiterLetsPeakySpeechReachTheTarget() {
+        AudioBuffer speech = test::sine(220, 0.15, 4.0, 24000);
+        for (int burst = 0; burst < 8; ++burst)
+            for (int i = 0; i < 240; ++i) {   // 10 ms at 0.9
+                const std::size_t at = std::size_t(burst * 12000 + 3000 + i);
+                speech.samples[at] = float(0.9 * std::sin(2 * std::numbers::pi * 1500 * i / 24000.0));
+            }
+        const NormalizationResult r = normalizeLoudness(speech);   // -16 LUFS, -1 dBTP
+        QVERIFY(r.peakLimited);
+        QVERIFY2(r.limitedDb > 1.0 && r.limitedDb <= kMaxLimitingDb + 0.6, qPrintable(QString::number(r.limitedDb)));
+        const LoudnessMeasurement after = measureLoudness(speech);
+        QVERIFY2(std::abs(after.integratedLufs - kDefaultLoudnessLufs) < 0.5, qPrintable(QString::number(after.integratedLufs)));
+        QVERIFY2(after.truePeakDbtp <= kDefaultPeakCeilingDbtp + 0.05, qPrintable(QString::number(after.truePeakDbtp)));
+    }
+
+    // The limiter only touches what is over the ceiling and the look-ahead and release around it,
+    // and its gain moves in a ramp, never a step.
+    void limiterIsLocalAndSmooth() {
+        AudioBuffer audio = test::sine(440, 0.3, 2.0, 24000);
+        const AudioBuffer original = audio;
+        for (int i = 0; i < 48; ++i)
+            audio.samples[24000 + i] *= 3.0f;   // 2 ms at 0.9, one second in
+        const AudioBuffer withPeak = audio;
+        const double depth = limitPeaks(audio, {.ceilingDbfs = -6.0});
+        QVERIFY2(depth > 4.5 && depth < 5.5, qPrintable(QString::number(depth)));   // 0.9 down to 0.5
+        QVERIFY(peakAmplitude(audio) <= float(dbfsToAmplitude(-6.0)) * 1.0001f);
+        // Untouched before the look-ahead (5 ms), and back to unity long after the release (80 ms)
+        for (std::size_t i : {std::size_t(0), std::size_t(20000), std::size_t(24000 - 200), std::size_t(47000)})
+            QVERIFY2(std::abs(audio.samples[i] - original.samples[i]) < 1e-5f, qPrintable(QString::number(i)));
+        QVERIFY(std::abs(audio.samples[24000 + 2400] / original.samples[24000 + 2400]) < 0.95f);   // still recovering at 100 ms
+        // Gain ratio steps between neighbouring samples stay small
+        double largestStep = 0, previous = 1;
+        for (std::size_t i = 23000; i < 30000; ++i) {
+            if (std::abs(withPeak.samples[i]) < 0.05f)
+                continue;
+            const double gain = audio.samples[i] / withPeak.samples[i];
+            largestStep = std::max(largestStep, std::abs(gain - previous));
+            previous = gain;
+        }
+        QVERIFY2(largestStep < 0.05, qPrintable(QString::number(largestStep)));
     }
 
     void silenceIsLeftAlone() {

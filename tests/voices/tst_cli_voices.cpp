@@ -108,11 +108,10 @@ private slots:
         QVERIFY2(audio.durationSeconds() > 0.6 * expected && audio.durationSeconds() < 1.8 * expected,
                  qPrintable(QString::number(audio.durationSeconds())));
         QVERIFY(rmsAmplitude(audio) > 0.02);
-        // Written at the loudness setting's -16 LUFS, or as close as the -1 dBTP peak ceiling allows.
+        // At -16 LUFS with the true peak under -1 dBTP: eSpeak NG's high peaks are limited.
         const LoudnessMeasurement m = measureLoudness(audio);
-        const bool atTarget = std::abs(m.integratedLufs - kDefaultLoudnessLufs) < 0.5;
-        const bool atCeiling = std::abs(m.truePeakDbtp - kDefaultPeakCeilingDbtp) < 0.5 && m.integratedLufs < kDefaultLoudnessLufs;
-        QVERIFY2(atTarget || atCeiling, qPrintable(QString("%1 LUFS, %2 dBTP").arg(m.integratedLufs).arg(m.truePeakDbtp)));
+        QVERIFY2(std::abs(m.integratedLufs - kDefaultLoudnessLufs) < 0.5 && m.truePeakDbtp <= kDefaultPeakCeilingDbtp + 0.05,
+                 qPrintable(QString("%1 LUFS, %2 dBTP").arg(m.integratedLufs).arg(m.truePeakDbtp)));
     }
 
     void sayFromFile() {

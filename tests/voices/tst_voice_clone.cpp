@@ -63,11 +63,10 @@ private slots:
         QCOMPARE(stored.sampleRate, kOutputSampleRate);
         QCOMPARE(stored.channels, 1);
         QVERIFY(stored.durationSeconds() >= 3.0 && stored.durationSeconds() <= 30.0);
-        // At -16 LUFS, or as close as the -1 dBTP peak ceiling allows (eSpeak NG's peaks are high).
+        // At -16 LUFS with the true peak under -1 dBTP: eSpeak NG's high peaks are limited.
         const LoudnessMeasurement m = measureLoudness(stored);
-        const bool atTarget = std::abs(m.integratedLufs - kDefaultLoudnessLufs) < 0.5;
-        const bool atCeiling = std::abs(m.truePeakDbtp - kDefaultPeakCeilingDbtp) < 0.5 && m.integratedLufs < kDefaultLoudnessLufs;
-        QVERIFY2(atTarget || atCeiling, qPrintable(QString("%1 LUFS, %2 dBTP").arg(m.integratedLufs).arg(m.truePeakDbtp)));
+        QVERIFY2(std::abs(m.integratedLufs - kDefaultLoudnessLufs) < 0.5 && m.truePeakDbtp <= kDefaultPeakCeilingDbtp + 0.05,
+                 qPrintable(QString("%1 LUFS, %2 dBTP").arg(m.integratedLufs).arg(m.truePeakDbtp)));
         // The clip was made 10 dB quieter than eSpeak NG speaks: normalising raised it.
         QVERIFY(m.integratedLufs > -25.0);
         // Listed at once by a fresh library too.
