@@ -1,4 +1,4 @@
-// echoforge-bench csm [--frames N] [--prompt T] [--precision fp32|bf16|both|none] [--kernels avx512|avx2|scalar]
+// echoforge-bench csm [--frames N] [--prompt T] [--precision fp32|bf16|int8|both|all|none] [--kernels avx512|avx2|scalar]
 // CSM-1B at full size with random weights made in memory, forced to make N frames after a
 // T-frame prompt (no early stop). Prints ms per frame split into backbone, decoder and sampling,
 // peak resident memory, and the memory-bandwidth floor (weight bytes per frame / measured read
@@ -44,18 +44,19 @@ void printKernels() {
     struct Shape { int64_t out, in; const char* what; };
     const Shape shapes[] = {{8192, 2048, "backbone w1/w3"}, {2048, 8192, "backbone w2"}, {2048, 2048, "backbone q/output"},
                             {8192, 1024, "decoder w1/w3"}, {1024, 8192, "decoder w2"}, {2051, 1024, "audio head"}};
-    std::printf("one-row product x·Wᵀ, weights streamed in GB/s (ours: Linear, kernels %s):\n  %-28s %8s %8s %8s %8s %8s\n",
-                kernels::kernelIsaName(), "W [out, in]", "f32 lin", "f32 mv", "f32 ours", "bf16 lin", "bf16 ours");
+    std::printf("one-row product x·Wᵀ, weights streamed in GB/s (ours: Linear, kernels %s):\n  %-28s %8s %8s %8s %8s %8s %8s\n",
+                kernels::kernelIsaName(), "W [out, in]", "f32 lin", "f32 mv", "f32 ours", "bf16 lin", "bf16 ours", "int8 ours");
     constexpr double kWorkingSet = 512e6;
     for (const auto& shape : shapes) {
         const int copies = int(std::ceil(kWorkingSet / double(shape.out * shape.in * 4)));
         std::vector<torch::Tensor> w32, w16;
-        std::vector<Linear> ours32, ours16;
+        std::vector<Linear> ours32, ours16, ours8;
         for (int i = 0; i < copies; ++i) {
             w32.push_back(torch::rand({shape.out, shape.in}) - 0.5);
             w16.push_back(w32.back().to(torch::kBFloat16));
             ours32.emplace_back(w32.back(), WeightPrecision::Float32);
             ours16.emplace_back(w16.back(), WeightPrecision::BFloat16);
+            ours8.emplace_back(w32.back(), WeightPrecision::Int8);
         }
         const auto x = torch::rand({1, shape.in});
         const auto xBf16 = x.to(torch::kBFloat16);
@@ -72,9 +73,10 @@ void printKernels() {
         const double bf16Linear = rate(2, [&](int i) { return torch::linear(xBf16, w16[i]); });
         const double f32Ours = rate(4, [&](int i) { return ours32[i](x); });
         const double bf16Ours = rate(2, [&](int i) { return ours16[i](x); });
-        std::printf("  %-28s %8.1f %8.1f %8.1f %8.1f %8.1f\n",
+        const double int8Ours = rate(double(ours8[0].weightBytes()) / double(shape.out * shape.in), [&](int i) { return ours8[i](x); });
+        std::printf("  %-28s %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f\n",
                     qPrintable(QStringLiteral("[%1, %2] %3").arg(shape.out).arg(shape.in).arg(shape.what)), f32Linear,
-                    f32Mv, f32Ours, bf16Linear, bf16Ours);
+                    f32Mv, f32Ours, bf16Linear, bf16Ours, int8Ours);
     }
 }
 
@@ -122,7 +124,7 @@ int runCsmBench(const QStringList& args) {
     QCommandLineParser parser;
     QCommandLineOption framesOpt("frames", "Frames to generate after the prompt.", "N", "10");
     QCommandLineOption promptOpt("prompt", "Prompt length in frames.", "T", "40");
-    QCommandLineOption precisionOpt("precision", "fp32, bf16, both or none (kernels only).", "P", "both");
+    QCommandLineOption precisionOpt("precision", "fp32, bf16, int8, both (fp32 and bf16), all or none (kernels only).", "P", "both");
     QCommandLineOption kernelsOpt("kernels", "bf16 kernels' instruction set: avx512, avx2 or scalar (default: the best).", "ISA");
     parser.addOptions({framesOpt, promptOpt, precisionOpt, kernelsOpt});
     parser.parse(QStringList{"csm"} + args);
@@ -139,10 +141,12 @@ int runCsmBench(const QStringList& args) {
     const double bandwidth = readBandwidthGBs();
     std::printf("memory read bandwidth (sum over 1 GiB, %d threads): %.1f GB/s\n", at::get_num_threads(), bandwidth);
     printKernels();
-    // bf16 first: the process's peak memory then still says what bf16 alone needs.
-    if (which == "bf16" || which == "both")
+    // The smallest first: the process's peak memory then still says what each needs alone.
+    if (which == "int8" || which == "all")
+        runPrecision(WeightPrecision::Int8, frames, promptFrames, bandwidth);
+    if (which == "bf16" || which == "both" || which == "all")
         runPrecision(WeightPrecision::BFloat16, frames, promptFrames, bandwidth);
-    if (which == "fp32" || which == "both")
+    if (which == "fp32" || which == "both" || which == "all")
         runPrecision(WeightPrecision::Float32, frames, promptFrames, bandwidth);
     return 0;
 }

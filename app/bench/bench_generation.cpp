@@ -22,7 +22,7 @@ using namespace echoforge;
 int runGenerationBench(const QStringList& args) {
     QCommandLineParser parser;
     QCommandLineOption secondsOpt("seconds", "Audio to generate (the random model never stops by itself).", "S", "4");
-    QCommandLineOption precisionOpt("precision", "fp32, bf16 or auto.", "P", "auto");
+    QCommandLineOption precisionOpt("precision", "fp32, bf16, int8 or auto.", "P", "auto");
     parser.addOptions({secondsOpt, precisionOpt});
     parser.parse(QStringList{"generation"} + args);
     const double seconds = std::max(0.08, parser.value(secondsOpt).toDouble());

@@ -55,7 +55,7 @@ std::unique_ptr<CsmModel> CsmModel::withRandomWeights(const CsmConfig& config, c
         configureTorchThreads(options.threads);
     c10::InferenceMode inference;
     WeightSet weights = WeightSet::random(
-        options.precision == WeightPrecision::BFloat16 ? torch::kBFloat16 : torch::kFloat32, seed);
+        options.precision == WeightPrecision::Float32 ? torch::kFloat32 : torch::kBFloat16, seed);
     return std::unique_ptr<CsmModel>(
         new CsmModel(std::make_unique<CsmNetwork>(config, weights, options.precision, torchDevice(options.device))));
 }

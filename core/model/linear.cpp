@@ -17,7 +17,8 @@ std::uint16_t* bits(const torch::Tensor& bf16) { return reinterpret_cast<std::ui
 } // namespace
 
 torch::Tensor toPrecision(const torch::Tensor& t, WeightPrecision precision) {
-    const auto dtype = precision == WeightPrecision::BFloat16 ? torch::kBFloat16 : torch::kFloat32;
+    // int8 is for matrices (Linear); what is looked up or scaled (embeddings, norms) stays bf16.
+    const auto dtype = precision == WeightPrecision::Float32 ? torch::kFloat32 : torch::kBFloat16;
     return t.scalar_type() == dtype ? t.contiguous() : t.to(dtype).contiguous();
 }
 
@@ -27,6 +28,17 @@ Linear::Linear(const torch::Tensor& weight, WeightPrecision precision, const tor
     layout_.in = weight.size(1);
     if (!device.is_cpu()) {
         gpu_ = toPrecision(weight, precision).to(device);
+        return;
+    }
+    if (precision == WeightPrecision::Int8) {
+        int8Layout_ = {layout_.out, layout_.in};
+        const auto rowMajor = weight.to(torch::kFloat32).contiguous();
+        int8_ = torch::empty({int8Layout_.weightCount()}, torch::kInt8);
+        int8Scales_ = torch::empty({int8Layout_.scaleCount()});
+        at::parallel_for(0, int8Layout_.groups(), 1, [&](int64_t begin, int64_t end) {
+            kernels::quantizeInt8(rowMajor.data_ptr<float>(), int8Layout_, int8_.data_ptr<std::int8_t>(),
+                                  int8Scales_.data_ptr<float>(), begin, end);
+        });
         return;
     }
     if (precision == WeightPrecision::Float32) {
@@ -59,7 +71,30 @@ torch::Tensor Linear::operator()(const torch::Tensor& x) const {
         }
         return y.view(sizes);
     }
-    return (n <= kernels::kMaxRowsPerPass ? bf16FewRows(rows) : bf16ManyRows(rows)).view(sizes);
+    const bool few = n <= kernels::kMaxRowsPerPass;
+    if (int8_.defined()) {
+        if (few)
+            return int8FewRows(rows).view(sizes);
+        return gemmByBlocks(rows, [this](int64_t first, int64_t count, float* out) {
+                   kernels::dequantizeInt8(int8_.data_ptr<std::int8_t>(), int8Scales_.data_ptr<float>(), int8Layout_,
+                                           first, first + count, out);
+               }).view(sizes);
+    }
+    if (few)
+        return bf16FewRows(rows).view(sizes);
+    return gemmByBlocks(rows, [this](int64_t first, int64_t count, float* out) {
+               kernels::deinterleaveToFloat(bits(bf16_), layout_, first, first + count, out);
+           }).view(sizes);
+}
+
+int64_t Linear::weightBytes() const {
+    const int64_t elements = layout_.out * layout_.in;
+    switch (precision_) {
+    case WeightPrecision::Float32: return elements * 4;
+    case WeightPrecision::BFloat16: return elements * 2;
+    case WeightPrecision::Int8: break;
+    }
+    return elements + elements / kernels::Int8Layout::kBlock * int64_t(sizeof(float));
 }
 
 torch::Tensor Linear::bf16FewRows(const torch::Tensor& x) const {
@@ -77,14 +112,31 @@ torch::Tensor Linear::bf16FewRows(const torch::Tensor& x) const {
     return y;
 }
 
-torch::Tensor Linear::bf16ManyRows(const torch::Tensor& x) const {
+torch::Tensor Linear::int8FewRows(const torch::Tensor& x) const {
+    const int64_t n = x.size(0), padded = int8Layout_.paddedIn();
+    auto xq = torch::empty({n * padded}, torch::kInt8);
+    auto xScales = torch::empty({n * padded / kernels::Int8Layout::kBlock});
+    kernels::quantizeRows(x.data_ptr<float>(), n, int8Layout_, xq.data_ptr<std::int8_t>(), xScales.data_ptr<float>());
+    auto y = torch::empty({n, layout_.out});
+    const int64_t groupBytes = kernels::kRowsPerGroup * padded;
+    const int64_t grain = std::max<int64_t>(1, kBytesPerThreadChunk / groupBytes);
+    float* result = y.data_ptr<float>();
+    at::parallel_for(0, int8Layout_.groups(), grain, [&](int64_t begin, int64_t end) {
+        kernels::int8RowProduct(int8_.data_ptr<std::int8_t>(), int8Scales_.data_ptr<float>(), int8Layout_,
+                                xq.data_ptr<std::int8_t>(), xScales.data_ptr<float>(), n, result, begin, end);
+    });
+    return y;
+}
+
+torch::Tensor Linear::gemmByBlocks(const torch::Tensor& x,
+                                   const std::function<void(int64_t, int64_t, float*)>& toFloat) const {
     auto y = torch::empty({x.size(0), layout_.out});
     auto block = torch::empty({std::min(kRowsPerGemmBlock, layout_.out), layout_.in});
     for (int64_t first = 0; first < layout_.out; first += kRowsPerGemmBlock) {
         const int64_t n = std::min(kRowsPerGemmBlock, layout_.out - first);
         float* target = block.data_ptr<float>();
         at::parallel_for(0, n, kernels::kRowsPerGroup, [&](int64_t begin, int64_t end) {
-            kernels::deinterleaveToFloat(bits(bf16_), layout_, first + begin, first + end, target + begin * layout_.in);
+            toFloat(first + begin, end - begin, target + begin * layout_.in);
         });
         y.narrow(1, first, n).copy_(torch::mm(x, block.narrow(0, 0, n).t()));
     }
@@ -97,7 +149,11 @@ torch::Tensor Linear::weightAsFloat() const {
     if (fp32_.defined())
         return fp32_;
     auto w = torch::empty({layout_.out, layout_.in});
-    kernels::deinterleaveToFloat(bits(bf16_), layout_, 0, layout_.out, w.data_ptr<float>());
+    if (int8_.defined())
+        kernels::dequantizeInt8(int8_.data_ptr<std::int8_t>(), int8Scales_.data_ptr<float>(), int8Layout_, 0, layout_.out,
+                                w.data_ptr<float>());
+    else
+        kernels::deinterleaveToFloat(bits(bf16_), layout_, 0, layout_.out, w.data_ptr<float>());
     return w;
 }
 

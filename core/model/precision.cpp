@@ -6,7 +6,12 @@
 namespace echoforge {
 
 QString precisionName(WeightPrecision precision) {
-    return precision == WeightPrecision::BFloat16 ? QStringLiteral("bf16") : QStringLiteral("fp32");
+    switch (precision) {
+    case WeightPrecision::BFloat16: return QStringLiteral("bf16");
+    case WeightPrecision::Int8: return QStringLiteral("int8");
+    case WeightPrecision::Float32: break;
+    }
+    return QStringLiteral("fp32");
 }
 
 WeightPrecision choosePrecision(const QString& setting) {
@@ -14,12 +19,14 @@ WeightPrecision choosePrecision(const QString& setting) {
         return WeightPrecision::Float32;
     if (setting == QLatin1String("bf16"))
         return WeightPrecision::BFloat16;
+    if (setting == QLatin1String("int8"))
+        return WeightPrecision::Int8;
     if (setting == QLatin1String("auto") || setting.isEmpty()) {
         const auto& cpu = CpuFeatures::detect();
         const bool vectorised = (cpu.avx2 && cpu.fma) || (cpu.avx512f && cpu.avx512bw);   // see row_kernels.cpp
         return vectorised ? WeightPrecision::BFloat16 : WeightPrecision::Float32;
     }
-    throw Error(QStringLiteral("Unknown precision \"%1\": choose auto, fp32 or bf16.").arg(setting));
+    throw Error(QStringLiteral("Unknown precision \"%1\": choose auto, fp32, bf16 or int8.").arg(setting));
 }
 
 } // namespace echoforge

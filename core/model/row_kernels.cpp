@@ -12,8 +12,6 @@ namespace echoforge::kernels {
 
 namespace {
 
-enum class Isa { Scalar, Avx2, Avx512 };
-
 Isa detectIsa() {
     const auto& cpu = CpuFeatures::detect();
     if (cpu.avx512f && cpu.avx512bw)
@@ -28,7 +26,7 @@ std::atomic<Isa>& chosenIsa() {
     return chosen;
 }
 
-Isa isa() { return chosenIsa().load(std::memory_order_relaxed); }
+Isa isa() { return activeIsa(); }
 
 // A bf16 is the high half of an fp32.
 inline float bf16Value(std::uint16_t bits) {
@@ -233,6 +231,8 @@ void rowProduct(const std::uint16_t* packed, const InterleavedLayout& layout, co
                                           groupBegin, groupEnd);
     }
 }
+
+Isa activeIsa() { return chosenIsa().load(std::memory_order_relaxed); }
 
 bool useKernelIsa(std::string_view name) {
     const Isa best = detectIsa();

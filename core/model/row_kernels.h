@@ -57,7 +57,10 @@ PackedRows packRows(const float* x, int64_t rows, const InterleavedLayout& layou
 void rowProduct(const std::uint16_t* packed, const InterleavedLayout& layout, const PackedRows& x, float* y,
                 int64_t groupBegin, int64_t groupEnd);
 
-// The instruction set the kernels use: "avx512", "avx2" or "scalar"; the best this CPU has.
+// The instruction set the kernels use: the best this CPU has, unless a test chose a lesser one.
+enum class Isa { Scalar, Avx2, Avx512 };
+Isa activeIsa();
+// Its name: "avx512", "avx2" or "scalar".
 const char* kernelIsaName();
 // Uses a lesser instruction set from now on (tests compare them); false where the CPU lacks it or
 // the name is unknown. Weights interleave the same for all; packed rows must be packed anew.

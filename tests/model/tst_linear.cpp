@@ -1,4 +1,5 @@
-// Linear's products against a double-precision reference, for every kernel instruction set this
+// Linear's products against a double-precision reference over the weights as the layer keeps
+// them (fp32, bf16, int8 with block scales), for every kernel instruction set this
 // CPU has, awkward shapes (rows not a multiple of the group, inputs not a multiple of a chunk),
 // one to nine activation rows (the hand-written kernels and the gemm path), and two threads.
 
@@ -14,7 +15,17 @@ namespace {
 struct Shape { int64_t out, in; };
 const Shape kShapes[] = {{1, 1}, {5, 7}, {13, 33}, {4, 32}, {67, 64}, {130, 300}, {2051, 1024}};
 
-// Max |Linear(x) − x·Wᵀ| with W as the layer stores it, over every shape and row count.
+// Σ over blocks of 32 inputs of (half a step of the block) · Σ |W| over the block: how far int8's
+// rounding of the activations can move each output. x [rows, in], w [out, in] → [rows, out].
+torch::Tensor inputRoundingBound(const torch::Tensor& x, const torch::Tensor& w) {
+    const int64_t in = x.size(1), padded = (in + 31) / 32 * 32;
+    const auto pad = [&](const torch::Tensor& t) { return torch::constant_pad_nd(t, {0, padded - in}).view({t.size(0), -1, 32}); };
+    const auto halfSteps = pad(x).abs().amax(-1) / 254.0;     // [rows, blocks]
+    const auto weightMass = pad(w).abs().sum(-1);             // [out, blocks]
+    return halfSteps.matmul(weightMass.t()) * 1.001;
+}
+
+// |Linear(x) − x·Wᵀ| with W as the layer stores it, within the bound, over every shape and row count.
 void checkAllShapes(WeightPrecision precision) {
     torch::manual_seed(7);
     for (const auto& shape : kShapes)
@@ -22,17 +33,20 @@ void checkAllShapes(WeightPrecision precision) {
             const auto w = torch::rand({shape.out, shape.in}) * 2 - 1;
             const auto x = torch::rand({rows, shape.in}) * 2 - 1;
             const Linear layer(w, precision);
-            const auto stored = toPrecision(w, precision).to(torch::kFloat64);
+            const auto stored = layer.weightAsFloat().to(torch::kFloat64);   // W as the layer keeps it
             const auto expected = x.to(torch::kFloat64).matmul(stored.t());
             const auto got = layer(x);
             QCOMPARE(got.sizes().vec(), std::vector<int64_t>({rows, shape.out}));
             QCOMPARE(got.scalar_type(), torch::kFloat32);
-            const double error = (got.to(torch::kFloat64) - expected).abs().max().item<double>();
-            // fp32 accumulation over `in` terms of size ≤ 1
-            const double tolerance = 4e-7 * double(shape.in) + 1e-6;
-            if (error > tolerance)
-                QFAIL(qPrintable(QStringLiteral("W [%1, %2], %3 rows: max error %4 > %5")
-                                     .arg(shape.out).arg(shape.in).arg(rows).arg(error).arg(tolerance)));
+            // fp32 accumulation over `in` terms of size ≤ 1; for int8, also each input's rounding
+            // to half a step of its block of 32 (1/254 of the block's largest magnitude).
+            auto allowed = torch::full({rows, shape.out}, 4e-7 * double(shape.in) + 1e-6, torch::kFloat64);
+            if (precision == WeightPrecision::Int8)
+                allowed += inputRoundingBound(x.to(torch::kFloat64), stored);
+            const auto excess = ((got.to(torch::kFloat64) - expected).abs() - allowed).max().item<double>();
+            if (excess > 0)
+                QFAIL(qPrintable(QStringLiteral("W [%1, %2], %3 rows: error over the bound by %4")
+                                     .arg(shape.out).arg(shape.in).arg(rows).arg(excess)));
         }
 }
 
@@ -60,6 +74,36 @@ private slots:
         QVERIFY(!kernels::useKernelIsa("sse9"));
     }
 
+    void int8MatchesReferenceOnEveryInstructionSet() {
+        const QString best = QString::fromLatin1(kernels::kernelIsaName());
+        for (const char* isa : {"avx512", "avx2", "scalar"})
+            if (kernels::useKernelIsa(isa))
+                checkAllShapes(WeightPrecision::Int8);
+        QVERIFY(kernels::useKernelIsa(best.toStdString()));
+    }
+
+    // Each block of 32 weights is rounded to 255 levels of its largest magnitude: no weight moves
+    // more than half a level, and the product stays within the matching bound of fp32's.
+    void int8ErrorIsHalfAStepPerBlock() {
+        torch::manual_seed(3);
+        const auto w = torch::randn({37, 100});
+        const Linear layer(w, WeightPrecision::Int8);
+        QCOMPARE(layer.precision(), WeightPrecision::Int8);
+        QCOMPARE(layer.weightBytes(), int64_t(37 * 100 + 37 * 100 / 32 * 4));
+        const auto stored = layer.weightAsFloat();
+        for (int64_t start = 0; start < 100; start += 32) {
+            const int64_t n = std::min<int64_t>(32, 100 - start);
+            const auto block = w.narrow(1, start, n);
+            const auto halfStep = block.abs().amax(1, true) / 127.0 / 2.0;            // [37, 1]
+            const auto error = (stored.narrow(1, start, n) - block).abs();
+            QVERIFY((error <= halfStep * 1.0001 + 1e-7).all().item<bool>());
+        }
+        QVERIFY(!torch::equal(stored, w));   // it is rounded
+        const auto x = torch::randn({1, 100});
+        const double relative = ((layer(x) - x.matmul(w.t())).norm() / x.matmul(w.t()).norm()).item<double>();
+        QVERIFY2(relative < 0.01, qPrintable(QString::number(relative)));
+    }
+
     void bf16WeightsRoundTripExactly() {
         const auto w = torch::randn({13, 45});
         const Linear layer(w, WeightPrecision::BFloat16);
@@ -69,9 +113,11 @@ private slots:
     }
 
     void keepsLeadingDimensions() {
-        const Linear layer(torch::randn({6, 8}), WeightPrecision::BFloat16);
-        QCOMPARE(layer(torch::randn({8})).sizes().vec(), std::vector<int64_t>({6}));
-        QCOMPARE(layer(torch::randn({2, 3, 8})).sizes().vec(), std::vector<int64_t>({2, 3, 6}));
+        for (auto precision : {WeightPrecision::Float32, WeightPrecision::BFloat16, WeightPrecision::Int8}) {
+            const Linear layer(torch::randn({6, 8}), precision);
+            QCOMPARE(layer(torch::randn({8})).sizes().vec(), std::vector<int64_t>({6}));
+            QCOMPARE(layer(torch::randn({2, 3, 8})).sizes().vec(), std::vector<int64_t>({2, 3, 6}));
+        }
     }
 };
 

@@ -79,7 +79,7 @@ SettingsDialog::SettingsDialog(const Settings& settings, const QString& defaultM
     threads_ = numberBox(0, 4 * QThread::idealThreadCount(), settings.threads, {}, tr("Threads"), engineGroup);
     threads_->setSpecialValueText(tr("Every core (%1)").arg(QThread::idealThreadCount()));
     engineForm->addRow(tr("Threads"), threads_);
-    precision_ = choiceBox({{"auto", tr("Automatic")}, {"fp32", tr("32-bit float")}, {"bf16", tr("bfloat16")}},
+    precision_ = choiceBox({{"auto", tr("Automatic")}, {"fp32", tr("32-bit float")}, {"bf16", tr("bfloat16")}, {"int8", tr("8-bit integer (fastest)")}},
                            settings.precision, tr("Precision"), engineGroup);
     engineForm->addRow(tr("Precision"), precision_);
     idleUnload_ = numberBox(0, 24 * 60, settings.modelIdleUnloadMinutes, tr(" min"), tr("Unload the model after"),
