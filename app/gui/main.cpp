@@ -6,6 +6,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDialog>
+#include <QMessageBox>
 #include <QSettings>
 #include <QTimer>
 
@@ -121,6 +122,10 @@ int main(int argc, char** argv) {
         return app.exec();
     } catch (const echoforge::Error& e) {
         std::fprintf(stderr, "echoforge: %s\n", e.what());
+        // Someone who started the studio from a menu sees no terminal: say it in a window too
+        // (not on the offscreen platform, where nobody could close it).
+        if (QGuiApplication::platformName() != QLatin1String("offscreen"))
+            QMessageBox::critical(nullptr, QObject::tr("EchoForge cannot start"), e.sentence());
         return 1;
     }
 }

@@ -1,5 +1,6 @@
 #include "core/tasks/task_engine.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QMetaObject>
 #include <qcoro/qcorofuture.h>
@@ -40,6 +41,7 @@ TaskEngine::TaskEngine(EngineSet engines, TaskEngineConfig config, QObject* pare
     if (!m_engines.makeFallback)
         throw Error("The task engine needs a fallback speech engine (eSpeak NG) to start.");
     if (!m_config.historyDir.isEmpty()) {
+        lockHistory();
         m_history = std::make_shared<HistoryStore>(m_config.historyDir);
         m_pendingFromLastRun = m_history->pending();
         m_nextId = m_history->maxJobId() + 1;
@@ -55,6 +57,24 @@ TaskEngine::TaskEngine(EngineSet engines, TaskEngineConfig config, QObject* pare
     m_fallbackLane = std::make_unique<InferenceLane>(m_engines.fallbackName, m_engines.makeFallback, this, laneListener(false));
     if (m_engines.makeCsm)
         m_csmLane = std::make_unique<InferenceLane>(m_engines.csmName, m_engines.makeCsm, this, laneListener(true));
+}
+
+void TaskEngine::lockHistory() {
+    if (!QDir().mkpath(m_config.historyDir))
+        throw Error(QStringLiteral("Cannot create the history folder %1; check that it is writable.").arg(m_config.historyDir));
+    // A lock whose process is gone (a crash, a kill) is taken over; a live one is refused.
+    m_historyLock = std::make_unique<QLockFile>(QDir(m_config.historyDir).filePath(QStringLiteral("engine.lock")));
+    m_historyLock->setStaleLockTime(0);
+    if (m_historyLock->tryLock(0))
+        return;
+    qint64 pid = 0;
+    QString host, app;
+    m_historyLock->getLockInfo(&pid, &host, &app);
+    throw Error(QStringLiteral("Another EchoForge (%1, process %2) is using the history in %3. Close it first, or start this one "
+                               "with another data folder (ECHOFORGE_DATA_DIR).")
+                    .arg(app.isEmpty() ? QStringLiteral("unknown") : app)
+                    .arg(pid)
+                    .arg(QDir::toNativeSeparators(m_config.historyDir)));
 }
 
 TaskEngine::~TaskEngine() {

@@ -19,6 +19,7 @@
 #include <optional>
 
 #include <QFuture>
+#include <QLockFile>
 #include <QList>
 #include <QMutex>
 #include <QObject>
@@ -61,7 +62,8 @@ struct TaskEngineConfig {
 class TaskEngine : public QObject {
     Q_OBJECT
 public:
-    // Throws echoforge::Error when the history folder cannot be opened.
+    // Throws echoforge::Error when the history folder cannot be opened, or when another task
+    // engine (in this process or another) has it: job ids are read from it at start.
     TaskEngine(EngineSet engines, TaskEngineConfig config, QObject* parent = nullptr);
     // Stops running jobs within a frame. Queued and running jobs stay in the database, to be
     // offered again on the next start.
@@ -142,10 +144,12 @@ private:
     std::unique_ptr<Job> takeJob(JobId id);
     void forgetPending(JobId id);
     LaneListener laneListener(bool isCsm);
+    void lockHistory();
     void applyCsmReplacement();
 
     EngineSet m_engines;
     TaskEngineConfig m_config;
+    std::unique_ptr<QLockFile> m_historyLock;   // job ids come from the history: one engine per folder
     std::shared_ptr<HistoryStore> m_history;
     QList<PendingJob> m_pendingFromLastRun;
 

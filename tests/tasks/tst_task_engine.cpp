@@ -24,6 +24,11 @@ constexpr int kWavHeaderBytes = 44;
 
 using Fixture = EngineFixture;
 
+bool servesOneJob(TaskEngine& engine) {
+    const JobResult r = QCoro::waitFor(engine.generate(requestFor("still here")));
+    return r.id > 0 && r.audio && !r.audio->empty();
+}
+
 } // namespace
 
 class TestTaskEngine : public QObject {
@@ -100,6 +105,7 @@ private slots:
         QCOMPARE(r.audio->size(), size_t(10 * f.sine.frameSamples));
 
         f.config.postProcess = [](std::vector<float>&, int) { throw Error("The loudness meter gave up."); };
+        engine.reset();   // one engine per history folder
         auto failing = f.make();
         QSignalSpy failed(failing.get(), &TaskEngine::failed);
         failing->submit(requestFor("too quiet"));
@@ -189,6 +195,24 @@ private slots:
         QVERIFY(!engine->csmInstalled());
         QCOMPARE(engine->activeEngineName(), QString("eSpeak NG"));
         QVERIFY_THROWS_EXCEPTION(Error, engine->submit(requestFor("hi"), {.engine = EngineSelection::Csm}));
+    }
+
+    // Job ids are read from the history at start, so two engines on one folder would hand out the
+    // same ids: the second is refused with a sentence, until the first is gone.
+    void secondEngineOnTheSameHistoryIsRefused() {
+        Fixture f;
+        auto first = f.make();
+        try {
+            auto second = f.make();
+            QFAIL("a second engine on the same history must be refused");
+        } catch (const Error& e) {
+            QVERIFY2(e.sentence().contains("Another EchoForge") && e.sentence().contains(QString::number(QCoreApplication::applicationPid())),
+                     qPrintable(e.sentence()));
+        }
+        QVERIFY(servesOneJob(*first));
+        first.reset();
+        auto third = f.make();
+        QVERIFY(servesOneJob(*third));
     }
 
     void twoHundredJobsFromFourThreadsFinishOnceEach() {
