@@ -38,6 +38,7 @@
 #include "ui/dialogs/about_dialog.h"
 #include "ui/dialogs/diagnostics_dialog.h"
 #include "ui/dialogs/shortcuts_dialog.h"
+#include "ui/gallery/clone_invite_model.h"
 #include "ui/gallery/filter_bar.h"
 #include "ui/gallery/gallery_view.h"
 #include "ui/gallery/sample_controller.h"
@@ -114,7 +115,9 @@ void MainWindow::buildLayout() {
     header_ = new HeaderBar(this);
     filterBar_ = new FilterBar(filter_, characters_, this);
     gallery_ = new GalleryView(this);
-    gallery_->setModel(filter_);
+    invite_ = new CloneInviteModel(characters_, this);
+    invite_->setSourceModel(filter_);
+    gallery_->setModel(invite_);
 
     auto* galleryColumn = new QWidget(this);
     auto* galleryLayout = new QVBoxLayout(galleryColumn);
@@ -187,6 +190,7 @@ void MainWindow::connectGallery() {
     connect(filterBar_, &FilterBar::filterChanged, this, updateEmpty);
     updateEmpty();
     connect(gallery_, &GalleryView::clearFiltersRequested, filterBar_, &FilterBar::clearFilters);
+    connect(gallery_, &GalleryView::cloneRequested, this, &MainWindow::showCloneWizard);
     connect(gallery_->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex& current) {
         studio_->characterPanel()->setCharacter(current);
         studio_->parameters()->setCharacter(current.data(CharacterModel::IdRole).toString());
@@ -297,8 +301,9 @@ QString MainWindow::selectedCharacterId() const { return studio_->characterPanel
 
 void MainWindow::selectCharacter(const QString& id) {
     const int sourceRow = characters_->rowOf(id);
-    QModelIndex index = sourceRow >= 0 ? filter_->mapFromSource(characters_->index(sourceRow)) : QModelIndex();
-    if (!index.isValid()) index = filter_->index(0, 0);
+    QModelIndex index = sourceRow >= 0 ? invite_->mapFromSource(filter_->mapFromSource(characters_->index(sourceRow)))
+                                       : QModelIndex();
+    if (!index.isValid() && invite_->characterRows() > 0) index = invite_->index(0, 0);
     gallery_->setCurrentIndex(index);
 }
 

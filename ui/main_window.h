@@ -22,6 +22,7 @@ struct HistoryEntry;
 
 namespace echoforge::ui {
 
+class CloneInviteModel;
 class Banner;
 class FilterBar;
 class GalleryView;
@@ -89,6 +90,7 @@ private:
     std::unique_ptr<PresetStore> presets_;
     CharacterModel* characters_;
     CharacterFilterModel* filter_;
+    CloneInviteModel* invite_;   // the filtered characters, and the invitation to clone a voice
     PlayerController* player_;
     PlayerController* samplePlayer_;
     GenerationController* generation_;

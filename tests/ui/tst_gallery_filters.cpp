@@ -13,6 +13,7 @@
 #include "core/voices/character_model.h"
 #include "core/voices/voice_library.h"
 #include "ui/gallery/character_card_delegate.h"
+#include "ui/gallery/clone_invite_model.h"
 #include "ui/gallery/filter_bar.h"
 #include "ui/gallery/gallery_view.h"
 #include "ui/widgets/chip_button.h"
@@ -68,6 +69,53 @@ private slots:
         g.bar->setGender("female");
         g.bar->setSearchText("a");
         g.bar->clearFilters();
+    }
+
+    // First run (built-in characters only): one more card invites the user to clone a voice. It
+    // is never selected, a click on it asks for the wizard, it does not hide the empty state,
+    // and it goes away once the user has a voice of their own.
+    void cloneInvitationUntilTheUserHasAVoice() {
+        Gallery g;
+        CloneInviteModel invite(&g.characters);
+        invite.setSourceModel(&g.filter);
+        QAbstractItemModelTester tester(&invite, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        g.view.setModel(&invite);
+        QVERIFY(invite.inviting());
+        QCOMPARE(invite.rowCount(), g.filter.rowCount() + 1);
+        const QModelIndex card = invite.index(invite.rowCount() - 1, 0);
+        QVERIFY(card.data(CloneInviteModel::InviteRole).toBool());
+        QVERIFY(!invite.index(0, 0).data(CloneInviteModel::InviteRole).toBool());
+        QVERIFY(!(invite.flags(card) & Qt::ItemIsSelectable));
+        QVERIFY(!invite.mapToSource(card).isValid());
+        QCOMPARE(card.data(Qt::DisplayRole).toString(), QString("Clone a voice"));
+
+        g.view.resize(800, 600);
+        g.view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&g.view));
+        QSignalSpy clone(&g.view, &GalleryView::cloneRequested);
+        const QModelIndex lastCharacter = invite.index(invite.rowCount() - 2, 0);
+        g.view.setCurrentIndex(lastCharacter);
+        QTest::mouseClick(g.view.viewport(), Qt::LeftButton, {}, g.view.visualRect(card).center());
+        QCOMPARE(clone.count(), 1);
+        QCOMPARE(g.view.currentIndex(), lastCharacter);
+        QTest::keyClick(&g.view, Qt::Key_End);
+        QTest::keyClick(&g.view, Qt::Key_Right);
+        QVERIFY(!g.view.currentIndex().data(CloneInviteModel::InviteRole).toBool());
+
+        g.bar->setSearchText("no such character zz");
+        QCOMPARE(g.filter.rowCount(), 0);
+        QCOMPARE(invite.rowCount(), 1);
+        QVERIFY(g.view.showsEmptyState());
+        g.bar->clearFilters();
+        QVERIFY(!g.view.showsEmptyState());
+
+        Character mine = g.library.characters().first();
+        mine.name = "My voice";
+        g.library.addUserCharacter(mine);
+        QVERIFY(!invite.inviting());
+        QCOMPARE(invite.rowCount(), g.filter.rowCount());
+        for (int r = 0; r < invite.rowCount(); ++r)
+            QVERIFY(!invite.index(r, 0).data(CloneInviteModel::InviteRole).toBool());
     }
 
     void genderChipChangesTheVisibleCount() {

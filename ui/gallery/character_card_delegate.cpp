@@ -6,6 +6,7 @@
 #include <QPainterPath>
 
 #include "core/voices/character_model.h"
+#include "ui/gallery/clone_invite_model.h"
 #include "ui/theme/icons.h"
 #include "ui/theme/theme.h"
 
@@ -69,7 +70,55 @@ void CharacterCardDelegate::setSampleBusy(const QString& id, bool busy) {
 
 void CharacterCardDelegate::setSamplePlaying(const QString& id) { playing_ = id; }
 
+void CharacterCardDelegate::paintInvitation(QPainter* p, const QStyleOptionViewItem& option) const {
+    const QPalette& pal = option.palette;
+    const QRect card(option.rect.topLeft(), kCardSize);
+    const QColor accent = accentColor(pal);
+    const bool hovered = option.state & QStyle::State_MouseOver;
+    p->save();
+    p->setRenderHint(QPainter::Antialiasing);
+    // A dashed outline: a place for a card, not a card yet.
+    QPen outline(hovered ? accent : pal.color(QPalette::Mid), 1.5, Qt::DashLine);
+    p->setPen(outline);
+    p->setBrush(Qt::NoBrush);
+    p->drawRoundedRect(QRectF(card).adjusted(1.5, 1.5, -1.5, -1.5), kRadius, kRadius);
+
+    // A plus in a circle where a portrait would be
+    const QRectF circle(card.center().x() - kAvatarSide / 2.0, card.top() + 16, kAvatarSide, kAvatarSide);
+    p->setPen(Qt::NoPen);
+    QColor disc = accent;
+    disc.setAlphaF(hovered ? 0.22 : 0.14);
+    p->setBrush(disc);
+    p->drawEllipse(circle);
+    p->setPen(QPen(accent, 3, Qt::SolidLine, Qt::RoundCap));
+    const QPointF c = circle.center();
+    const qreal arm = kAvatarSide / 6.0;
+    p->drawLine(QPointF(c.x() - arm, c.y()), QPointF(c.x() + arm, c.y()));
+    p->drawLine(QPointF(c.x(), c.y() - arm), QPointF(c.x(), c.y() + arm));
+
+    QFont title = option.font;
+    title.setPointSizeF(std::max(11.0, title.pointSizeF() + 1));
+    title.setWeight(QFont::Medium);
+    const QFontMetrics titleMetrics(title);
+    const QRect text(card.left() + kPadding, int(circle.bottom()) + 10, card.width() - 2 * kPadding, 0);
+    p->setFont(title);
+    p->setPen(pal.color(QPalette::Text));
+    const QRect titleRect(text.left(), text.top(), text.width(), titleMetrics.height());
+    p->drawText(titleRect, Qt::AlignHCenter | Qt::AlignVCenter, tr("Clone a voice"));
+    QFont small = option.font;
+    small.setPointSizeF(std::max(8.0, option.font.pointSizeF() - 1));
+    p->setFont(small);
+    p->setPen(mutedTextColor(pal));
+    const QRect lineRect(text.left(), titleRect.bottom() + 4, text.width(), card.bottom() - titleRect.bottom() - 4 - kPadding);
+    p->drawText(lineRect, Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap, tr("Make a character from a short clip of your own voice"));
+    p->restore();
+}
+
 void CharacterCardDelegate::paint(QPainter* p, const QStyleOptionViewItem& option, const QModelIndex& index) const {
+    if (index.data(CloneInviteModel::InviteRole).toBool()) {
+        paintInvitation(p, option);
+        return;
+    }
     const QPalette& pal = option.palette;
     const QRect card(option.rect.topLeft(), kCardSize);
     const bool selected = option.state & QStyle::State_Selected;
@@ -162,7 +211,7 @@ void CharacterCardDelegate::paint(QPainter* p, const QStyleOptionViewItem& optio
 
 bool CharacterCardDelegate::editorEvent(QEvent* event, QAbstractItemModel* model, const QStyleOptionViewItem& option,
                                         const QModelIndex& index) {
-    if (event->type() == QEvent::MouseButtonRelease) {
+    if (event->type() == QEvent::MouseButtonRelease && !index.data(CloneInviteModel::InviteRole).toBool()) {
         auto* mouse = static_cast<QMouseEvent*>(event);
         if (mouse->button() == Qt::LeftButton && playButtonRect(option.rect).contains(mouse->position().toPoint())) {
             emit sampleClicked(index);

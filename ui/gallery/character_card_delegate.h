@@ -1,6 +1,7 @@
 #pragma once
 // Paints one character as a card: avatar, name, gender and age, style chips, a badge for the
-// engine that will speak it, and a play button for its sample. Paints and forwards clicks only.
+// engine that will speak it, and a play button for its sample; or the invitation to clone a voice.
+// Paints and forwards clicks only.
 
 #include <QSet>
 #include <QStyledItemDelegate>
@@ -36,6 +37,9 @@ signals:
     void sampleClicked(const QModelIndex& index);
 
 private:
+    // The card that invites the user to clone a voice (CloneInviteModel's extra row).
+    void paintInvitation(QPainter* painter, const QStyleOptionViewItem& option) const;
+
     mutable AvatarCache avatars_;
     QSet<QString> busy_;
     QString playing_;

@@ -1,11 +1,13 @@
 #include "ui/gallery/gallery_view.h"
 
 #include <QKeyEvent>
+#include <QMouseEvent>
 #include <QLabel>
 #include <QPushButton>
 #include <QVBoxLayout>
 
 #include "ui/gallery/character_card_delegate.h"
+#include "ui/gallery/clone_invite_model.h"
 
 namespace echoforge::ui {
 
@@ -74,8 +76,14 @@ void GalleryView::setSamplePlaying(const QString& id) {
     viewport()->update();
 }
 
+bool GalleryView::isInvitation(const QModelIndex& index) {
+    return index.data(CloneInviteModel::InviteRole).toBool();
+}
+
 void GalleryView::updateEmptyState() {
-    const bool empty = !model() || model()->rowCount() == 0;
+    // The invitation alone is no match: the empty state (and its "Clear filters") covers it.
+    const int rows = model() ? model()->rowCount() : 0;
+    const bool empty = rows == 0 || (rows == 1 && isInvitation(model()->index(0, 0)));
     empty_->setVisible(empty);
     if (empty) empty_->setGeometry(viewport()->geometry());
 }
@@ -83,6 +91,20 @@ void GalleryView::updateEmptyState() {
 void GalleryView::resizeEvent(QResizeEvent* e) {
     QListView::resizeEvent(e);
     empty_->setGeometry(viewport()->geometry());
+}
+
+void GalleryView::mousePressEvent(QMouseEvent* e) {
+    if (e->button() == Qt::LeftButton && isInvitation(indexAt(e->position().toPoint()))) {
+        emit cloneRequested();
+        e->accept();
+        return;
+    }
+    QListView::mousePressEvent(e);
+}
+
+QModelIndex GalleryView::moveCursor(CursorAction action, Qt::KeyboardModifiers modifiers) {
+    const QModelIndex next = QListView::moveCursor(action, modifiers);
+    return isInvitation(next) ? currentIndex() : next;
 }
 
 void GalleryView::keyPressEvent(QKeyEvent* e) {

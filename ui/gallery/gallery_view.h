@@ -1,6 +1,7 @@
 #pragma once
 // The character gallery: cards in a grid that reflows with the width, arrow keys to move, Enter
 // to use the selected character. When nothing matches it says so and offers to clear the filters.
+// The invitation card of a CloneInviteModel is never selected: a click on it asks for cloning.
 
 #include <QListView>
 #include <QTimer>
@@ -30,13 +31,17 @@ public:
 signals:
     void sampleRequested(const QModelIndex& index);
     void clearFiltersRequested();
+    void cloneRequested();
 
 protected:
     void resizeEvent(QResizeEvent* e) override;
     void keyPressEvent(QKeyEvent* e) override;
+    void mousePressEvent(QMouseEvent* e) override;
+    QModelIndex moveCursor(CursorAction action, Qt::KeyboardModifiers modifiers) override;
 
 private:
     void updateEmptyState();
+    static bool isInvitation(const QModelIndex& index);
 
     CharacterCardDelegate* delegate_;
     QWidget* empty_;
