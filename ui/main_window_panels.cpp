@@ -46,7 +46,15 @@ void MainWindow::connectDocks() {
     connect(queueDock_, &QDockWidget::visibilityChanged, header_->queueButton(), &QToolButton::setChecked);
     connect(queueDock_, &QueueDock::cancelRequested, services_.tasks, [this](qint64 id) { services_.tasks->cancel(id); });
     connect(queueDock_, &QueueDock::retryRequested, this, [this](qint64 id) {
-        if (!generation_->retry(id)) showError(tr("That job was not started from this window, so it cannot be retried here."));
+        // A job of this window streams into the player again; any other (a sample, one from the
+        // last run) is queued again as it was and lands in the history.
+        if (generation_->retry(id))
+            return;
+        try {
+            services_.tasks->retry(id);
+        } catch (const Error& e) {
+            showError(e.sentence());
+        }
     });
     auto countJobs = [this] {
         int active = 0;

@@ -413,6 +413,7 @@ void TaskEngine::failJob(JobId id, const QString& sentence) {
         return;
     logger(LogArea::Tasks)->warn("job {} failed: {}", id, sentence);
     forgetPending(id);
+    keepForRetry(id, *job);
     job->promise.setException(std::make_exception_ptr(Error(sentence)));
     job->promise.finish();
     emit failed(id, sentence);
@@ -423,9 +424,33 @@ void TaskEngine::cancelJob(JobId id) {
     if (!job)
         return;
     forgetPending(id);
+    keepForRetry(id, *job);
     job->promise.setException(std::make_exception_ptr(JobCancelled(id)));
     job->promise.finish();
     emit cancelled(id);
+}
+
+void TaskEngine::keepForRetry(JobId id, const Job& job) {
+    QMutexLocker lock(&m_mutex);
+    m_retryable[id] = {job.lane->request, job.options};
+    while (m_retryable.size() > std::size_t(kRetainedEndedJobs))
+        m_retryable.erase(m_retryable.begin());   // the oldest id
+}
+
+JobId TaskEngine::retry(JobId id) {
+    std::pair<SpeechRequest, JobOptions> again;
+    {
+        QMutexLocker lock(&m_mutex);
+        const auto it = m_retryable.find(id);
+        if (it == m_retryable.end())
+            throw Error(m_jobs.count(id) ? QStringLiteral("Job %1 is not over yet; only a failed or cancelled job can be retried.").arg(id)
+                                         : QStringLiteral("Job %1 is no longer known, so it cannot be retried; start it again.").arg(id));
+        again = it->second;
+    }
+    const JobId newId = submit(again.first, again.second);   // a refusal leaves the entry for a later try
+    QMutexLocker lock(&m_mutex);
+    m_retryable.erase(id);
+    return newId;
 }
 
 bool TaskEngine::cancel(JobId id) {

@@ -80,6 +80,12 @@ public:
     // the job is unknown or already over.
     bool cancel(JobId id);
     void cancelAll();
+    // Queues a failed or cancelled job again, whoever submitted it (the studio, a sample, the last
+    // run), with the same request and options; returns the new job's id. Throws echoforge::Error
+    // when the job is unknown, not over, or long forgotten (the last kRetainedEndedJobs are kept),
+    // or when the queue refuses it.
+    JobId retry(JobId id);
+    static constexpr int kRetainedEndedJobs = 200;
 
     // The state of a job that is not over yet; empty once it is (the engine forgets it).
     std::optional<JobState> state(JobId id) const;
@@ -140,6 +146,7 @@ private:
     void writeInPool(JobId id, SpeechResult result);
     void finishJob(JobId id, const JobResult& result);
     void failJob(JobId id, const QString& sentence);
+    void keepForRetry(JobId id, const Job& job);
     void cancelJob(JobId id);
     std::unique_ptr<Job> takeJob(JobId id);
     void forgetPending(JobId id);
@@ -155,6 +162,7 @@ private:
 
     mutable QMutex m_mutex;                      // guards everything below up to the lanes
     std::map<JobId, std::unique_ptr<Job>> m_jobs;   // jobs not over yet
+    std::map<JobId, std::pair<SpeechRequest, JobOptions>> m_retryable;   // failed or cancelled, newest kept
     QList<JobId> m_queue;                        // waiting jobs, in the order they will run
     JobId m_nextId = 1;
     bool m_announcementPosted = false;

@@ -247,6 +247,45 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, engine->submit(requestFor("no CSM"), {.engine = EngineSelection::Csm}));
     }
 
+    // Retry works for any failed or cancelled job, whoever submitted it: the same request and
+    // options go into the queue again under a new id.
+    void failedOrCancelledJobsCanBeRetried() {
+        EngineFixture f;
+        f.sine.frames = 200;
+        f.sine.frameDelayMs = 5;
+        auto engine = f.make();
+        QSignalSpy started(engine.get(), &TaskEngine::started);
+        QSignalSpy cancelled(engine.get(), &TaskEngine::cancelled);
+        QSignalSpy finished(engine.get(), &TaskEngine::finished);
+        QSignalSpy failed(engine.get(), &TaskEngine::failed);
+
+        const JobId slow = engine->submit(requestFor("say it again"), {.priority = JobPriority::Batch});
+        QVERIFY(waitForCount(started, 1));
+        try {
+            engine->retry(slow);
+            QFAIL("a running job cannot be retried");
+        } catch (const Error& e) {
+            QVERIFY2(e.sentence().contains("not over yet"), qPrintable(e.sentence()));
+        }
+        QVERIFY(engine->cancel(slow));
+        QVERIFY(waitForCount(cancelled, 1));
+        const JobId again = engine->retry(slow);
+        QVERIFY(again != slow);
+        QVERIFY(waitForCount(finished, 1));
+        const JobResult r = finished.at(0).at(1).value<JobResult>();
+        QCOMPARE(finished.at(0).at(0).value<JobId>(), again);
+        QCOMPARE(f.log->spokenSoFar().count("say it again"), 2);
+        QVERIFY_THROWS_EXCEPTION(Error, engine->retry(slow));   // retried once: gone from the list
+        QVERIFY_THROWS_EXCEPTION(Error, engine->retry(987654));
+
+        const JobId broken = engine->submit(requestFor("fail: always"));
+        QVERIFY(waitForCount(failed, 1));
+        QCOMPARE(failed.at(0).at(0).value<JobId>(), broken);
+        engine->retry(broken);
+        QVERIFY(waitForCount(failed, 2));   // it fails again, and says so again
+        QVERIFY(r.audio && !r.audio->empty());
+    }
+
     void queuedJobsAreOfferedAfterRestart() {
         EngineFixture f;
         f.sine.frames = 1000;
