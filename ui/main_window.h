@@ -62,7 +62,7 @@ public:
     // clone); used by --open for the docs' screenshots. False for an unknown name.
     bool openPanel(const QString& name);
 
-public slots:
+public Q_SLOTS:
     void generate();
     void showAbout();
     void showShortcuts();

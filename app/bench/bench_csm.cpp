@@ -10,7 +10,6 @@
 #include <chrono>
 #include <cstdio>
 
-// torch before Qt: Qt's `slots` keyword macro breaks torch's headers.
 #include <torch/torch.h>
 
 #include <QCommandLineParser>

@@ -46,7 +46,7 @@ void QueueModel::update(JobId id, const QList<int>& roles, Change change) {
         return;
     change(m_rows[row]);
     const QModelIndex i = index(row);
-    emit dataChanged(i, i, roles);
+    Q_EMIT dataChanged(i, i, roles);
 }
 
 int QueueModel::rowCount(const QModelIndex& parent) const {

@@ -171,7 +171,7 @@ void TaskEngine::announceQueued() {
         }
     }
     for (const JobSummary& s : announced)
-        emit queued(s.id, s);
+        Q_EMIT queued(s.id, s);
     schedule();
 }
 
@@ -187,7 +187,7 @@ QCoro::Task<JobResult> TaskEngine::generate(SpeechRequest request, JobOptions op
 LaneListener TaskEngine::laneListener(bool isCsm) {
     LaneListener l;
     l.progress = [this](JobId id, const SpeechProgress& p) { onProgress(id, p); };
-    l.audio = [this](JobId id, const QVector<float>& chunk) { emit audioChunk(id, chunk); };
+    l.audio = [this](JobId id, const QVector<float>& chunk) { Q_EMIT audioChunk(id, chunk); };
     l.done = [this](JobId id, SpeechResult r) { onInferenceDone(id, std::move(r)); };
     l.failed = [this](JobId id, const QString& sentence) {
         failJob(id, sentence);
@@ -195,9 +195,9 @@ LaneListener TaskEngine::laneListener(bool isCsm) {
     };
     l.loadFailed = [this](JobId id, const QString& reason) { onLoadFailed(id, reason); };
     if (isCsm) {
-        l.loadProgress = [this](double f) { emit modelLoadProgress(f); };
-        l.loaded = [this](const QString& name) { emit modelLoaded(name); };
-        l.unloaded = [this] { emit modelUnloaded(); };
+        l.loadProgress = [this](double f) { Q_EMIT modelLoadProgress(f); };
+        l.loaded = [this](const QString& name) { Q_EMIT modelLoaded(name); };
+        l.unloaded = [this] { Q_EMIT modelUnloaded(); };
     }
     return l;
 }
@@ -235,11 +235,11 @@ void TaskEngine::applyCsmReplacement() {
     old.reset();   // the old model is freed on its lane's thread, which ends here
     logger(LogArea::Tasks)->info("{} replaced: {}", m_engines.csmName, hasCsm ? "it loads again with the next job" : "it is off");
     if (wasLoaded)
-        emit modelUnloaded();
+        Q_EMIT modelUnloaded();
     for (JobId id : orphaned)
         failJob(id, QStringLiteral("%1 was turned off in the settings; choose eSpeak NG or Automatic for this job.")
                         .arg(m_engines.csmName));
-    emit activeEngineChanged(hasCsm ? m_engines.csmName : m_engines.fallbackName);
+    Q_EMIT activeEngineChanged(hasCsm ? m_engines.csmName : m_engines.fallbackName);
 }
 
 InferenceLane* TaskEngine::laneFor(const Job& job) const {
@@ -275,7 +275,7 @@ void TaskEngine::schedule() {
     }
     updateIdleTimer();
     for (const auto& [id, engineName] : startedNow)
-        emit started(id, engineName);
+        Q_EMIT started(id, engineName);
 }
 
 void TaskEngine::updateIdleTimer() {
@@ -326,8 +326,8 @@ void TaskEngine::onLoadFailed(JobId id, const QString& reason) {
             }
         }
     }
-    emit modelLoadFailed(reason);
-    emit activeEngineChanged(m_engines.fallbackName);
+    Q_EMIT modelLoadFailed(reason);
+    Q_EMIT activeEngineChanged(m_engines.fallbackName);
     if (then == Then::Cancel)
         cancelJob(id);
     else if (then == Then::Fail)
@@ -346,7 +346,7 @@ void TaskEngine::onProgress(JobId id, const SpeechProgress& p) {
         if (p.unitsDone > 0 && p.unitsTotal >= p.unitsDone)
             out.etaSeconds = elapsed * double(p.unitsTotal - p.unitsDone) / p.unitsDone;
     }
-    emit progress(id, out);
+    Q_EMIT progress(id, out);
 }
 
 void TaskEngine::onInferenceDone(JobId id, SpeechResult result) {
@@ -404,7 +404,7 @@ void TaskEngine::finishJob(JobId id, const JobResult& result) {
         return;
     job->promise.addResult(result);
     job->promise.finish();
-    emit finished(id, result);
+    Q_EMIT finished(id, result);
 }
 
 void TaskEngine::failJob(JobId id, const QString& sentence) {
@@ -416,7 +416,7 @@ void TaskEngine::failJob(JobId id, const QString& sentence) {
     keepForRetry(id, *job);
     job->promise.setException(std::make_exception_ptr(Error(sentence)));
     job->promise.finish();
-    emit failed(id, sentence);
+    Q_EMIT failed(id, sentence);
 }
 
 void TaskEngine::cancelJob(JobId id) {
@@ -427,7 +427,7 @@ void TaskEngine::cancelJob(JobId id) {
     keepForRetry(id, *job);
     job->promise.setException(std::make_exception_ptr(JobCancelled(id)));
     job->promise.finish();
-    emit cancelled(id);
+    Q_EMIT cancelled(id);
 }
 
 void TaskEngine::keepForRetry(JobId id, const Job& job) {
@@ -517,7 +517,7 @@ void TaskEngine::retryCsm() {
             return;
         m_csmLoadError.clear();
     }
-    emit activeEngineChanged(m_engines.csmName);
+    Q_EMIT activeEngineChanged(m_engines.csmName);
 }
 
 } // namespace echoforge

@@ -113,7 +113,7 @@ public:
     QList<JobId> resubmitPending();
     void discardPending();
 
-signals:
+Q_SIGNALS:
     void queued(echoforge::JobId id, const echoforge::JobSummary& summary);
     void started(echoforge::JobId id, const QString& engineName);
     void progress(echoforge::JobId id, const echoforge::JobProgress& progress);

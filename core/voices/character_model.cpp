@@ -66,7 +66,7 @@ void CharacterModel::setActiveEngine(const QString& engineId) {
         return;
     activeEngine_ = engineId;
     if (!characters_.isEmpty())
-        emit dataChanged(index(0), index(int(characters_.size()) - 1), {EngineRole});
+        Q_EMIT dataChanged(index(0), index(int(characters_.size()) - 1), {EngineRole});
 }
 
 const Character* CharacterModel::characterAt(int row) const {

@@ -117,7 +117,7 @@ void VoiceLibrary::reload() {
     loadErrors_ = errors;
     for (const QString& e : errors)
         logger(LogArea::Core)->warn("character skipped: {}", e);
-    emit changed();
+    Q_EMIT changed();
 }
 
 QList<Character> VoiceLibrary::characters() const {

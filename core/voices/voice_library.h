@@ -53,7 +53,7 @@ public:
     // tool, or an error saying it is missing) or, for any other path, a folder that must not exist yet.
     void exportCharacter(const QString& id, const QString& destination) const;
 
-signals:
+Q_SIGNALS:
     void changed();
 
 private:

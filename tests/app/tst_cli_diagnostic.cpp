@@ -26,7 +26,7 @@ class TestCliDiagnostic : public QObject {
         return doc.object();
     }
 
-private slots:
+private Q_SLOTS:
     void holdsEveryKey() {
         const QJsonObject d = runDiagnostic();
         QVERIFY(!d.isEmpty());

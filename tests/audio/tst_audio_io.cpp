@@ -36,7 +36,7 @@ class TestAudioIo : public QObject {
     Q_OBJECT
     QTemporaryDir dir_;
 
-private slots:
+private Q_SLOTS:
     void roundTrip_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<int>("format");

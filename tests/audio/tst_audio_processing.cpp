@@ -20,7 +20,7 @@ constexpr double kLufsTolerance = 0.1;
 class TestAudioProcessing : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void resampleKeepsToneAndLength_data() {
         QTest::addColumn<int>("from");
         QTest::addColumn<int>("to");

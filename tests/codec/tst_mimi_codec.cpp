@@ -44,7 +44,7 @@ class TestMimiCodec : public QObject {
     std::unordered_map<std::string, torch::Tensor> cases_;
     std::optional<MimiCodec> codec_;
 
-private slots:
+private Q_SLOTS:
     void initTestCase() {
         cases_ = loadTensors(kSetA + "/mimi_cases.safetensors");
         codec_ = MimiCodec::load(kSetA + "/mimi_model.safetensors", kSetA + "/mimi_config.json");

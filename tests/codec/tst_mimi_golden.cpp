@@ -22,7 +22,7 @@ const std::vector<ConformanceCase>& resultsOfSetA() {
 
 class TestMimiGolden : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void outputMatchesReference_data() {
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("name");

@@ -12,7 +12,7 @@ using namespace echoforge;
 
 class TestMimiIntermediates : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void stageMatchesReference_data() {
         QTest::addColumn<ConformanceCase>("result");
         const auto results = runMimiConformance(QStringLiteral(ECHOFORGE_TEST_DATA_DIR "/golden/A"));

@@ -48,7 +48,7 @@ const std::string kAttention = "decoder_transformer.transformer.layers.1.self_at
 
 class TestMimiLoading : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void realConfigIsBuiltIn() {
         const MimiConfig fromFile = MimiConfig::fromJsonFile(kGolden + "/mimi_real_config.json");
         const MimiConfig real = MimiConfig::real();

@@ -11,7 +11,7 @@ using namespace echoforge;
 
 class TestSettings : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void defaultsWhenEmpty() {
         QTemporaryDir dir;
         QSettings store(dir.filePath("s.ini"), QSettings::IniFormat);

@@ -22,7 +22,7 @@ void touch(const QString& path) {
 class TestEngineChoice : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void withoutCsm() {
         QTemporaryDir models;
         QCOMPARE(chooseEngine("auto", models.path()).engineId, QStringLiteral("espeak"));

@@ -38,7 +38,7 @@ class TestEspeakEngine : public QObject {
     Q_OBJECT
     EspeakEngine engine_;
 
-private slots:
+private Q_SLOTS:
     void identifiesItself() {
         QCOMPARE(engine_.id(), QStringLiteral("espeak"));
         QCOMPARE(engine_.displayName(), QStringLiteral("eSpeak NG"));

@@ -72,7 +72,7 @@ class TestCsmEngine : public QObject {
         return r;
     }
 
-private slots:
+private Q_SLOTS:
     void initTestCase() {
         const QString error = testing::writeTinyModelFolder(dir_.filePath("models"));
         QVERIFY2(error.isEmpty(), qPrintable(error));

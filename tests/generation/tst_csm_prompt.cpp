@@ -9,7 +9,7 @@ using namespace echoforge;
 
 class TestCsmPrompt : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void textFramesHoldIdsInLastColumn() {
         CsmPromptBuilder p(3);
         const std::vector<std::int32_t> ids{128000, 58, 128001};

@@ -13,7 +13,7 @@ using namespace echoforge;
 
 class TestGenerationCaches : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void keyDependsOnEveryInput() {
         GenerationParams p;
         const QString base = AudioCache::key("m1", "mara", "Hello", p, 1);

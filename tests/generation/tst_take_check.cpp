@@ -33,7 +33,7 @@ const QString kText = "The quick brown fox jumps over the lazy dog near the quie
 
 class TestTakeCheck : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void expectedDurationGrowsWithText() {
         const double shortText = expectedSpeechSeconds("Hello there.");
         const double longText = expectedSpeechSeconds(kText);

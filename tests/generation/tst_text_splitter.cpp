@@ -8,7 +8,7 @@ using namespace echoforge;
 
 class TestTextSplitter : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void sentences_data() {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QStringList>("expected");

@@ -73,7 +73,7 @@ Q_DECLARE_METATYPE(Attack)
 class TestWatermark : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void splitMixMatchesPublishedSequence() {
         // SplitMix64 seeded with 0 (the reference outputs of Vigna's splitmix64.c).
         watermark::SplitMix64 random(0);

@@ -43,7 +43,7 @@ class TestWatermarkCli : public QObject {
         return path;
     }
 
-private slots:
+private Q_SLOTS:
     void unmarkedSpeechIsNotFound() {
         const Run r = cli({"detect", writeClip("clean.wav", formantSpeech(21, 4.0), 24000)});
         QCOMPARE(r.exitCode, 1);

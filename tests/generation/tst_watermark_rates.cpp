@@ -67,7 +67,7 @@ void printDistribution(const char* what, std::vector<double> values) {
 class TestWatermarkRates : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void noFalsePositiveOn210UnmarkedClips() {
         std::vector<Clip> clips = speechClips(60, 60, 0);
         for (int i = 0; i < 50; ++i)

@@ -35,7 +35,7 @@ const ConformanceCase* findCase(const std::vector<ConformanceCase>& all, const Q
 
 class TestCsmGolden : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void everyCase_data() {
         QTest::addColumn<QString>("name");
         // The outputs the README names, then the intermediates that locate a difference.

@@ -3,7 +3,6 @@
 
 #include <set>
 
-// torch before Qt: Qt's `slots` keyword macro breaks torch's headers.
 #include "core/model/csm.h"
 #include "core/model/csm_model.h"
 #include "core/model/tensor_loading.h"
@@ -36,7 +35,7 @@ std::unique_ptr<CsmModel> tinyModel() {
 
 class TestCsmModel : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void publishedConfigIsCsm1b() {
         const auto c = CsmConfig::fromJson(R"({"backbone_flavor": "llama-1B", "decoder_flavor": "llama-100M",
             "text_vocab_size": 128256, "audio_vocab_size": 2051, "audio_num_codebooks": 32})", "config.json");

@@ -3,7 +3,6 @@
 // CPU has, awkward shapes (rows not a multiple of the group, inputs not a multiple of a chunk),
 // one to nine activation rows (the hand-written kernels and the gemm path), and two threads.
 
-// torch before Qt: Qt's `slots` keyword macro breaks torch's headers.
 #include "core/model/linear.h"
 
 #include <QtTest>
@@ -54,7 +53,7 @@ void checkAllShapes(WeightPrecision precision) {
 
 class TestLinear : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void initTestCase() { at::set_num_threads(2); }
 
     void fp32MatchesReference() { checkAllShapes(WeightPrecision::Float32); }

@@ -77,7 +77,7 @@ int parseOutcome(const QByteArray& bytes) {
 
 class TestSafetensorsFuzz : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void validFileParses() {
         const auto f = SafetensorsFile::fromBytes(validFile(), kName);
         QCOMPARE(f->entries().size(), std::size_t(5));

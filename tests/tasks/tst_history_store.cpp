@@ -53,7 +53,7 @@ HistoryEntry entryFor(JobId id, const QString& text, const QString& audioPath) {
 
 class TestHistoryStore : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void requestRoundTripsExactly() {
         const SpeechRequest r = richRequest();
         const SpeechRequest back = requestFromJson(requestToJson(r));

@@ -33,7 +33,7 @@ bool servesOneJob(TaskEngine& engine) {
 
 class TestTaskEngine : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void finishedJobWritesWavAndHistory() {
         Fixture f;
         f.sine.frames = 4;

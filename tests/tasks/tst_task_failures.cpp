@@ -26,7 +26,7 @@ bool servesNextJob(TaskEngine& engine, EngineSelection choice = EngineSelection:
 
 class TestTaskFailures : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void cancelRunningJobWithinOneFrame() {
         EngineFixture f;
         f.sine.frames = 500;

@@ -28,7 +28,7 @@ SpeechRequest spokenBy(const QString& text, const QString& characterId, const QS
 
 class TestTaskModels : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void queueModelFollowsEveryState() {
         EngineFixture f;
         f.sine.frames = 400;

@@ -52,7 +52,7 @@ QSet<JobId> idsOf(const QStringList& lines) {
 
 class TestTaskRecovery : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void killedMidJobThenRestarted() {
         QTemporaryDir dir;
         const QString historyDir = dir.filePath("history");

@@ -25,7 +25,7 @@ class TestTokenizeCli : public QObject {
         return process;
     }
 
-private slots:
+private Q_SLOTS:
     void corpusThroughTheCommand() {
         const std::vector<CorpusLine> corpus =
             readCorpus(QStringLiteral(ECHOFORGE_TEST_DATA_DIR "/tokenizer/llama3-corpus-A.jsonl"));

@@ -53,7 +53,7 @@ class TestTokenizer : public QObject {
 
     std::optional<Llama3Tokenizer> tok_;
 
-private slots:
+private Q_SLOTS:
     void initTestCase() { tok_ = Llama3Tokenizer::load(fetchedTokenizerJson()); }
 
     void piecesFollowTheSplitPattern_data() {

@@ -37,7 +37,7 @@ class TestTokenizerConformance : public QObject {
                                                  .arg(path)));
     }
 
-private slots:
+private Q_SLOTS:
     void initTestCase() { tokenizer_ = Llama3Tokenizer::load(fetchedTokenizerJson()); }
 
     void vocabularyIsLlama3() {

@@ -84,7 +84,7 @@ class TestTokenizerLoading : public QObject {
 
     static std::vector<int32_t> ids(std::initializer_list<int32_t> l) { return l; }
 
-private slots:
+private Q_SLOTS:
     void mergesApplyByRankLeftmostFirst() {
         const auto tok = Llama3Tokenizer::load(write(tinyTokenizer()));
         QCOMPARE(tok.vocabSize(), 263);

@@ -47,7 +47,7 @@ std::vector<float> syllables(double seconds, int rate, double noise = 0.0) {
 class TestCloneWizard : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void checksExplainProblems() {
         const int rate = 24000;
         QVERIFY(checkClip(syllables(6, rate), rate).ok());

@@ -62,7 +62,7 @@ struct Gallery {
 class TestGalleryFilters : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void modelsAreSound() {
         Gallery g;
         QAbstractItemModelTester tester(&g.filter, QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -161,7 +161,7 @@ private slots:
         QVERIFY(g.view.showsEmptyState());
         const auto labels = g.view.findChildren<QLabel*>();
         QVERIFY(std::any_of(labels.begin(), labels.end(), [](QLabel* l) { return l->text() == "No characters match 'zzqx'."; }));
-        emit g.view.clearFiltersRequested();
+        Q_EMIT g.view.clearFiltersRequested();
         QCOMPARE(g.filter.rowCount(), g.characters.rowCount());
         QVERIFY(!g.view.showsEmptyState());
         QVERIFY(g.bar->searchField()->text().isEmpty());

@@ -51,7 +51,7 @@ struct Rig {
 class TestStudioWidgets : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void slidersAndEntriesStayTogether() {
         LabeledSlider s("Temperature", SliderRange{0.1, 1.5, 0.9, 0.01, 2});
         QCOMPARE(s.value(), 0.9);
@@ -107,7 +107,7 @@ private slots:
         const int row = panel.presetBox()->findText("Whisper", Qt::MatchStartsWith);
         QVERIFY(row >= 0);
         panel.presetBox()->setCurrentIndex(row);
-        emit panel.presetBox()->activated(row);
+        Q_EMIT panel.presetBox()->activated(row);
         QCOMPARE(panel.params().temperature, 0.4);
         QCOMPARE(panel.params().topK, 12);
         // Moving a slider away from every preset shows "Custom".

@@ -74,7 +74,7 @@ struct Studio {
 class TestStudioWindow : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void saysWhichEngineSpeaks() {
         Studio s;
         QCOMPARE(s.window->header()->engineText(), QStringLiteral("eSpeak NG"));

@@ -31,7 +31,7 @@ double contrast(const QColor& a, const QColor& b) {
 class TestTheme : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void palettesMeetWcagAA_data() {
         QTest::addColumn<QPalette>("palette");
         QTest::newRow("light") << lightPalette();

@@ -28,7 +28,7 @@ class TestUiScreenshot : public QObject {
         return int(seen.size());
     }
 
-private slots:
+private Q_SLOTS:
     void screenshot_data() {
         QTest::addColumn<QString>("theme");
         QTest::addColumn<QSize>("size");

@@ -40,7 +40,7 @@ std::vector<float> sine(double seconds, int rate = 24000) {
 class TestWaveformPlayer : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     // Each column's peak holds the true min/max of its samples and stays within the block
     // granularity of the level it was read from.
     void peaksBoundTheSamples_data() {

@@ -34,7 +34,7 @@ class TestCharacterJson : public QObject {
         return {};
     }
 
-private slots:
+private Q_SLOTS:
     void initTestCase() {
         folder_ = root_.filePath("kim");
         QVERIFY(QDir().mkpath(folder_));

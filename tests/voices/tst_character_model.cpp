@@ -43,7 +43,7 @@ class TestCharacterModel : public QObject {
     Q_OBJECT
     QTemporaryDir builtIn_, user_;
 
-private slots:
+private Q_SLOTS:
     void initTestCase() {
         for (const Fixture& f : kFixtures) {
             QDir().mkpath(builtIn_.filePath(f.id));

@@ -63,7 +63,7 @@ class TestCliVoices : public QObject {
         return f.fileName();
     }
 
-private slots:
+private Q_SLOTS:
     void voicesListsAndFilters() {
         const QJsonArray all = voicesJson();
         QVERIFY(all.size() >= 12);

@@ -35,7 +35,7 @@ private:
 class TestSampleCache : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void rendersOnceThenReads() {
         QTemporaryDir cacheDir;
         SampleCache cache(cacheDir.path());

@@ -39,7 +39,7 @@ class TestVoiceClone : public QObject {
     Q_OBJECT
     QTemporaryDir dir_;
 
-private slots:
+private Q_SLOTS:
     void clipBecomesCharacter() {
         const QString clip = speechClip(dir_.filePath("me.wav"),
             "This is a recording of my voice. I am reading a few sentences so that the clip is long enough to clone.");

@@ -30,7 +30,7 @@ QByteArray characterJson(const QString& id, const QString& name, const QString& 
 class TestVoiceLibrary : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void everyBuiltInCharacterLoads() {
         const QString dir = builtInCharactersDir();
         QVERIFY2(QFileInfo(dir).isDir(), qPrintable(dir));

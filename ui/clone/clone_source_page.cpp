@@ -101,8 +101,8 @@ void CloneSourcePage::loadFile(const QString& path) {
         draft_->sampleRate = loaded.audio.sampleRate;
         draft_->sourceName = QFileInfo(path).fileName();
         showStatus(tr("%1: %2 s").arg(draft_->sourceName).arg(loaded.audio.durationSeconds(), 0, 'f', 1));
-        emit completeChanged();
-        emit clipLoaded();
+        Q_EMIT completeChanged();
+        Q_EMIT clipLoaded();
     });
     watcher->setFuture(QtConcurrent::run([path] {
         try {
@@ -124,8 +124,8 @@ void CloneSourcePage::toggleRecording() {
         draft_->sampleRate = recorder_->sampleRate();
         draft_->sourceName = tr("Recording");
         showStatus(tr("Recorded %1 s.").arg(recorder_->seconds(), 0, 'f', 1));
-        emit completeChanged();
-        if (draft_->hasClip()) emit clipLoaded();
+        Q_EMIT completeChanged();
+        if (draft_->hasClip()) Q_EMIT clipLoaded();
         return;
     }
     countdown_ = kCountdownSeconds;
@@ -142,7 +142,7 @@ void CloneSourcePage::tick() {
         }
         recorder_->start();
         showStatus(tr("Recording… 0 s"));
-        emit completeChanged();
+        Q_EMIT completeChanged();
         return;
     }
     const double s = recorder_->seconds();

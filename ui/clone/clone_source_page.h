@@ -23,7 +23,7 @@ public:
     // Loads a file off the GUI thread; clipLoaded() or a message when done.
     void loadFile(const QString& path);
 
-signals:
+Q_SIGNALS:
     void clipLoaded();
 
 private:

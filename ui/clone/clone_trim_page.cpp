@@ -59,7 +59,7 @@ CloneTrimPage::CloneTrimPage(CloneDraft* draft, QWidget* parent) : QWizardPage(p
     connect(to_, &QDoubleSpinBox::editingFinished, this, fromSpins);
     connect(transcript_, &QPlainTextEdit::textChanged, this, [this] {
         draft_->transcript = transcript_->toPlainText().trimmed();
-        emit completeChanged();
+        Q_EMIT completeChanged();
     });
 }
 
@@ -86,7 +86,7 @@ void CloneTrimPage::rangeChanged() {
     for (const QString& w : check.warnings) lines << QStringLiteral("! ") + w.toHtmlEscaped();
     if (lines.isEmpty()) lines << tr("✓ The clip sounds usable: %1 s kept.").arg((draft_->keepTo - draft_->keepFrom) / rate, 0, 'f', 1);
     checks_->setText(lines.join("<br>"));
-    emit completeChanged();
+    Q_EMIT completeChanged();
 }
 
 bool CloneTrimPage::isComplete() const { return clipOk_ && !draft_->transcript.isEmpty(); }

@@ -41,7 +41,7 @@ CloneWizard::CloneWizard(VoiceLibrary* library, TaskEngine* tasks, PlayerControl
     connect(tasks_, &TaskEngine::failed, this, [this](JobId id, const QString& sentence) {
         if (id != tryJob_) return;
         tryJob_ = 0;
-        emit trySentenceFailed(sentence);
+        Q_EMIT trySentenceFailed(sentence);
     });
 }
 
@@ -71,7 +71,7 @@ void CloneWizard::save() {
         try {
             clip = watcher->result();
         } catch (const Error& e) {
-            emit saveFailed(e.sentence());
+            Q_EMIT saveFailed(e.sentence());
             return;
         }
         CloneRequest request;
@@ -85,10 +85,10 @@ void CloneWizard::save() {
             // Converting a clip of at most 30 s is quick; the library is only used on this thread.
             const Character character = cloneCharacter(*library_, request);
             saved_ = true;
-            emit saved(character);
+            Q_EMIT saved(character);
             accept();
         } catch (const Error& e) {
-            emit saveFailed(e.sentence());
+            Q_EMIT saveFailed(e.sentence());
         }
     });
     watcher->setFuture(QtConcurrent::run([this] { return writeKeptClip(); }));
@@ -106,7 +106,7 @@ void CloneWizard::trySentence(const QString& text) {
         options.keepInHistory = false;
         tryJob_ = tasks_->submit(request, options);
     } catch (const Error& e) {
-        emit trySentenceFailed(e.sentence());
+        Q_EMIT trySentenceFailed(e.sentence());
     }
 }
 

@@ -40,7 +40,7 @@ public:
     // Speaks the profile page's test sentence in the cloned voice (CSM only).
     void trySentence(const QString& text);
 
-signals:
+Q_SIGNALS:
     void saved(const echoforge::Character& character);
     void saveFailed(const QString& sentence);
     void trySentenceFailed(const QString& sentence);

@@ -15,7 +15,7 @@ public:
     QSize sizeHint() const override { return {240, 14}; }
     double level() const { return level_; }
 
-public slots:
+public Q_SLOTS:
     void setPeak(double peak);   // linear 0..1
 
 protected:

@@ -28,7 +28,7 @@ void MicRecorder::start() {
     stop();
     const QAudioDevice input = QMediaDevices::defaultAudioInput();
     if (input.isNull()) {
-        emit failed(unavailableReason());
+        Q_EMIT failed(unavailableReason());
         return;
     }
     QAudioFormat format;
@@ -46,11 +46,11 @@ void MicRecorder::start() {
     if (!device_) {
         delete source_;
         source_ = nullptr;
-        emit failed(tr("The microphone could not be opened; check that no other program holds it."));
+        Q_EMIT failed(tr("The microphone could not be opened; check that no other program holds it."));
         return;
     }
     connect(device_, &QIODevice::readyRead, this, &MicRecorder::readAvailable);
-    emit recordingChanged(true);
+    Q_EMIT recordingChanged(true);
 }
 
 void MicRecorder::stop() {
@@ -61,7 +61,7 @@ void MicRecorder::stop() {
     source_->deleteLater();
     source_ = nullptr;
     device_ = nullptr;
-    emit recordingChanged(false);
+    Q_EMIT recordingChanged(false);
 }
 
 void MicRecorder::readAvailable() {
@@ -83,7 +83,7 @@ void MicRecorder::readAvailable() {
         peak = std::max(peak, std::abs(s));
     }
     if (count > 0)
-        emit levelChanged(peak);
+        Q_EMIT levelChanged(peak);
 }
 
 } // namespace echoforge::ui

@@ -26,11 +26,11 @@ public:
     double seconds() const { return sampleRate_ > 0 ? double(samples_.size()) / sampleRate_ : 0.0; }
     const std::vector<float>& samples() const { return samples_; }
 
-public slots:
+public Q_SLOTS:
     void start();
     void stop();
 
-signals:
+Q_SIGNALS:
     void levelChanged(double peak);   // 0..1, the loudest sample of the last block
     void recordingChanged(bool recording);
     void failed(const QString& sentence);

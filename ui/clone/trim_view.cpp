@@ -36,7 +36,7 @@ void TrimView::setRange(qint64 start, qint64 end) {
     start_ = start;
     end_ = end;
     update();
-    emit rangeChanged(start_, end_);
+    Q_EMIT rangeChanged(start_, end_);
 }
 
 int TrimView::xOf(qint64 frame) const {

@@ -23,7 +23,7 @@ public:
 
     QSize sizeHint() const override { return {480, 110}; }
 
-signals:
+Q_SIGNALS:
     void rangeChanged(qint64 start, qint64 end);
 
 protected:

@@ -214,7 +214,7 @@ bool CharacterCardDelegate::editorEvent(QEvent* event, QAbstractItemModel* model
     if (event->type() == QEvent::MouseButtonRelease && !index.data(CloneInviteModel::InviteRole).toBool()) {
         auto* mouse = static_cast<QMouseEvent*>(event);
         if (mouse->button() == Qt::LeftButton && playButtonRect(option.rect).contains(mouse->position().toPoint())) {
-            emit sampleClicked(index);
+            Q_EMIT sampleClicked(index);
             return true;
         }
     }

@@ -33,7 +33,7 @@ public:
     void advanceSpinner() { spinnerAngle_ = (spinnerAngle_ + 30) % 360; }
     void clearAvatars() { avatars_.clear(); }
 
-signals:
+Q_SIGNALS:
     void sampleClicked(const QModelIndex& index);
 
 private:

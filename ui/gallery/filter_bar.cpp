@@ -229,7 +229,7 @@ QString FilterBar::emptyMessage() const {
 
 void FilterBar::updateCount() {
     count_->setText(countText());
-    emit filterChanged();
+    Q_EMIT filterChanged();
 }
 
 void FilterBar::restoreState(QSettings& store) {

@@ -42,10 +42,10 @@ public:
     void setLanguage(const QString& language);    // "" for any
     void setSearchText(const QString& text);
 
-public slots:
+public Q_SLOTS:
     void clearFilters();
 
-signals:
+Q_SIGNALS:
     void filterChanged();
 
 private:

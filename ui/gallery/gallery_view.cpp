@@ -95,7 +95,7 @@ void GalleryView::resizeEvent(QResizeEvent* e) {
 
 void GalleryView::mousePressEvent(QMouseEvent* e) {
     if (e->button() == Qt::LeftButton && isInvitation(indexAt(e->position().toPoint()))) {
-        emit cloneRequested();
+        Q_EMIT cloneRequested();
         e->accept();
         return;
     }
@@ -110,7 +110,7 @@ QModelIndex GalleryView::moveCursor(CursorAction action, Qt::KeyboardModifiers m
 void GalleryView::keyPressEvent(QKeyEvent* e) {
     // Enter uses the selected character (QListView would start editing or do nothing).
     if ((e->key() == Qt::Key_Return || e->key() == Qt::Key_Enter) && currentIndex().isValid()) {
-        emit activated(currentIndex());
+        Q_EMIT activated(currentIndex());
         return;
     }
     QListView::keyPressEvent(e);

@@ -28,7 +28,7 @@ public:
     void setSampleBusy(const QString& id, bool busy);
     void setSamplePlaying(const QString& id);
 
-signals:
+Q_SIGNALS:
     void sampleRequested(const QModelIndex& index);
     void clearFiltersRequested();
     void cloneRequested();

@@ -30,7 +30,7 @@ SampleController::SampleController(TaskEngine* tasks, VoiceLibrary* library, Sam
         if (id != job_) return;
         job_ = 0;
         setBusy({});
-        emit failed(sentence);
+        Q_EMIT failed(sentence);
     });
     connect(tasks_, &TaskEngine::cancelled, this, [this](JobId id) {
         if (id != job_) return;
@@ -50,7 +50,7 @@ void SampleController::toggle(const QString& characterId, const QString& engineI
     if (!character)
         return;
     if (engineId.isEmpty()) {
-        emit failed(tr("%1 has a cloned voice, which only CSM-1B can speak; install CSM to hear it.").arg(character->name));
+        Q_EMIT failed(tr("%1 has a cloned voice, which only CSM-1B can speak; install CSM to hear it.").arg(character->name));
         return;
     }
     player_->stop();
@@ -73,7 +73,7 @@ void SampleController::toggle(const QString& characterId, const QString& engineI
             } catch (const Error& e) {
                 if (self) {
                     self->setBusy({});
-                    emit self->failed(e.sentence());
+                    Q_EMIT self->failed(e.sentence());
                 }
             }
         }(self, characterId, QtConcurrent::run(read));
@@ -92,7 +92,7 @@ void SampleController::toggle(const QString& characterId, const QString& engineI
         job_ = tasks_->submit(request, options);
     } catch (const Error& e) {
         setBusy({});
-        emit failed(e.sentence());
+        Q_EMIT failed(e.sentence());
     }
 }
 
@@ -102,20 +102,20 @@ void SampleController::play(const QString& characterId, std::vector<float> audio
     if (player_->state() == PlayerController::State::Playing)
         setPlaying(characterId);
     else if (!player_->outputAvailable())
-        emit failed(player_->outputUnavailableReason());
+        Q_EMIT failed(player_->outputUnavailableReason());
 }
 
 void SampleController::setPlaying(const QString& id) {
     if (id == playingId_) return;
     playingId_ = id;
-    emit playingChanged(id);
+    Q_EMIT playingChanged(id);
 }
 
 void SampleController::setBusy(const QString& id) {
     const QString previous = busyId_;
     busyId_ = id;
-    if (!previous.isEmpty()) emit busyChanged(previous, false);
-    if (!id.isEmpty()) emit busyChanged(id, true);
+    if (!previous.isEmpty()) Q_EMIT busyChanged(previous, false);
+    if (!id.isEmpty()) Q_EMIT busyChanged(id, true);
 }
 
 } // namespace echoforge::ui

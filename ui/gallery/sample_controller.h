@@ -30,7 +30,7 @@ public:
     QString busyCharacter() const { return busyId_; }
     QString playingCharacter() const { return playingId_; }
 
-signals:
+Q_SIGNALS:
     void busyChanged(const QString& characterId, bool busy);
     void playingChanged(const QString& characterId);   // empty: none
     void failed(const QString& sentence);

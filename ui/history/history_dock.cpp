@@ -61,10 +61,10 @@ HistoryDock::HistoryDock(HistoryModel* model, QWidget* parent) : QDockWidget(tr(
     connect(view_->selectionModel(), &QItemSelectionModel::currentChanged, this, &HistoryDock::showSelected);
     connect(model_, &QAbstractItemModel::modelReset, this, &HistoryDock::showSelected);
     connect(model_, &QAbstractItemModel::rowsRemoved, this, &HistoryDock::showSelected);
-    connect(view_, &QListView::activated, this, [this] { emit replayRequested(selected()); });
-    connect(replay_, &QPushButton::clicked, this, [this] { emit replayRequested(selected()); });
-    connect(export_, &QPushButton::clicked, this, [this] { emit exportRequested(selected()); });
-    connect(reuse_, &QPushButton::clicked, this, [this] { emit reuseRequested(selected()); });
+    connect(view_, &QListView::activated, this, [this] { Q_EMIT replayRequested(selected()); });
+    connect(replay_, &QPushButton::clicked, this, [this] { Q_EMIT replayRequested(selected()); });
+    connect(export_, &QPushButton::clicked, this, [this] { Q_EMIT exportRequested(selected()); });
+    connect(reuse_, &QPushButton::clicked, this, [this] { Q_EMIT reuseRequested(selected()); });
     connect(delete_, &QPushButton::clicked, this, [this] {
         const QModelIndex i = view_->currentIndex();
         if (!i.isValid()) return;

@@ -26,7 +26,7 @@ public:
     QListView* view() const { return view_; }
     QLineEdit* searchField() const { return search_; }
 
-signals:
+Q_SIGNALS:
     void replayRequested(const echoforge::HistoryEntry& entry);
     void exportRequested(const echoforge::HistoryEntry& entry);
     void reuseRequested(const echoforge::HistoryEntry& entry);

@@ -46,7 +46,7 @@ public:
     qint64 playedFrames() const override;
     void setVolume(double linear) override;
 
-signals:
+Q_SIGNALS:
     void availabilityChanged();
 
 private:

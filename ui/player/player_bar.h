@@ -21,7 +21,7 @@ public:
     QToolButton* playButton() const { return play_; }
     WaveformView* waveform() const { return waveform_; }
 
-signals:
+Q_SIGNALS:
     void exportRequested();
 
 private:

@@ -42,8 +42,8 @@ void PlayerController::beginStream(int sampleRate, const QString& title) {
     streaming_ = true;
     pausedFrame_ = 0;
     setState(State::Stopped);
-    emit clipChanged();
-    emit positionChanged(0);
+    Q_EMIT clipChanged();
+    Q_EMIT positionChanged(0);
 }
 
 void PlayerController::appendStream(std::span<const float> samples) {
@@ -51,12 +51,12 @@ void PlayerController::appendStream(std::span<const float> samples) {
         return;
     samples_->insert(samples_->end(), samples.begin(), samples.end());
     peaks_.append(samples);
-    emit audioAppended();
+    Q_EMIT audioAppended();
 }
 
 void PlayerController::finishStream() {
     streaming_ = false;
-    emit audioAppended();
+    Q_EMIT audioAppended();
 }
 
 void PlayerController::clear() {
@@ -66,8 +66,8 @@ void PlayerController::clear() {
     title_.clear();
     streaming_ = false;
     setState(State::Empty);
-    emit clipChanged();
-    emit positionChanged(0);
+    Q_EMIT clipChanged();
+    Q_EMIT positionChanged(0);
 }
 
 qint64 PlayerController::positionFrames() const {
@@ -106,7 +106,7 @@ void PlayerController::pause() {
     output_->suspend();
     ticker_.stop();
     setState(State::Paused);
-    emit positionChanged(pausedFrame_);
+    Q_EMIT positionChanged(pausedFrame_);
 }
 
 void PlayerController::togglePlayPause() {
@@ -120,7 +120,7 @@ void PlayerController::stop() {
     pausedFrame_ = 0;
     if (state_ == State::Playing || state_ == State::Paused)
         setState(State::Stopped);
-    emit positionChanged(0);
+    Q_EMIT positionChanged(0);
 }
 
 void PlayerController::seekFrames(qint64 frame) {
@@ -135,7 +135,7 @@ void PlayerController::seekFrames(qint64 frame) {
         output_->stop();
         source_.reset();
     }
-    emit positionChanged(frame);
+    Q_EMIT positionChanged(frame);
 }
 
 void PlayerController::seekSeconds(double seconds) {
@@ -145,12 +145,12 @@ void PlayerController::seekSeconds(double seconds) {
 void PlayerController::setVolume(double linear) {
     volume_ = std::clamp(linear, 0.0, 1.0);
     output_->setVolume(volume_);
-    emit volumeChanged(volume_);
+    Q_EMIT volumeChanged(volume_);
 }
 
 void PlayerController::tick() {
     const qint64 position = positionFrames();
-    emit positionChanged(position);
+    Q_EMIT positionChanged(position);
     if (!streaming_ && position >= durationFrames()) {
         ticker_.stop();
         output_->stop();
@@ -164,7 +164,7 @@ void PlayerController::setState(State s) {
     if (s == state_)
         return;
     state_ = s;
-    emit stateChanged(s);
+    Q_EMIT stateChanged(s);
 }
 
 } // namespace echoforge::ui

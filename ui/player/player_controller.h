@@ -51,7 +51,7 @@ public:
     double durationSeconds() const;
     double volume() const { return volume_; }
 
-public slots:
+public Q_SLOTS:
     void play();
     void pause();
     void togglePlayPause();
@@ -60,7 +60,7 @@ public slots:
     void seekSeconds(double seconds);
     void setVolume(double linear);
 
-signals:
+Q_SIGNALS:
     void clipChanged();      // a new clip (or cleared)
     void audioAppended();    // the clip grew
     void stateChanged(echoforge::ui::PlayerController::State state);

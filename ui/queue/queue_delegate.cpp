@@ -111,7 +111,7 @@ bool QueueDelegate::editorEvent(QEvent* event, QAbstractItemModel* model, const 
         auto* mouse = static_cast<QMouseEvent*>(event);
         const QString action = actionFor(index.data(QueueModel::StateRole).toString());
         if (!action.isEmpty() && actionRect(option.rect).contains(mouse->position().toPoint())) {
-            action == QLatin1String("cancel") ? emit cancelClicked(index) : emit retryClicked(index);
+            action == QLatin1String("cancel") ? Q_EMIT cancelClicked(index) : Q_EMIT retryClicked(index);
             return true;
         }
     }

@@ -22,7 +22,7 @@ public:
     // "cancel", "retry" or "" for a job state name.
     static QString actionFor(const QString& state);
 
-signals:
+Q_SIGNALS:
     void cancelClicked(const QModelIndex& index);
     void retryClicked(const QModelIndex& index);
 };

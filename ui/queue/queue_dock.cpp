@@ -44,20 +44,20 @@ QueueDock::QueueDock(QueueModel* model, QWidget* parent) : QDockWidget(tr("Queue
     refreshEmpty();
     connect(clear, &QPushButton::clicked, this, [this] { model_->clearFinished(); });
     connect(delegate, &QueueDelegate::cancelClicked, this,
-            [this](const QModelIndex& i) { emit cancelRequested(model_->jobAt(i.row())); });
+            [this](const QModelIndex& i) { Q_EMIT cancelRequested(model_->jobAt(i.row())); });
     connect(delegate, &QueueDelegate::retryClicked, this,
-            [this](const QModelIndex& i) { emit retryRequested(model_->jobAt(i.row())); });
+            [this](const QModelIndex& i) { Q_EMIT retryRequested(model_->jobAt(i.row())); });
     auto* cancelKey = new QShortcut(QKeySequence::Delete, view_, nullptr, nullptr, Qt::WidgetShortcut);
     connect(cancelKey, &QShortcut::activated, this, [this] {
         const QModelIndex i = view_->currentIndex();
         if (i.isValid() && QueueDelegate::actionFor(i.data(QueueModel::StateRole).toString()) == QLatin1String("cancel"))
-            emit cancelRequested(model_->jobAt(i.row()));
+            Q_EMIT cancelRequested(model_->jobAt(i.row()));
     });
     auto* retryKey = new QShortcut(QKeySequence(Qt::Key_R), view_, nullptr, nullptr, Qt::WidgetShortcut);
     connect(retryKey, &QShortcut::activated, this, [this] {
         const QModelIndex i = view_->currentIndex();
         if (i.isValid() && QueueDelegate::actionFor(i.data(QueueModel::StateRole).toString()) == QLatin1String("retry"))
-            emit retryRequested(model_->jobAt(i.row()));
+            Q_EMIT retryRequested(model_->jobAt(i.row()));
     });
 }
 

@@ -22,7 +22,7 @@ public:
 
     QListView* view() const { return view_; }
 
-signals:
+Q_SIGNALS:
     void cancelRequested(qint64 jobId);
     void retryRequested(qint64 jobId);
 

@@ -118,7 +118,7 @@ SettingsDialog::SettingsDialog(const Settings& settings, const QString& defaultM
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(theme_, &QComboBox::currentIndexChanged, this,
-            [this] { emit themePreviewRequested(theme_->currentData().toString()); });
+            [this] { Q_EMIT themePreviewRequested(theme_->currentData().toString()); });
     setMinimumWidth(520);
 }
 

@@ -21,7 +21,7 @@ public:
     Settings settings() const;
     QComboBox* themeBox() const { return theme_; }
 
-signals:
+Q_SIGNALS:
     // The theme box changed: the window previews it at once.
     void themePreviewRequested(const QString& theme);
 

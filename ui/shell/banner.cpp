@@ -38,7 +38,7 @@ Banner::Banner(QWidget* parent) : QWidget(parent) {
     connect(action_, &QPushButton::clicked, this, &Banner::actionTriggered);
     connect(close_, &QToolButton::clicked, this, [this] {
         hide();
-        emit dismissed();
+        Q_EMIT dismissed();
     });
     hide();
 }

@@ -22,7 +22,7 @@ public:
     QString message() const;
     Kind kind() const { return kind_; }
 
-signals:
+Q_SIGNALS:
     void actionTriggered();
     void dismissed();
 

@@ -23,7 +23,7 @@ public:
     QToolButton* queueButton() const { return queue_; }
     QToolButton* historyButton() const { return history_; }
 
-signals:
+Q_SIGNALS:
     void queueToggled(bool shown);
     void historyToggled(bool shown);
     void cloneRequested();

@@ -20,19 +20,19 @@ void CharacterActions::edit(const QString& id) {
     if (dialog.exec() != QDialog::Accepted) return;
     try {
         library_->saveUserCharacter(dialog.character());
-        emit done(tr("Saved %1.").arg(dialog.character().name));
+        Q_EMIT done(tr("Saved %1.").arg(dialog.character().name));
     } catch (const Error& e) {
-        emit failed(e.sentence());
+        Q_EMIT failed(e.sentence());
     }
 }
 
 QString CharacterActions::duplicate(const QString& id) {
     try {
         const Character copy = library_->duplicate(id);
-        emit done(tr("Made %1.").arg(copy.name));
+        Q_EMIT done(tr("Made %1.").arg(copy.name));
         return copy.id;
     } catch (const Error& e) {
-        emit failed(e.sentence());
+        Q_EMIT failed(e.sentence());
         return {};
     }
 }
@@ -47,9 +47,9 @@ void CharacterActions::remove(const QString& id) {
     if (answer != QMessageBox::Yes) return;
     try {
         library_->removeUserCharacter(id);
-        emit done(tr("Deleted %1.").arg(character->name));
+        Q_EMIT done(tr("Deleted %1.").arg(character->name));
     } catch (const Error& e) {
-        emit failed(e.sentence());
+        Q_EMIT failed(e.sentence());
     }
 }
 
@@ -62,9 +62,9 @@ void CharacterActions::exportCharacter(const QString& id) {
     if (path.isEmpty()) return;
     try {
         library_->exportCharacter(id, path);
-        emit done(tr("Exported %1 to %2.").arg(character->name, path));
+        Q_EMIT done(tr("Exported %1 to %2.").arg(character->name, path));
     } catch (const Error& e) {
-        emit failed(e.sentence());
+        Q_EMIT failed(e.sentence());
     }
 }
 

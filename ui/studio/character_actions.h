@@ -22,7 +22,7 @@ public:
     void remove(const QString& id);
     void exportCharacter(const QString& id);
 
-signals:
+Q_SIGNALS:
     void failed(const QString& sentence);
     void done(const QString& sentence);
 

@@ -26,7 +26,7 @@ public:
 
     QPushButton* useButton() const { return use_; }
 
-signals:
+Q_SIGNALS:
     void sampleRequested();
     void useRequested();
     void editRequested();

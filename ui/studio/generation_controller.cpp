@@ -33,7 +33,7 @@ bool GenerationController::generateText(const QString& text, const QString& char
                                         const GenerationParams& params) {
     const auto character = library_->find(characterId);
     if (!character) {
-        emit failed(tr("Pick a character in the gallery first."));
+        Q_EMIT failed(tr("Pick a character in the gallery first."));
         return false;
     }
     return start({Turn{*character, text}}, params);
@@ -42,14 +42,14 @@ bool GenerationController::generateText(const QString& text, const QString& char
 bool GenerationController::generateScript(const QString& script, const GenerationParams& params) {
     const ScriptParse parse = parseScript(script);
     if (!parse.error.isEmpty()) {
-        emit failed(parse.error);
+        Q_EMIT failed(parse.error);
         return false;
     }
     QList<Turn> turns;
     for (const ScriptTurn& t : parse.turns) {
         const auto character = characterNamed(t.speaker);
         if (!character) {
-            emit failed(tr("Line %1: there is no character called %2; check the name in the gallery.")
+            Q_EMIT failed(tr("Line %1: there is no character called %2; check the name in the gallery.")
                             .arg(t.line).arg(t.speaker));
             return false;
         }
@@ -69,7 +69,7 @@ bool GenerationController::start(QList<Turn> turns, const GenerationParams& para
     if (!submitNext())
         return false;
     player_->beginStream(kOutputSampleRate, turns_.size() == 1 ? turns_.front().character.name : tr("Conversation"));
-    emit busyChanged(true);
+    Q_EMIT busyChanged(true);
     return true;
 }
 
@@ -94,11 +94,11 @@ bool GenerationController::submitNext() {
     } catch (const Error& e) {
         turns_.clear();
         currentJob_ = 0;
-        emit failed(e.sentence());
+        Q_EMIT failed(e.sentence());
         return false;
     }
     chunksArrived_ = false;
-    emit submitted(currentJob_);
+    Q_EMIT submitted(currentJob_);
     return true;
 }
 
@@ -124,7 +124,7 @@ void GenerationController::onFinished(JobId id, const JobResult& result) {
     firstTurn_ = false;
     if (turns_.isEmpty()) {
         endTake();
-        emit takeFinished(result);
+        Q_EMIT takeFinished(result);
     } else if (!submitNext()) {
         endTake();
     }
@@ -135,7 +135,7 @@ void GenerationController::onFailed(JobId id, const QString& sentence) {
         return;
     turns_.clear();
     endTake();
-    emit failed(sentence);
+    Q_EMIT failed(sentence);
 }
 
 void GenerationController::onCancelled(JobId id) {
@@ -161,7 +161,7 @@ void GenerationController::cancel() {
 void GenerationController::endTake() {
     currentJob_ = 0;
     player_->finishStream();
-    emit busyChanged(false);
+    Q_EMIT busyChanged(false);
 }
 
 } // namespace echoforge::ui

@@ -45,7 +45,7 @@ public:
     // The character whose display name (or first name) is `name`, case-insensitively.
     std::optional<Character> characterNamed(const QString& name) const;
 
-signals:
+Q_SIGNALS:
     void submitted(echoforge::JobId id);
     void takeFinished(const echoforge::JobResult& last);
     void failed(const QString& sentence);

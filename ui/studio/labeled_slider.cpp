@@ -44,12 +44,12 @@ LabeledSlider::LabeledSlider(const QString& label, const SliderRange& range, QWi
         const double v = range_.minimum + ticks * range_.step;
         const QSignalBlocker block(entry_);
         entry_->setValue(v);
-        emit valueChanged(entry_->value());
+        Q_EMIT valueChanged(entry_->value());
     });
     connect(entry_, &QDoubleSpinBox::valueChanged, this, [this](double v) {
         const QSignalBlocker block(slider_);
         slider_->setValue(toTicks(v));
-        emit valueChanged(v);
+        Q_EMIT valueChanged(v);
     });
     connect(reset_, &QToolButton::clicked, this, [this] { setValue(range_.defaultValue); });
     setDefaultValue(range.defaultValue);

@@ -32,7 +32,7 @@ public:
     QToolButton* resetButton() const { return reset_; }
     int labelWidth() const;
 
-signals:
+Q_SIGNALS:
     void valueChanged(double value);
 
 private:

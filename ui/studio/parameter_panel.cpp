@@ -96,7 +96,7 @@ ParameterPanel::ParameterPanel(const ParameterDefaults& defaults, PresetStore* p
 
     connect(randomSeed_, &QCheckBox::toggled, seed_, [this](bool random) {
         seed_->setEnabled(!random);
-        emit paramsChanged();
+        Q_EMIT paramsChanged();
     });
     connect(dice_, &QToolButton::clicked, this, &ParameterPanel::rollDice);
     connect(seed_, &QSpinBox::valueChanged, this, &ParameterPanel::paramsChanged);
@@ -104,7 +104,7 @@ ParameterPanel::ParameterPanel(const ParameterDefaults& defaults, PresetStore* p
     for (LabeledSlider* s : {temperature_, topK_})
         connect(s, &LabeledSlider::valueChanged, this, [this] {
             markCustom();
-            emit paramsChanged();
+            Q_EMIT paramsChanged();
         });
     connect(preset_, &QComboBox::activated, this, &ParameterPanel::applyPreset);
     connect(savePreset_, &QToolButton::clicked, this, &ParameterPanel::savePreset);

@@ -43,11 +43,11 @@ public:
     QDoubleSpinBox* maxLength() const { return maxLength_; }
     QComboBox* presetBox() const { return preset_; }
 
-public slots:
+public Q_SLOTS:
     // A new random seed in the box, and the seed fixed to it.
     void rollDice();
 
-signals:
+Q_SIGNALS:
     void paramsChanged();
 
 private:

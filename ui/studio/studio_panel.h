@@ -27,7 +27,7 @@ public:
     ParameterPanel* parameters() const { return parameters_; }
     QPushButton* generateButton() const { return generate_; }
 
-signals:
+Q_SIGNALS:
     void generateRequested();
 
 private:

@@ -96,7 +96,7 @@ void TextEditorPanel::refresh() {
         line = tr("≈ %1").arg(formatDuration(estimateSpeechSeconds(t)));
     }
     estimate_->setText(line);
-    emit changed();
+    Q_EMIT changed();
 }
 
 } // namespace echoforge::ui

@@ -28,7 +28,7 @@ public:
     QPlainTextEdit* editor() const { return editor_; }
     QString statusText() const;
 
-signals:
+Q_SIGNALS:
     void changed();
 
 private:
