@@ -3,12 +3,14 @@
 // streaming decode and watermark included.
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 #include <QCommandLineParser>
 #include <QTemporaryDir>
 
 #include "app/bench/bench.h"
+#include "core/audio/audio_io.h"
 #include "core/common/cpu_features.h"
 #include "core/common/error.h"
 #include "core/common/model_layout.h"
@@ -23,7 +25,11 @@ int runGenerationBench(const QStringList& args) {
     QCommandLineParser parser;
     QCommandLineOption secondsOpt("seconds", "Audio to generate (the random model never stops by itself).", "S", "4");
     QCommandLineOption precisionOpt("precision", "fp32, bf16, int8 or auto.", "P", "auto");
-    parser.addOptions({secondsOpt, precisionOpt});
+    QCommandLineOption contextOpt("context-seconds",
+                                  "Give the voice a reference clip this long (a tone), then time a second request with "
+                                  "other text, which reuses the clip's codes and keys and values.",
+                                  "S", "0");
+    parser.addOptions({secondsOpt, precisionOpt, contextOpt});
     parser.parse(QStringList{"generation"} + args);
     const double seconds = std::max(0.08, parser.value(secondsOpt).toDouble());
 
@@ -47,6 +53,15 @@ int runGenerationBench(const QStringList& args) {
     request.text = QStringLiteral("The quick brown fox jumps over the lazy dog while the band plays on.");
     request.params.seed = 1;
     request.params.maxSeconds = seconds;
+    const double contextSeconds = std::max(0.0, parser.value(contextOpt).toDouble());
+    if (contextSeconds > 0) {
+        AudioBuffer tone{std::vector<float>(std::size_t(contextSeconds * kOutputSampleRate)), kOutputSampleRate, 1};
+        for (std::size_t i = 0; i < tone.samples.size(); ++i)
+            tone.samples[i] = float(0.3 * std::sin(2 * M_PI * 220.0 * double(i) / kOutputSampleRate));
+        const QString clip = cache.filePath(QStringLiteral("reference.wav"));
+        writeAudio(clip, tone);
+        request.character.segments.push_back({clip, QStringLiteral("A reference clip of the voice, read slowly."), 0});
+    }
     SpeechCallbacks callbacks;
     int frames = 0;
     callbacks.onProgress = [&frames](const SpeechProgress& p) { frames = p.unitsDone; };
@@ -59,6 +74,12 @@ int runGenerationBench(const QStringList& args) {
     std::printf("  total time                %.2f s\n", result.generationSeconds);
     std::printf("  real-time factor          %.2f (time / audio; below 1 is faster than real time)\n",
                 audioSeconds > 0 ? result.generationSeconds / audioSeconds : 0.0);
+    if (contextSeconds > 0) {
+        request.text = QStringLiteral("A second sentence, with the same voice and a new text.");
+        const SpeechResult second = engine->synthesize(request, callbacks);
+        std::printf("  with a %.1f s reference clip: first request's time to first audio above; a second request "
+                    "(other text) %.3f s\n", contextSeconds, second.firstAudioSeconds);
+    }
     std::printf("  peak resident memory      %.2f GB\n", double(peakResidentBytes()) / 1e9);
     return 0;
 }

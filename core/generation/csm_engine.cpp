@@ -193,7 +193,7 @@ SpeechResult CsmEngine::synthesize(const SpeechRequest& request, const SpeechCal
     for (const auto& list : {request.character.segments, request.extraContext})
         for (const ReferenceSegment& segment : list)
             p.context->appendSegment(voice, segment);
-
+    voice.markReusablePrefix();   // the same for every piece and take of this voice
     const QList<TextPiece> pieces = splitText(text, p.maxPieceChars(voice.frames()));
     if (pieces.size() > 1)
         result.notes << QStringLiteral("The text was spoken in %1 pieces.").arg(pieces.size());

@@ -30,12 +30,18 @@ public:
 
     void append(const CsmPromptBuilder& other);
 
+    // Marks the frames so far as shared by many prompts (a character's reference clips): the
+    // model keeps their keys and values and reuses them when the next prompt starts the same.
+    void markReusablePrefix() { reusablePrefixFrames_ = frames(); }
+    int reusablePrefixFrames() const { return reusablePrefixFrames_; }
+
     // Row-major [frames, K+1].
     const std::vector<std::int64_t>& tokens() const { return tokens_; }
     const std::vector<std::uint8_t>& mask() const { return mask_; }
 
 private:
     int numCodebooks_;
+    int reusablePrefixFrames_ = 0;
     std::vector<std::int64_t> tokens_;
     std::vector<std::uint8_t> mask_;
 };

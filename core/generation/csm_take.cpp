@@ -70,7 +70,11 @@ TakeRunner::Take TakeRunner::runOnce(const CsmPromptBuilder& prompt, const Gener
     Take take;
     const int K = prompt.numCodebooks();
     take.frames.assign(K, {});
-    model_.begin(CsmPrompt{prompt.tokens(), prompt.mask()}, CsmSampling{params.temperature, params.topK, seed}, maxFrames);
+    // All of the prompt may be the shared part only when nothing follows it (no text): then
+    // nothing is kept, since the model needs at least one frame after a prefix.
+    const int prefix = prompt.reusablePrefixFrames() < prompt.frames() ? prompt.reusablePrefixFrames() : 0;
+    model_.begin(CsmPrompt{prompt.tokens(), prompt.mask(), prefix}, CsmSampling{params.temperature, params.topK, seed},
+                 maxFrames);
     MimiCodec::StreamingDecoder decoder = codec_.streamingDecoder();
     std::optional<StreamingResampler> toOutputRate;
     if (codec_.sampleRate() != kOutputSampleRate)

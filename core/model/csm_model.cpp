@@ -19,10 +19,17 @@ torch::Device torchDevice(ComputeDevice device) { return device == ComputeDevice
 struct CsmModel::Run {
     torch::Tensor promptTokens;   // [T, K+1] int64
     torch::Tensor promptMask;     // [T, K+1] bool
+    int64_t prefixFrames = 0;     // the first rows, run on their own (CsmPrompt::reusablePrefixFrames)
     CsmSampling sampling;
     TopKSampler sampler;
     int64_t position = 0;         // next backbone position
     std::vector<int64_t> lastFrame;
+};
+
+struct CsmModel::KeptPrefix {
+    std::vector<std::int64_t> tokens;   // the prefix's rows, as given
+    std::vector<std::uint8_t> mask;
+    std::vector<std::pair<torch::Tensor, torch::Tensor>> backboneCache;   // after running them
 };
 
 CsmModel::CsmModel(std::unique_ptr<CsmNetwork> network) : network_(std::move(network)) {}
@@ -72,6 +79,9 @@ void CsmModel::begin(const CsmPrompt& prompt, const CsmSampling& sampling, int m
     if (maxFrames < 1)
         throw Error(QStringLiteral("The number of frames to generate must be at least 1, not %1.").arg(maxFrames));
     const int64_t frames = int64_t(prompt.tokens.size()) / width;
+    if (prompt.reusablePrefixFrames < 0 || prompt.reusablePrefixFrames >= frames)
+        throw Error(QStringLiteral("A reusable prefix of %1 frames does not fit a prompt of %2; it must leave at least one frame.")
+                        .arg(prompt.reusablePrefixFrames).arg(frames));
     // generator.py: the prompt must be shorter than max_seq_len − max_generation_len.
     const int64_t window = network_->backbone().cacheCapacity();
     const int64_t maxContext = window - maxFrames;
@@ -84,8 +94,29 @@ void CsmModel::begin(const CsmPrompt& prompt, const CsmSampling& sampling, int m
     std::vector<std::uint8_t> maskBytes(prompt.mask.begin(), prompt.mask.end());
     auto mask = torch::tensor(at::ArrayRef<std::uint8_t>(maskBytes), torch::kUInt8).view({frames, width}).ne(0);
     network_->resetCaches();
-    run_.reset(new Run{tokens, mask, sampling, TopKSampler(sampling.seed), 0, {}});
+    run_.reset(new Run{tokens, mask, prompt.reusablePrefixFrames, sampling, TopKSampler(sampling.seed), 0, {}});
     framesMade_ = 0;
+    reusedPrefixFrames_ = 0;
+    if (run_->prefixFrames > 0)
+        runPrefix(prompt);
+}
+
+void CsmModel::runPrefix(const CsmPrompt& prompt) {
+    const std::size_t cells = std::size_t(run_->prefixFrames) * std::size_t(config().frameWidth());
+    const std::vector<std::int64_t> tokens(prompt.tokens.begin(), prompt.tokens.begin() + std::ptrdiff_t(cells));
+    const std::vector<std::uint8_t> mask(prompt.mask.begin(), prompt.mask.begin() + std::ptrdiff_t(cells));
+    LlamaTransformer& backbone = network_->backbone();
+    if (keptPrefix_ && keptPrefix_->tokens == tokens && keptPrefix_->mask == mask) {
+        backbone.restoreCache(keptPrefix_->backboneCache);
+        reusedPrefixFrames_ = int(run_->prefixFrames);
+    } else {
+        // The prefix alone through the backbone: only its keys and values matter here.
+        backbone.forward(network_->embedFrames(run_->promptTokens.narrow(0, 0, run_->prefixFrames),
+                                               run_->promptMask.narrow(0, 0, run_->prefixFrames)),
+                         0);
+        keptPrefix_.reset(new KeptPrefix{tokens, mask, backbone.cacheSnapshot()});
+    }
+    run_->position = run_->prefixFrames;
 }
 
 std::vector<int64_t> CsmModel::nextFrame(CsmFrameTimings* timings) {
@@ -94,7 +125,9 @@ std::vector<int64_t> CsmModel::nextFrame(CsmFrameTimings* timings) {
     c10::InferenceMode inference;
     Run& run = *run_;
     const int64_t k = config().audioNumCodebooks;
-    torch::Tensor tokens = run.promptTokens, mask = run.promptMask;
+    // The first frame runs what the prefix left of the prompt.
+    torch::Tensor tokens = run.promptTokens.narrow(0, run.prefixFrames, run.promptTokens.size(0) - run.prefixFrames);
+    torch::Tensor mask = run.promptMask.narrow(0, run.prefixFrames, run.promptMask.size(0) - run.prefixFrames);
     if (framesMade_ > 0) {
         // generator.py: the previous frame comes back as [codes, 0] with mask [1…1, 0].
         tokens = torch::zeros({1, k + 1}, torch::kInt64);

@@ -26,6 +26,10 @@ struct CsmLoadOptions {
 struct CsmPrompt {
     std::vector<int64_t> tokens;
     std::vector<std::uint8_t> mask;   // same shape; 1 where the column is real
+    // Frames at the start that many prompts share (a character's reference clips). They always
+    // run through the backbone on their own, so their keys and values can be kept and reused
+    // when the next prompt starts with the very same frames; the numbers are the same either way.
+    int reusablePrefixFrames = 0;
 };
 
 struct CsmSampling {
@@ -66,6 +70,8 @@ public:
     // frame back as [codes, 0] with mask [1…1, 0] at the next position.
     std::vector<int64_t> nextFrame(CsmFrameTimings* timings = nullptr);
     int framesMade() const { return framesMade_; }
+    // Prompt frames whose keys and values the last begin() took from the previous prompt.
+    int reusedPrefixFrames() const { return reusedPrefixFrames_; }
 
     // generator.py's loop: frames until an all-zero frame (not kept) or `maxFrames`.
     // `onFrame` sees each kept frame and returns false to stop early (cancellation).
@@ -74,11 +80,15 @@ public:
 
 private:
     explicit CsmModel(std::unique_ptr<CsmNetwork> network);
+    void runPrefix(const CsmPrompt& prompt);   // from begin(): the prefix's keys and values, run or kept
 
     std::unique_ptr<CsmNetwork> network_;
     struct Run;
     std::unique_ptr<Run> run_;
+    struct KeptPrefix;
+    std::unique_ptr<KeptPrefix> keptPrefix_;   // the last prompt's reusable frames and their keys and values
     int framesMade_ = 0;
+    int reusedPrefixFrames_ = 0;
 };
 
 } // namespace echoforge

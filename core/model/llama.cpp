@@ -90,6 +90,24 @@ void LlamaTransformer::resetCache() {
         cache.size = 0;
 }
 
+std::vector<std::pair<torch::Tensor, torch::Tensor>> LlamaTransformer::cacheSnapshot() const {
+    std::vector<std::pair<torch::Tensor, torch::Tensor>> snapshot;
+    for (const auto& cache : caches_)
+        snapshot.emplace_back(cache.keys.narrow(1, 0, cache.size).clone(), cache.values.narrow(1, 0, cache.size).clone());
+    return snapshot;
+}
+
+void LlamaTransformer::restoreCache(const std::vector<std::pair<torch::Tensor, torch::Tensor>>& snapshot) {
+    if (snapshot.size() != caches_.size())
+        throw Error(QStringLiteral("A cache snapshot of %1 layers cannot be restored into %2.").arg(snapshot.size()).arg(caches_.size()));
+    for (std::size_t i = 0; i < caches_.size(); ++i) {
+        const int64_t len = snapshot[i].first.size(1);
+        caches_[i].keys.narrow(1, 0, len).copy_(snapshot[i].first);
+        caches_[i].values.narrow(1, 0, len).copy_(snapshot[i].second);
+        caches_[i].size = len;
+    }
+}
+
 int64_t LlamaTransformer::weightBytes() const {
     int64_t bytes = normScale_.numel() * 4;
     for (const auto& w : layers_)

@@ -59,6 +59,10 @@ public:
     torch::Tensor forward(const torch::Tensor& x, int64_t start,
                           const std::function<void(int layer, const torch::Tensor&)>& observeLayer = {});
     void resetCache();
+    // The keys and values of every position so far, per layer (copies), and back: a transformer
+    // restored from a snapshot continues exactly as the one that made it.
+    std::vector<std::pair<torch::Tensor, torch::Tensor>> cacheSnapshot() const;
+    void restoreCache(const std::vector<std::pair<torch::Tensor, torch::Tensor>>& snapshot);
     int64_t cacheSize() const { return caches_.empty() ? 0 : caches_.front().size; }
     int64_t cacheCapacity() const { return cacheLen_; }
 

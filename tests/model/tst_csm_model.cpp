@@ -160,6 +160,40 @@ private Q_SLOTS:
         QVERIFY(a != c);
     }
 
+    // A shared prefix (a character's reference clips) runs on its own; the next prompt that starts
+    // with the same frames reuses its keys and values, and makes the very same frames.
+    void sharedPrefixIsKeptAndReused() {
+        const auto golden = loadTensors(kSetA + "/csm_cases.safetensors").at("greedy_frames");   // [F, K]
+        CsmPrompt prompt = goldenPrompt();
+        const int frames = int(prompt.tokens.size()) / tinyConfig().frameWidth();
+        QVERIFY(frames >= 3);
+        prompt.reusablePrefixFrames = frames - 2;
+
+        auto model = tinyModel();
+        const auto greedy = model->generate(prompt, {1.0, 1, 0}, int(golden.size(0)));
+        QCOMPARE(model->reusedPrefixFrames(), 0);   // nothing kept yet
+        std::vector<int64_t> flat;
+        for (const auto& f : greedy)
+            flat.insert(flat.end(), f.begin(), f.end());
+        // Split or not, the reference's greedy frames
+        QVERIFY(torch::equal(torch::tensor(flat, torch::kInt64).view_as(golden), golden.to(torch::kInt64)));
+
+        const CsmSampling sampling{0.9, 50, 77};
+        const auto reused = model->generate(prompt, sampling, 8);
+        QCOMPARE(model->reusedPrefixFrames(), frames - 2);
+        auto fresh = tinyModel();
+        QCOMPARE(fresh->generate(prompt, sampling, 8), reused);   // computed, not kept: the same frames
+        QCOMPARE(fresh->reusedPrefixFrames(), 0);
+
+        CsmPrompt other = prompt;
+        other.tokens[std::size_t(tinyConfig().frameWidth() - 1)] += 1;   // the first frame's text id
+        model->generate(other, sampling, 2);
+        QCOMPARE(model->reusedPrefixFrames(), 0);   // a different prefix is run, not reused
+
+        prompt.reusablePrefixFrames = frames;   // nothing would be left to run after it
+        QVERIFY_THROWS_EXCEPTION(Error, model->begin(prompt, sampling, 4));
+    }
+
     void lengthLimitAndCancellation() {
         auto model = tinyModel();
         const auto prompt = goldenPrompt();
