@@ -116,23 +116,11 @@ void printKernels() {
     }
 }
 
-CsmPrompt textPrompt(const CsmConfig& config, int frames) {
-    // A text segment as generator.py builds it: the id in the last column, mask on it alone.
-    CsmPrompt prompt;
-    for (int f = 0; f < frames; ++f)
-        for (int c = 0; c < config.frameWidth(); ++c) {
-            const bool text = c == config.audioNumCodebooks;
-            prompt.tokens.push_back(text ? 1000 + f : 0);
-            prompt.mask.push_back(text ? 1 : 0);
-        }
-    return prompt;
-}
-
 void runPrecision(WeightPrecision precision, int frames, int promptFrames, double bandwidth) {
     const auto buildStart = Clock::now();
     const auto model = CsmModel::withRandomWeights(CsmConfig::csm1b(), {precision, -1}, 1);
     const double buildSeconds = secondsSince(buildStart);
-    model->begin(textPrompt(model->config(), promptFrames), CsmSampling{0.9, 50, 42}, frames + 1);
+    model->begin(syntheticTextPrompt(model->config(), promptFrames), CsmSampling{0.9, 50, 42}, frames + 1);
 
     CsmFrameTimings prompt;
     const auto promptStart = Clock::now();

@@ -26,6 +26,18 @@ struct CsmModel::Run {
     std::vector<int64_t> lastFrame;
 };
 
+CsmPrompt syntheticTextPrompt(const CsmConfig& config, int frames) {
+    constexpr std::int64_t kFirstId = 1000;
+    CsmPrompt prompt;
+    for (int f = 0; f < frames; ++f)
+        for (int c = 0; c < config.frameWidth(); ++c) {
+            const bool text = c == config.audioNumCodebooks;
+            prompt.tokens.push_back(text ? kFirstId + f : 0);
+            prompt.mask.push_back(text ? 1 : 0);
+        }
+    return prompt;
+}
+
 struct CsmModel::KeptPrefix {
     std::vector<std::int64_t> tokens;   // the prefix's rows, as given
     std::vector<std::uint8_t> mask;

@@ -32,6 +32,10 @@ struct CsmPrompt {
     int reusablePrefixFrames = 0;
 };
 
+// `frames` frames of text as generator.py builds a text segment (the id in the last column, the
+// mask on it alone), with made-up ids 1000, 1001, …: a prompt for benchmarks and device checks.
+CsmPrompt syntheticTextPrompt(const CsmConfig& config, int frames);
+
 struct CsmSampling {
     double temperature = 0.9;
     int topK = 50;

@@ -17,21 +17,10 @@ using namespace echoforge;
 
 namespace {
 
-CsmPrompt textPrompt(const CsmConfig& config, int frames) {
-    CsmPrompt prompt;
-    for (int f = 0; f < frames; ++f)
-        for (int c = 0; c < config.frameWidth(); ++c) {
-            const bool text = c == config.audioNumCodebooks;
-            prompt.tokens.push_back(text ? 1000 + f : 0);
-            prompt.mask.push_back(text ? 1 : 0);
-        }
-    return prompt;
-}
-
 void timeFullSize(ComputeDevice device, WeightPrecision precision, int frames) {
     using Clock = std::chrono::steady_clock;
     auto model = CsmModel::withRandomWeights(CsmConfig::csm1b(), {precision, -1, device}, 1);
-    model->begin(textPrompt(model->config(), 20), CsmSampling{0.9, 50, 42}, frames + 2);
+    model->begin(syntheticTextPrompt(model->config(), 20), CsmSampling{0.9, 50, 42}, frames + 2);
     model->nextFrame();   // prompt + first frame, and the GPU's warm-up
     CsmFrameTimings sum;
     const auto start = Clock::now();
