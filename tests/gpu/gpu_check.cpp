@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: gpu_check GOLDEN_DIR [cpu|cuda|auto] [FRAMES]\n");
         return 2;
     }
+    configureTorchThreads(0);   // every core, as the app does (Debian's libtorch starts with one)
     const auto info = torchRuntimeInfo();
     std::printf("torch %s, CUDA %s, %d device(s)\n", qPrintable(info.version), info.cudaAvailable ? "available" : "absent",
                 info.cudaDevices);
