@@ -86,7 +86,7 @@ SettingsDialog::SettingsDialog(const Settings& settings, const QString& defaultM
                             engineGroup);
     idleUnload_->setSpecialValueText(tr("Never"));
     engineForm->addRow(tr("Unload when idle for"), idleUnload_);
-    auto* note = new QLabel(tr("Engine, device, threads and precision apply from the next job: CSM loads again with them."), engineGroup);
+    auto* note = new QLabel(tr("These apply from the next job: CSM loads again with them."), engineGroup);
     note->setWordWrap(true);
     markMuted(note);
     engineForm->addRow(note);
