@@ -188,12 +188,14 @@ SpeechResult CsmEngine::synthesize(const SpeechRequest& request, const SpeechCal
         }
     }
 
-    // The character's reference segments, then earlier turns of a conversation.
+    // The character's reference segments, the same for every piece and take of this voice (and
+    // every line of it in a script), then earlier turns of a conversation.
     CsmPromptBuilder voice(p.model->config().audioNumCodebooks);
-    for (const auto& list : {request.character.segments, request.extraContext})
-        for (const ReferenceSegment& segment : list)
-            p.context->appendSegment(voice, segment);
-    voice.markReusablePrefix();   // the same for every piece and take of this voice
+    for (const ReferenceSegment& segment : request.character.segments)
+        p.context->appendSegment(voice, segment);
+    voice.markReusablePrefix();
+    for (const ReferenceSegment& segment : request.extraContext)
+        p.context->appendSegment(voice, segment);
     const QList<TextPiece> pieces = splitText(text, p.maxPieceChars(voice.frames()));
     if (pieces.size() > 1)
         result.notes << QStringLiteral("The text was spoken in %1 pieces.").arg(pieces.size());

@@ -118,15 +118,20 @@ void CsmModel::runPrefix(const CsmPrompt& prompt) {
     const std::vector<std::int64_t> tokens(prompt.tokens.begin(), prompt.tokens.begin() + std::ptrdiff_t(cells));
     const std::vector<std::uint8_t> mask(prompt.mask.begin(), prompt.mask.begin() + std::ptrdiff_t(cells));
     LlamaTransformer& backbone = network_->backbone();
-    if (keptPrefix_ && keptPrefix_->tokens == tokens && keptPrefix_->mask == mask) {
-        backbone.restoreCache(keptPrefix_->backboneCache);
+    const auto kept = std::find_if(keptPrefixes_.begin(), keptPrefixes_.end(),
+                                   [&](const KeptPrefix& k) { return k.tokens == tokens && k.mask == mask; });
+    if (kept != keptPrefixes_.end()) {
+        backbone.restoreCache(kept->backboneCache);
+        keptPrefixes_.splice(keptPrefixes_.begin(), keptPrefixes_, kept);   // now the most recent
         reusedPrefixFrames_ = int(run_->prefixFrames);
     } else {
         // The prefix alone through the backbone: only its keys and values matter here.
         backbone.forward(network_->embedFrames(run_->promptTokens.narrow(0, 0, run_->prefixFrames),
                                                run_->promptMask.narrow(0, 0, run_->prefixFrames)),
                          0);
-        keptPrefix_.reset(new KeptPrefix{tokens, mask, backbone.cacheSnapshot()});
+        keptPrefixes_.push_front(KeptPrefix{tokens, mask, backbone.cacheSnapshot()});
+        if (keptPrefixes_.size() > kKeptPrefixes)
+            keptPrefixes_.pop_back();
     }
     run_->position = run_->prefixFrames;
 }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <list>
 #include <memory>
 #include <vector>
 
@@ -90,7 +91,10 @@ private:
     struct Run;
     std::unique_ptr<Run> run_;
     struct KeptPrefix;
-    std::unique_ptr<KeptPrefix> keptPrefix_;   // the last prompt's reusable frames and their keys and values
+    // The reusable frames of the last few prompts and their keys and values, most recent first:
+    // a script alternates between a few voices.
+    std::list<KeptPrefix> keptPrefixes_;
+    static constexpr std::size_t kKeptPrefixes = 4;
     int framesMade_ = 0;
     int reusedPrefixFrames_ = 0;
 };

@@ -160,7 +160,7 @@ private Q_SLOTS:
         QVERIFY(a != c);
     }
 
-    // A shared prefix (a character's reference clips) runs on its own; the next prompt that starts
+    // A shared prefix (a character's reference clips) runs on its own; a later prompt that starts
     // with the same frames reuses its keys and values, and makes the very same frames.
     void sharedPrefixIsKeptAndReused() {
         const auto golden = loadTensors(kSetA + "/csm_cases.safetensors").at("greedy_frames");   // [F, K]
@@ -189,6 +189,10 @@ private Q_SLOTS:
         other.tokens[std::size_t(tinyConfig().frameWidth() - 1)] += 1;   // the first frame's text id
         model->generate(other, sampling, 2);
         QCOMPARE(model->reusedPrefixFrames(), 0);   // a different prefix is run, not reused
+        model->generate(prompt, sampling, 2);
+        QCOMPARE(model->reusedPrefixFrames(), frames - 2);   // a few voices are kept: a script alternates
+        model->generate(other, sampling, 2);
+        QCOMPARE(model->reusedPrefixFrames(), frames - 2);
 
         prompt.reusablePrefixFrames = frames;   // nothing would be left to run after it
         QVERIFY_THROWS_EXCEPTION(Error, model->begin(prompt, sampling, 4));
