@@ -12,6 +12,9 @@ constexpr int64_t kBytesPerThreadChunk = 64 * 1024;
 // Weight rows turned back into fp32 at a time for products of many activation rows.
 constexpr int64_t kRowsPerGemmBlock = 256;
 
+// Groups of rows one thread takes at least, for groups of `groupBytes` bytes of weights.
+int64_t groupGrain(int64_t groupBytes) { return std::max<int64_t>(1, kBytesPerThreadChunk / groupBytes); }
+
 std::uint16_t* bits(const torch::Tensor& bf16) { return reinterpret_cast<std::uint16_t*>(bf16.data_ptr<at::BFloat16>()); }
 
 } // namespace
@@ -102,8 +105,7 @@ torch::Tensor Linear::bf16FewRows(const torch::Tensor& x) const {
     auto packedX = torch::empty({n * layout_.paddedIn()});
     const auto xRows = kernels::packRows(x.data_ptr<float>(), n, layout_, packedX.data_ptr<float>());
     auto y = torch::empty({n, layout_.out});
-    const int64_t groupBytes = kernels::kRowsPerGroup * layout_.paddedIn() * 2;
-    const int64_t grain = std::max<int64_t>(1, kBytesPerThreadChunk / groupBytes);
+    const int64_t grain = groupGrain(kernels::kRowsPerGroup * layout_.paddedIn() * kernels::InterleavedLayout::kElementBytes);
     const std::uint16_t* weights = bits(bf16_);
     float* result = y.data_ptr<float>();
     at::parallel_for(0, layout_.groups(), grain, [&](int64_t begin, int64_t end) {
@@ -118,8 +120,7 @@ torch::Tensor Linear::int8FewRows(const torch::Tensor& x) const {
     auto xScales = torch::empty({n * padded / kernels::Int8Layout::kBlock});
     kernels::quantizeRows(x.data_ptr<float>(), n, int8Layout_, xq.data_ptr<std::int8_t>(), xScales.data_ptr<float>());
     auto y = torch::empty({n, layout_.out});
-    const int64_t groupBytes = kernels::kRowsPerGroup * padded;
-    const int64_t grain = std::max<int64_t>(1, kBytesPerThreadChunk / groupBytes);
+    const int64_t grain = groupGrain(kernels::kRowsPerGroup * padded);
     float* result = y.data_ptr<float>();
     at::parallel_for(0, int8Layout_.groups(), grain, [&](int64_t begin, int64_t end) {
         kernels::int8RowProduct(int8_.data_ptr<std::int8_t>(), int8Scales_.data_ptr<float>(), int8Layout_,

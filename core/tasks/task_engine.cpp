@@ -41,8 +41,8 @@ TaskEngine::TaskEngine(EngineSet engines, TaskEngineConfig config, QObject* pare
     if (!m_engines.makeFallback)
         throw Error("The task engine needs a fallback speech engine (eSpeak NG) to start.");
     if (!m_config.historyDir.isEmpty()) {
-        lockHistory();
-        m_history = std::make_shared<HistoryStore>(m_config.historyDir);
+        m_history = std::make_shared<HistoryStore>(m_config.historyDir);   // makes the folder
+        lockHistory();   // before the ids are read
         m_pendingFromLastRun = m_history->pending();
         m_nextId = m_history->maxJobId() + 1;
         if (!m_pendingFromLastRun.isEmpty())
@@ -60,10 +60,8 @@ TaskEngine::TaskEngine(EngineSet engines, TaskEngineConfig config, QObject* pare
 }
 
 void TaskEngine::lockHistory() {
-    if (!QDir().mkpath(m_config.historyDir))
-        throw Error(QStringLiteral("Cannot create the history folder %1; check that it is writable.").arg(m_config.historyDir));
     // A lock whose process is gone (a crash, a kill) is taken over; a live one is refused.
-    m_historyLock = std::make_unique<QLockFile>(QDir(m_config.historyDir).filePath(QStringLiteral("engine.lock")));
+    m_historyLock = std::make_unique<QLockFile>(QDir(m_history->folder()).filePath(QStringLiteral("engine.lock")));
     m_historyLock->setStaleLockTime(0);
     if (m_historyLock->tryLock(0))
         return;
@@ -207,8 +205,7 @@ void TaskEngine::replaceCsm(EngineFactory makeCsm) {
         QMutexLocker lock(&m_mutex);
         m_csmReplacement = std::move(makeCsm);
     }
-    applyCsmReplacement();
-    schedule();
+    schedule();   // applies it first, at once if the CSM lane is free
 }
 
 void TaskEngine::applyCsmReplacement() {
