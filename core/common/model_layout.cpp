@@ -27,7 +27,12 @@ ModelLayout ModelLayout::inspect(const QString& modelsDir) {
     const QDir root(modelsDir);
     ModelLayout l;
     l.root = modelsDir;
-    l.csmWeights = probe("csm_weights", {root.filePath("csm/model.safetensors")});
+    // One file, or shards and their index (a transformers-format fine-tune); the original
+    // model.safetensors first where a folder holds both (sesame/csm-1b does).
+    QStringList csmWeights{root.filePath("csm/model.safetensors"), root.filePath("csm/model.safetensors.index.json")};
+    for (const QString& index : QDir(root.filePath("csm")).entryList({QStringLiteral("*.safetensors.index.json")}, QDir::Files, QDir::Name))
+        csmWeights << root.filePath("csm/" + index);
+    l.csmWeights = probe("csm_weights", csmWeights);
     l.csmConfig = probe("csm_config", {root.filePath("csm/config.json")});
     l.mimiWeights = probe("mimi_weights", {root.filePath("mimi/model.safetensors"),
                                            root.filePath(QString("mimi/") + kPublishedMimiName)});

@@ -1,6 +1,6 @@
 #pragma once
 // The model folder's one layout (docs/models.md):
-//   csm/model.safetensors, csm/config.json
+//   csm/model.safetensors (or shards and a *.safetensors.index.json), csm/config.json
 //   mimi/model.safetensors (or the published tokenizer-e351c8d8-checkpoint125.safetensors),
 //   mimi/config.json (optional), tokenizer/tokenizer.json
 

@@ -8,6 +8,7 @@
 
 #include "core/common/error.h"
 #include "core/model/csm.h"
+#include "core/model/csm_checkpoint.h"
 #include "core/model/csm_model.h"
 
 namespace echoforge {
@@ -87,6 +88,22 @@ private:
     bool required_;
 };
 
+QString firstExisting(const QDir& dir, const QStringList& names) {
+    for (const QString& name : names)
+        if (QFileInfo::exists(dir.filePath(name)))
+            return dir.filePath(name);
+    return dir.filePath(names.first());
+}
+
+// A set in the original layout names its weights csm_model.safetensors; one in a Hugging Face
+// layout has model.safetensors, or shards and their *.safetensors.index.json.
+QString csmWeightsIn(const QDir& dir) {
+    const QStringList indexes = dir.entryList({QStringLiteral("*.safetensors.index.json")}, QDir::Files, QDir::Name);
+    if (!QFileInfo::exists(dir.filePath("csm_model.safetensors")) && !indexes.isEmpty())
+        return dir.filePath(indexes.first());
+    return firstExisting(dir, {"csm_model.safetensors", "model.safetensors"});
+}
+
 std::vector<int64_t> toVector(const torch::Tensor& t) {
     const auto flat = t.to(torch::kInt64).contiguous().reshape({-1});
     return {flat.data_ptr<int64_t>(), flat.data_ptr<int64_t>() + flat.numel()};
@@ -106,7 +123,8 @@ std::vector<ConformanceCase> runCsmConformance(const QString& dirPath, ComputeDe
     const torch::Device onDevice = device == ComputeDevice::Cuda ? torch::kCUDA : torch::kCPU;
     std::vector<ConformanceCase> results;
     const QDir dir(dirPath);
-    const QString configPath = dir.filePath("csm_config.json"), weightsPath = dir.filePath("csm_model.safetensors");
+    const QString configPath = firstExisting(dir, {"csm_config.json", "config.json"});
+    const QString weightsPath = csmWeightsIn(dir);
     c10::InferenceMode inference;
     std::unique_ptr<CsmNetwork> net;
     Tensors caseTensors, intermediateTensors;
@@ -114,8 +132,9 @@ std::vector<ConformanceCase> runCsmConformance(const QString& dirPath, ComputeDe
         caseTensors = loadTensors(dir.filePath("csm_cases.safetensors"));
         if (QFileInfo::exists(dir.filePath("csm_intermediates.safetensors")))
             intermediateTensors = loadTensors(dir.filePath("csm_intermediates.safetensors"));
-        WeightSet weights(SafetensorsFile::open(weightsPath));
-        net = std::make_unique<CsmNetwork>(CsmConfig::fromJsonFile(configPath), weights, WeightPrecision::Float32, onDevice);
+        const CsmConfig config = CsmConfig::fromJsonFile(configPath);
+        WeightSet weights = openCsmWeights(weightsPath, config);
+        net = std::make_unique<CsmNetwork>(config, weights, WeightPrecision::Float32, onDevice);
     } catch (const std::exception& e) {
         results.push_back({"csm_cases", "model", false, std::numeric_limits<double>::quiet_NaN(), QString::fromUtf8(e.what())});
         return results;

@@ -22,8 +22,10 @@ struct ConformanceCase {
 // Floats within this of the reference pass (README "Tolerances"); integers must be identical.
 inline constexpr double kGoldenTolerance = 1e-4;
 
-// Needs DIR/csm_config.json, csm_model.safetensors, csm_cases.safetensors; runs
-// csm_intermediates.safetensors too when present. A part that cannot run is a failed case.
+// Needs DIR/csm_config.json (or a config.json in any form CsmConfig reads), the weights
+// (csm_model.safetensors, model.safetensors, or shards and their *.safetensors.index.json, in
+// either naming) and csm_cases.safetensors; runs csm_intermediates.safetensors too when
+// present. A part that cannot run is a failed case.
 std::vector<ConformanceCase> runCsmConformance(const QString& dir, ComputeDevice device = ComputeDevice::Cpu);
 
 // "PASS csm_cases:greedy_frames max_abs_err=0" or "FAIL …  (why)".

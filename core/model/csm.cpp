@@ -33,6 +33,8 @@ CsmNetwork::CsmNetwork(const CsmConfig& config, WeightSet& weights, WeightPrecis
     const int64_t vocab = config.audioVocabSize, k = config.audioNumCodebooks;
     textEmbeddings_ = toPrecision(weights.take("text_embeddings.weight", {config.textVocabSize, d}), precision).to(device);
     audioEmbeddings_ = toPrecision(weights.take("audio_embeddings.weight", {vocab * k, d}), precision).to(device);
+    if (!config.tieCodebookEmbeddings)
+        decoderAudioEmbeddings_ = toPrecision(weights.take("decoder_audio_embeddings.weight", {vocab * k, d}), precision).to(device);
     projection_ = Linear(weights.take("projection.weight", {dd, d}), precision, device);
     codebook0Head_ = Linear(weights.take("codebook0_head.weight", {vocab, d}), precision, device);
     const auto audioHead = weights.take("audio_head", {k - 1, dd, vocab});   // used as h @ audio_head[i]
@@ -59,7 +61,8 @@ torch::Tensor CsmNetwork::embedAudio(int codebook, int64_t code) const {
     if (code < 0 || code >= config_.audioVocabSize)
         throw Error(QStringLiteral("Audio code %1 of codebook %2 is out of range 0..%3.")
                         .arg(code).arg(codebook).arg(config_.audioVocabSize - 1));
-    return audioEmbeddings_[code + int64_t(codebook) * config_.audioVocabSize].to(torch::kFloat32);
+    const torch::Tensor& table = decoderAudioEmbeddings_.defined() ? decoderAudioEmbeddings_ : audioEmbeddings_;
+    return table[code + int64_t(codebook) * config_.audioVocabSize].to(torch::kFloat32);
 }
 
 torch::Tensor CsmNetwork::codebook0Logits(const torch::Tensor& lastHidden) const { return codebook0Head_(lastHidden); }

@@ -40,7 +40,7 @@ public:
     // tokens, mask [s, K+1] (int64, bool) → [s, D]: Σ over columns of embedding · mask. Column k < K
     // holds codebook k's code (row code + k·audioVocab of audio_embeddings), column K a text id.
     torch::Tensor embedFrames(const torch::Tensor& tokens, const torch::Tensor& mask) const;
-    // Row code + codebook·audioVocab of audio_embeddings, fp32 [D].
+    // Row code + codebook·audioVocab of the embeddings the decoder reads, fp32 [D].
     torch::Tensor embedAudio(int codebook, int64_t code) const;
     // lastHidden [D] → logits of codebook 0 [audioVocab].
     torch::Tensor codebook0Logits(const torch::Tensor& lastHidden) const;
@@ -70,6 +70,9 @@ private:
     LlamaTransformer decoder_;
     torch::Tensor textEmbeddings_;    // [textVocab, D]
     torch::Tensor audioEmbeddings_;   // [audioVocab·K, D]
+    // The decoder's own code embeddings [audioVocab·K, D] when the config unties them
+    // (transformers tie_codebooks_embeddings = false); undefined: it reads audioEmbeddings_.
+    torch::Tensor decoderAudioEmbeddings_;
     Linear projection_;               // [Dd, D]
     Linear codebook0Head_;            // [audioVocab, D]
     std::vector<Linear> audioHeads_;  // K-1 of [audioVocab, Dd]: audio_head[i]ᵀ

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
+#include "core/model/csm_config_transformers.h"
 
 namespace echoforge {
 
@@ -64,9 +65,13 @@ void validateLlama(const LlamaConfig& c, const QString& source, const QString& n
     positive(c.maxSeqLen, "max_seq_len");
     if (c.heads % c.kvHeads != 0)
         badField(source, name + ".kv_heads", QStringLiteral("must divide heads (%1), not %2").arg(c.heads).arg(c.kvHeads));
-    if (c.headDim * c.heads != c.dim || c.headDim % 2 != 0)
-        badField(source, name + ".heads", QStringLiteral("must split dim %1 into heads of an even width").arg(c.dim));
-    if (!(c.normEps > 0) || !(c.rope.base > 1) || !(c.rope.scaleFactor > 0) || !(c.rope.highFreqFactor > c.rope.lowFreqFactor))
+    // transformers may give head_dim apart from dim / heads; the attention only needs it even
+    // (RoPE rotates pairs).
+    if (c.headDim <= 0 || c.headDim % 2 != 0)
+        badField(source, name + ".head_dim", QStringLiteral("must be positive and even, not %1").arg(c.headDim));
+    const bool llama3 = c.rope.scaling == RopeScaling::Llama3;
+    if (!(c.normEps > 0) || !(c.rope.base > 1) || !(c.rope.scaleFactor > 0) ||
+        (llama3 && !(c.rope.highFreqFactor > c.rope.lowFreqFactor && c.rope.lowFreqFactor > 0 && c.rope.oldContextLen > 0)))
         badField(source, name + ".rope", QStringLiteral("has a non-positive base, eps or scale, or high_freq_factor <= low_freq_factor"));
 }
 
@@ -117,6 +122,8 @@ CsmConfig CsmConfig::fromJson(const QByteArray& text, const QString& source) {
     const json root = json::parse(text.constData(), text.constData() + text.size(), nullptr, false);
     if (root.is_discarded() || !root.is_object())
         throw Error(QStringLiteral("The model configuration %1 is not a JSON object.").arg(source));
+    if (isTransformersCsmConfig(root))
+        return csmConfigFromTransformers(root, source);
     CsmConfig c;
     auto flavorField = [&](const char* key) {
         const auto it = root.find(key);

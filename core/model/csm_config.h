@@ -9,8 +9,13 @@
 
 namespace echoforge {
 
+// How the base frequencies are rescaled: not at all (transformers' "default"), all divided by
+// the factor ("linear"), or torchtune's Llama3ScaledRoPE (transformers' "llama3", the same formula).
+enum class RopeScaling { None, Linear, Llama3 };
+
 // torchtune Llama3ScaledRoPE: base frequencies, then the llama3 long-context scaling.
 struct RopeConfig {
+    RopeScaling scaling = RopeScaling::Llama3;
     double base = 500'000;
     double scaleFactor = 32;
     double lowFreqFactor = 1;
@@ -39,6 +44,10 @@ struct CsmConfig {
     int textVocabSize = 0;
     int audioVocabSize = 0;
     int audioNumCodebooks = 0;       // K; a frame is K audio codes plus one text token
+    // The decoder embeds its codes with the backbone's audio embeddings (always so in the original
+    // checkpoint; transformers' tie_codebooks_embeddings). When false a transformers checkpoint
+    // holds the decoder's own table (depth_decoder.model.embed_tokens).
+    bool tieCodebookEmbeddings = true;
 
     int frameWidth() const { return audioNumCodebooks + 1; }
     // The decoder's KV cache holds one position per codebook (models.py setup_caches).
@@ -48,8 +57,9 @@ struct CsmConfig {
     static LlamaConfig flavor(const QString& name);
     // sesame/csm-1b.
     static CsmConfig csm1b();
-    // Reads either the published form ({"backbone_flavor": "llama-1B", ...}) or the explicit form
-    // of the golden sets ({"backbone": {"layers": .., "dim": ..}, "rope_base": ..}).
+    // Reads the published form ({"backbone_flavor": "llama-1B", ...}), the explicit form of the
+    // golden sets ({"backbone": {"layers": .., "dim": ..}, "rope_base": ..}) or Hugging Face
+    // transformers' CsmConfig ({"model_type": "csm", "hidden_size": .., "depth_decoder_config": ..}).
     static CsmConfig fromJsonFile(const QString& path);
     static CsmConfig fromJson(const QByteArray& json, const QString& nameForErrors);
 

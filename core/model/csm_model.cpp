@@ -6,6 +6,7 @@
 #include "core/common/error.h"
 #include "core/common/logging.h"
 #include "core/model/csm.h"
+#include "core/model/csm_checkpoint.h"
 #include "core/model/torch_runtime.h"
 
 namespace echoforge {
@@ -54,7 +55,7 @@ std::unique_ptr<CsmModel> CsmModel::load(const QString& configPath, const QStrin
         configureTorchThreads(options.threads);
     const CsmConfig config = configPath.isEmpty() ? CsmConfig::csm1b() : CsmConfig::fromJsonFile(configPath);
     c10::InferenceMode inference;
-    WeightSet weights(SafetensorsFile::open(weightsPath));
+    WeightSet weights = openCsmWeights(weightsPath, config);
     std::unique_ptr<CsmModel> model(
         new CsmModel(std::make_unique<CsmNetwork>(config, weights, options.precision, torchDevice(options.device))));
     logger(LogArea::Model)->info("CSM loaded from {} ({} weights on {}, configuration {}, {:.1f} s)", weightsPath,

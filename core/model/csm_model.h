@@ -52,8 +52,9 @@ class WeightSet;
 
 class CsmModel {
 public:
-    // Reads `configPath` (empty: the built-in csm-1b) and maps `weightsPath` (safetensors with
-    // the checkpoint's names; every tensor must be used and fit).
+    // Reads `configPath` (empty: the built-in csm-1b; any form CsmConfig reads) and maps
+    // `weightsPath`: safetensors, or a *.safetensors.index.json and its shards, under the
+    // original or the transformers names (csm_checkpoint.h); every tensor must be used and fit.
     static std::unique_ptr<CsmModel> load(const QString& configPath, const QString& weightsPath,
                                           const CsmLoadOptions& options);
     // A model bound to weights already at hand (tests that alter a checkpoint's tensors).

@@ -40,7 +40,11 @@ RotaryEmbedding::RotaryEmbedding(int headDim, int maxSeqLen, const RopeConfig& r
     // θ_i = base^(−2i/headDim), i = 0 … headDim/2 − 1
     const auto exponents = torch::arange(0, headDim, 2, torch::kFloat32).slice(0, 0, headDim / 2) / headDim;
     const auto freqs = torch::pow(rope.base, exponents).reciprocal();
-    theta_ = llama3ScaledFrequencies(freqs, rope);
+    switch (rope.scaling) {
+    case RopeScaling::None: theta_ = freqs; break;                              // transformers "default"
+    case RopeScaling::Linear: theta_ = freqs / rope.scaleFactor; break;         // modeling_rope_utils "linear"
+    case RopeScaling::Llama3: theta_ = llama3ScaledFrequencies(freqs, rope); break;
+    }
     const auto positions = torch::arange(maxSeqLen, torch::kFloat32);
     const auto angles = torch::einsum("i,j->ij", {positions, theta_});        // [maxSeqLen, headDim/2]
     cache_ = torch::stack({torch::cos(angles), torch::sin(angles)}, -1);      // [maxSeqLen, headDim/2, 2]

@@ -59,15 +59,21 @@ WeightSet::WeightSet(std::shared_ptr<const SafetensorsFile> file) : file_(std::m
         available_[entry.name] = {entry.shape, &entry, {}};
 }
 
-WeightSet::WeightSet(std::unordered_map<std::string, torch::Tensor> tensors, const QString& source) : source_(source) {
+WeightSet::WeightSet(std::unordered_map<std::string, torch::Tensor> tensors, const QString& source,
+                     std::function<std::string(const std::string&)> nameInFile)
+    : source_(source), nameInFile_(std::move(nameInFile)) {
     for (auto& [name, tensor] : tensors)
         available_[name] = {tensor.sizes().vec(), nullptr, std::move(tensor)};
+}
+
+QString WeightSet::fileName(const std::string& name) const {
+    return QString::fromStdString(nameInFile_ ? nameInFile_(name) : name);
 }
 
 torch::Tensor WeightSet::bind(const std::string& name, const Available& available, c10::IntArrayRef expectedShape) {
     if (c10::IntArrayRef(available.shape) != expectedShape)
         throw Error(QStringLiteral("The weights file %1 does not fit this model: tensor \"%2\" has shape %3, expected %4.")
-                        .arg(source_, QString::fromStdString(name), shapeText(available.shape), shapeText(expectedShape)));
+                        .arg(source_, fileName(name), shapeText(available.shape), shapeText(expectedShape)));
     taken_.insert(name);
     return available.entry ? tensorFrom(file_, *available.entry) : available.tensor;
 }
@@ -88,7 +94,7 @@ torch::Tensor WeightSet::take(const std::string& name, c10::IntArrayRef expected
     const auto it = available_.find(name);
     if (it == available_.end())
         throw Error(QStringLiteral("The weights file %1 does not fit this model: it has no tensor \"%2\" (expected shape %3).")
-                        .arg(source_, QString::fromStdString(name), shapeText(expectedShape)));
+                        .arg(source_, fileName(name), shapeText(expectedShape)));
     return bind(name, it->second, expectedShape);
 }
 
@@ -109,7 +115,7 @@ void WeightSet::finish() {
     QStringList unknown;
     for (const auto& [name, available] : available_)
         if (!taken_.count(name))
-            unknown << QStringLiteral("\"%1\"").arg(QString::fromStdString(name));
+            unknown << QStringLiteral("\"%1\"").arg(fileName(name));
     if (!unknown.isEmpty())
         throw Error(QStringLiteral("The weights file %1 does not fit this model: it holds %2 tensor(s) the model does not know: %3.")
                         .arg(source_).arg(unknown.size()).arg(unknown.join(QStringLiteral(", "))));

@@ -2,6 +2,7 @@
 // safetensors entries as torch tensors, and strict binding of a checkpoint's names to a model.
 // Includes torch: for model code only (core/model, core/codec); public headers use safetensors.h.
 
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <optional>
@@ -29,8 +30,10 @@ torch::Tensor tensorFrom(const std::shared_ptr<const SafetensorsFile>& file, con
 class WeightSet {
 public:
     explicit WeightSet(std::shared_ptr<const SafetensorsFile> file);
-    // Tensors made in memory (tests); `source` names them in errors.
-    WeightSet(std::unordered_map<std::string, torch::Tensor> tensors, const QString& source);
+    // Tensors made in memory (tests, translated checkpoints); `source` names them in errors, and
+    // `nameInFile` gives, for our name of a tensor renamed on the way, the name the file uses.
+    WeightSet(std::unordered_map<std::string, torch::Tensor> tensors, const QString& source,
+              std::function<std::string(const std::string&)> nameInFile = {});
     // Hands out random tensors of `dtype` (uniform in ±0.02) for whatever is asked: a full-size
     // model for benchmarks without a weights file.
     static WeightSet random(torch::ScalarType dtype, std::uint64_t seed);
@@ -39,6 +42,7 @@ public:
     torch::Tensor take(const std::string& name, c10::IntArrayRef expectedShape);
     // The first of several spellings of one tensor that the file holds (old and new names).
     torch::Tensor takeAny(std::initializer_list<std::string> spellings, c10::IntArrayRef expectedShape);
+    bool has(const std::string& name) const { return available_.count(name) > 0; }
     // Throws naming every tensor of the file that was never taken.
     void finish();
 
@@ -51,10 +55,12 @@ private:
         torch::Tensor tensor;                 // held in memory
     };
     torch::Tensor bind(const std::string& name, const Available& available, c10::IntArrayRef expectedShape);
+    QString fileName(const std::string& name) const;   // as the file spells it, for messages
 
     std::shared_ptr<const SafetensorsFile> file_;
     QString source_;
     std::map<std::string, Available> available_;
+    std::function<std::string(const std::string&)> nameInFile_;
     std::optional<at::Generator> random_;
     torch::ScalarType randomType_ = torch::kFloat32;
     std::set<std::string> taken_;

@@ -14,7 +14,8 @@ namespace echoforge {
 
 // Needs DIR/mimi_config.json, mimi_model.safetensors and mimi_cases.safetensors; checks
 // mimi_model_published_names.safetensors and mimi_intermediates.safetensors when present.
-// A part that cannot run is a failed case saying why.
+// A part that cannot run is a failed case saying why; a directory with none of the three files
+// has no Mimi part and gives no case.
 std::vector<ConformanceCase> runMimiConformance(const QString& dir);
 
 } // namespace echoforge
