@@ -49,7 +49,7 @@ const std::vector<std::pair<std::string, std::string>> kLayerPrefixes = {
 
 // Renames by the tables in one direction: `from` → `to` is 0 → 1 (transformers → original) or
 // 1 → 0. A name the tables do not cover comes back unchanged.
-std::string rename(const std::string& name, int from, int to) {
+std::string renameTensor(const std::string& name, int from, int to) {
     auto side = [](const std::pair<std::string, std::string>& p, int i) -> const std::string& { return i == 0 ? p.first : p.second; };
     for (const auto& whole : kWholeNames)
         if (name == side(whole, from))
@@ -81,7 +81,7 @@ Tensors fromTransformers(const Tensors& file, const CsmConfig& config, const QSt
             ++skipped;   // CsmForConditionalGeneration's own Mimi; ours is loaded from mimi/
             continue;
         }
-        const std::string ours = rename(name, 0, 1);
+        const std::string ours = renameTensor(name, 0, 1);
         if (!out.emplace(ours, tensor).second)
             throw Error(QStringLiteral("The weights file %1 does not fit this model: it holds \"%2\" twice, under two spellings.")
                             .arg(source, QString::fromStdString(ours)));
@@ -91,10 +91,10 @@ Tensors fromTransformers(const Tensors& file, const CsmConfig& config, const QSt
 
     // Both transformers' ties (v4 _tie_or_clone_weights, v5 _tied_weights_keys) make the
     // backbone's code embeddings the depth decoder's tensor; save_pretrained may keep either.
-    const auto decoderTable = out.find("decoder_audio_embeddings.weight");
-    if (config.tieCodebookEmbeddings && decoderTable != out.end()) {
-        out["audio_embeddings.weight"] = decoderTable->second;
+    if (const auto decoderTable = out.find("decoder_audio_embeddings.weight"); config.tieCodebookEmbeddings && decoderTable != out.end()) {
+        const torch::Tensor table = decoderTable->second;
         out.erase(decoderTable);
+        out["audio_embeddings.weight"] = table;
     }
 
     for (auto& [name, tensor] : out) {
@@ -130,7 +130,7 @@ WeightSet openCsmWeights(const QString& path, const CsmConfig& config) {
     if (detectCsmWeightFormat(files) == CsmWeightFormat::Original)
         return WeightSet(std::move(tensors), path);
     auto translated = fromTransformers(tensors, config, path);
-    return WeightSet(std::move(translated), path, [](const std::string& ours) { return rename(ours, 1, 0); });
+    return WeightSet(std::move(translated), path, [](const std::string& ours) { return renameTensor(ours, 1, 0); });
 }
 
 } // namespace echoforge
