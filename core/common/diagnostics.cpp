@@ -2,6 +2,7 @@
 
 #include <espeak-ng/speak_lib.h>
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QSysInfo>
 
@@ -9,6 +10,8 @@
 #include "core/common/model_layout.h"
 #include "core/common/paths.h"
 #include "core/common/settings.h"
+#include "core/hub/model_store.h"
+#include "core/model/checkpoint_files.h"
 #include "core/model/torch_runtime.h"
 
 namespace echoforge {
@@ -32,13 +35,34 @@ QJsonObject cpuObject(const TorchRuntimeInfo& torch) {
     };
 }
 
+// What a model file is: CSM weights name their naming and shards (docs/models.md).
+QString fileFormat(const ModelFile& f) {
+    if (!f.path.endsWith(QLatin1String(".safetensors")) && !isCheckpointIndex(f.path))
+        return QStringLiteral("json");
+    if (f.role != QLatin1String("csm_weights"))
+        return QStringLiteral("safetensors");
+    try {
+        const auto files = openCheckpoint(f.path);   // maps and checks headers only
+        const QString naming = csmWeightFormatName(detectCsmWeightFormat(files));
+        return files.size() > 1 ? QStringLiteral("safetensors, %1 names, %2 shards").arg(naming).arg(files.size())
+                                : QStringLiteral("safetensors, %1 names").arg(naming);
+    } catch (const std::exception& e) {
+        return QStringLiteral("unreadable: %1").arg(QString::fromUtf8(e.what()));
+    }
+}
+
 QJsonObject modelsObject(const AppPaths& paths) {
     const ModelLayout layout = ModelLayout::inspect(paths.modelsDir);
     QJsonObject models{{"dir", paths.modelsDir}, {"complete", layout.complete()}};
+    const ModelStore store(paths.modelsDir);
     for (const ModelFile& f : layout.files()) {
-        models.insert(f.role, QJsonObject{{"status", f.found ? "found" : "missing"},
-                                          {"path", f.path},
-                                          {"optional", f.optional}});
+        QJsonObject file{{"status", f.found ? "found" : "missing"}, {"path", f.path}, {"optional", f.optional}};
+        if (f.found) {
+            file.insert("bytes", double(QFileInfo(f.path).size()));
+            file.insert("format", fileFormat(f));
+            file.insert("checksum", store.checksumState(f.path));
+        }
+        models.insert(f.role, file);
     }
     const QString tokenizer = findTokenizerJson(paths.modelsDir);
     models.insert("tokenizer_in_use", tokenizer.isEmpty() ? QJsonValue() : QJsonValue(tokenizer));

@@ -16,6 +16,7 @@ static void visit(Store&& store, SettingsRef& s) {
     store("model/threads", s.threads);
     store("model/precision", s.precision);
     store("model/idleUnloadMinutes", s.modelIdleUnloadMinutes);
+    store("hub/token", s.hubToken);
     store("generation/temperature", s.temperature);
     store("generation/topK", s.topK);
     store("generation/maxSeconds", s.maxSeconds);

@@ -15,6 +15,7 @@ struct Settings {
     int threads = 0;                  // torch threads; 0 = every core
     QString precision = "auto";       // auto | fp32 | bf16
     int modelIdleUnloadMinutes = 15;  // unload CSM after this long unused; 0 = never
+    QString hubToken;                 // Hugging Face access token for gated models; empty: HF_TOKEN
 
     // Generation defaults
     double temperature = 0.9;
