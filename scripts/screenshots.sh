@@ -23,6 +23,7 @@ for theme in light dark; do
   shot studio "$theme" 1280x800 --text "$TEXT"
   shot studio-small "$theme" 1024x640 --text "$TEXT"
   shot settings "$theme" 1280x800 --open settings
+  shot models "$theme" 1280x800 --open models
   shot diagnostics "$theme" 1280x800 --open diagnostics
   shot shortcuts "$theme" 1280x800 --open shortcuts
 done

@@ -27,6 +27,7 @@
 #include "core/audio/audio_io.h"
 #include "core/common/diagnostics.h"
 #include "core/common/error.h"
+#include "core/hub/model_manager.h"
 #include "core/model/precision.h"
 #include "core/model/torch_runtime.h"
 #include "core/tasks/history_model.h"
@@ -242,7 +243,14 @@ void MainWindow::connectStudio() {
     });
     connect(playerBar_, &PlayerBar::exportRequested, this, &MainWindow::exportClip);
     connect(studio_->banner(), &Banner::actionTriggered, this, &MainWindow::showSettings);
-    connect(studio_->engineBanner(), &Banner::actionTriggered, this, [] { QDesktopServices::openUrl(modelsDocUrl()); });
+    connect(studio_->engineBanner(), &Banner::actionTriggered, this, [this] {
+        if (services_.settings.engine == QLatin1String("espeak"))
+            QDesktopServices::openUrl(modelsDocUrl());
+        else
+            showModelSettings();
+    });
+    models_ = new ModelManager(services_.paths.modelsDir, services_.settings.hubToken, this);
+    connect(models_, &ModelManager::finished, this, &MainWindow::modelsChanged);
 
     TaskEngine* tasks = services_.tasks;
     connect(tasks, &TaskEngine::progress, this, [this](JobId id, const JobProgress& p) {
@@ -347,7 +355,7 @@ void MainWindow::showEngineState() {
         studio_->engineBanner()->showMessage(Banner::Kind::Info, tr("Speaking with eSpeak NG, as chosen in Settings."));
     else if (!tasks->csmInstalled())
         studio_->engineBanner()->showMessage(Banner::Kind::Info,
-                                             tr("Speaking with eSpeak NG — CSM is not installed."), tr("How to install…"));
+                                             tr("Speaking with eSpeak NG — CSM is not installed."), tr("Get the CSM voice model"));
     else
         studio_->engineBanner()->hide();
 }

@@ -16,6 +16,7 @@ namespace echoforge {
 class CharacterModel;
 class CharacterFilterModel;
 class HistoryModel;
+class ModelManager;
 class QueueModel;
 struct HistoryEntry;
 }
@@ -58,7 +59,7 @@ public:
     void selectCharacter(const QString& id);
     void setEditorText(const QString& text);
 
-    // Opens a panel or dialog by name (queue, history, settings, diagnostics, about, shortcuts,
+    // Opens a panel or dialog by name (queue, history, settings, models, diagnostics, about, shortcuts,
     // clone); used by --open for the docs' screenshots. False for an unknown name.
     bool openPanel(const QString& name);
 
@@ -67,6 +68,8 @@ public Q_SLOTS:
     void showAbout();
     void showShortcuts();
     void showSettings();
+    // Settings on the Models tab: the first-run banner's "Get the CSM voice model".
+    void showModelSettings();
     void showDiagnostics();
     void exportClip();
     void showCloneWizard();
@@ -85,6 +88,8 @@ private:
     void exportFile(const std::vector<float>& samples, int sampleRate, const QString& title);
     void reuse(const HistoryEntry& entry);
     void showError(const QString& sentence);
+    // A model download, import or removal ended: CSM loads again from the folder (no restart).
+    void modelsChanged(const QString& error, bool filesChanged);
 
     StudioServices services_;
     std::unique_ptr<PresetStore> presets_;
@@ -97,6 +102,8 @@ private:
     SampleController* samples_;
     QueueModel* queue_;
     HistoryModel* history_ = nullptr;
+    ModelManager* models_ = nullptr;   // the catalogue and the download in flight (child)
+    bool openModelsTab_ = false;
 
     HeaderBar* header_;
     FilterBar* filterBar_;

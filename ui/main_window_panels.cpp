@@ -3,6 +3,8 @@
 
 #include "ui/main_window.h"
 
+#include <utility>
+
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -18,6 +20,7 @@
 #include "core/common/diagnostics.h"
 #include "core/common/error.h"
 #include "core/common/paths.h"
+#include "core/hub/model_manager.h"
 #include "core/tasks/history_model.h"
 #include "core/tasks/installed_engines.h"
 #include "core/tasks/queue_model.h"
@@ -167,7 +170,9 @@ void MainWindow::showShortcuts() {
 }
 
 void MainWindow::showSettings() {
-    SettingsDialog dialog(services_.settings, services_.paths.modelsDir, this);
+    SettingsDialog dialog(services_.settings, services_.paths.modelsDir, this, models_);
+    if (std::exchange(openModelsTab_, false))
+        dialog.showModelsTab();
     const QString before = services_.settings.theme;
     if (services_.theme)
         connect(&dialog, &SettingsDialog::themePreviewRequested, this,
@@ -187,6 +192,10 @@ void MainWindow::showSettings() {
                             old.threads != now.threads || old.precision != now.precision ||
                             old.loudnessTargetLufs != now.loudnessTargetLufs ||
                             old.cacheLimitMegabytes != now.cacheLimitMegabytes;
+    if (models_) {
+        models_->setToken(now.hubToken);
+        models_->setModelsDir(AppPaths::resolve(now).modelsDir);
+    }
     if (csmChanged) {
         services_.paths.modelsDir = AppPaths::resolve(now).modelsDir;
         services_.tasks->replaceCsm(installedEngines(services_.paths, now).makeCsm);
@@ -194,6 +203,19 @@ void MainWindow::showSettings() {
     }
     statusBar()->showMessage(csmChanged ? tr("Settings saved. CSM loads again with them for the next job.") : tr("Settings saved."),
                              4000);
+}
+
+void MainWindow::showModelSettings() {
+    openModelsTab_ = true;
+    showSettings();
+}
+
+void MainWindow::modelsChanged(const QString& error, bool filesChanged) {
+    if (filesChanged) {
+        services_.tasks->replaceCsm(installedEngines(services_.paths, services_.settings).makeCsm);
+        showEngineState();
+    }
+    statusBar()->showMessage(error.isEmpty() ? tr("Models updated: CSM loads from them for the next job.") : error, 8000);
 }
 
 void MainWindow::showDiagnostics() {
@@ -210,6 +232,7 @@ void MainWindow::showDiagnostics() {
 
 bool MainWindow::openPanel(const QString& name) {
     if (name == QLatin1String("settings")) QMetaObject::invokeMethod(this, &MainWindow::showSettings, Qt::QueuedConnection);
+    else if (name == QLatin1String("models")) QMetaObject::invokeMethod(this, &MainWindow::showModelSettings, Qt::QueuedConnection);
     else if (name == QLatin1String("about")) QMetaObject::invokeMethod(this, &MainWindow::showAbout, Qt::QueuedConnection);
     else if (name == QLatin1String("shortcuts")) showShortcuts();
     else if (name == QLatin1String("diagnostics")) showDiagnostics();

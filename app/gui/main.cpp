@@ -43,7 +43,7 @@ Options parseOptions(QApplication& app) {
     const QCommandLineOption screenshot("screenshot", "Render the window (or the panel opened with --open) to PATH once shown, then exit.", "PATH");
     const QCommandLineOption theme("theme", "Use this theme for this run: light, dark or system.", "THEME");
     const QCommandLineOption size("size", "Window size in pixels, e.g. 1024x640.", "WxH");
-    const QCommandLineOption open("open", "Open a panel at start: queue, history, clone, settings, diagnostics, about, shortcuts.", "PANEL");
+    const QCommandLineOption open("open", "Open a panel at start: queue, history, clone, settings, models, diagnostics, about, shortcuts.", "PANEL");
     const QCommandLineOption select("select", "Select the character with this id.", "ID");
     const QCommandLineOption text("text", "Put TEXT in the editor.", "TEXT");
     parser.addOptions({screenshot, theme, size, open, select, text});

@@ -9,10 +9,12 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QThread>
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "ui/settings/models_page.h"
 #include "ui/theme/theme.h"
 
 namespace echoforge::ui {
@@ -58,11 +60,16 @@ QLineEdit* SettingsDialog::folderRow(QLineEdit* edit, const QString& placeholder
     return edit;
 }
 
-SettingsDialog::SettingsDialog(const Settings& settings, const QString& defaultModelDir, QWidget* parent)
+SettingsDialog::SettingsDialog(const Settings& settings, const QString& defaultModelDir, QWidget* parent,
+                               ModelManager* models)
     : QDialog(parent), base_(settings) {
     setWindowTitle(tr("Settings"));
     setAccessibleName(tr("Settings"));
-    auto* column = new QVBoxLayout(this);
+    auto* outer = new QVBoxLayout(this);
+    tabs_ = new QTabWidget(this);
+    tabs_->setAccessibleName(tr("Settings pages"));
+    auto* general = new QWidget(tabs_);
+    auto* column = new QVBoxLayout(general);
 
     auto* engineGroup = new QGroupBox(tr("Speech engine"), this);
     auto* engineForm = new QFormLayout(engineGroup);
@@ -114,7 +121,11 @@ SettingsDialog::SettingsDialog(const Settings& settings, const QString& defaultM
     column->addWidget(engineGroup);
     column->addWidget(lookGroup);
     column->addWidget(limitsGroup);
-    column->addWidget(buttons);
+    tabs_->addTab(general, tr("General"));
+    modelsPage_ = new ModelsPage(models, settings.hubToken, tabs_);
+    tabs_->addTab(modelsPage_, tr("Models"));
+    outer->addWidget(tabs_);
+    outer->addWidget(buttons);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(theme_, &QComboBox::currentIndexChanged, this,
@@ -122,8 +133,11 @@ SettingsDialog::SettingsDialog(const Settings& settings, const QString& defaultM
     setMinimumWidth(520);
 }
 
+void SettingsDialog::showModelsTab() { tabs_->setCurrentWidget(modelsPage_); }
+
 Settings SettingsDialog::settings() const {
     Settings s = base_;
+    s.hubToken = modelsPage_->token();
     s.modelDir = modelDir_->text().trimmed();
     s.engine = engine_->currentData().toString();
     s.device = device_->currentData().toString();

@@ -10,16 +10,27 @@ class QComboBox;
 class QLineEdit;
 class QSpinBox;
 class QDoubleSpinBox;
+class QTabWidget;
+
+namespace echoforge {
+class ModelManager;
+}
 
 namespace echoforge::ui {
+
+class ModelsPage;
 
 class SettingsDialog : public QDialog {
     Q_OBJECT
 public:
-    SettingsDialog(const Settings& settings, const QString& defaultModelDir, QWidget* parent = nullptr);
+    // `models` (may be null) backs the Models tab.
+    SettingsDialog(const Settings& settings, const QString& defaultModelDir, QWidget* parent = nullptr,
+                   ModelManager* models = nullptr);
 
     Settings settings() const;
     QComboBox* themeBox() const { return theme_; }
+    // Opens on the Models tab (the first-run banner's "Get the CSM voice model").
+    void showModelsTab();
 
 Q_SIGNALS:
     // The theme box changed: the window previews it at once.
@@ -30,6 +41,8 @@ private:
                          const QString& label);
 
     Settings base_;
+    QTabWidget* tabs_;
+    ModelsPage* modelsPage_;
     QLineEdit* modelDir_;
     QComboBox* engine_;
     QComboBox* device_;
