@@ -79,9 +79,9 @@ inline std::shared_ptr<bool> answerFileDialog(const QString& path) {
     poll->setInterval(20);
     QObject::connect(poll, &QTimer::timeout, poll, [poll, path, answered] {
         auto* dialog = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
-        if (!dialog) return;
+        if (!dialog || !dialog->isVisible()) return;
         dialog->selectFile(path);
-        dialog->accept();
+        static_cast<QDialog*>(dialog)->accept();   // QFileDialog::accept is protected
         *answered = true;
         poll->deleteLater();
     });

@@ -30,6 +30,7 @@
 #include "ui/history/history_dock.h"
 #include "ui/player/player_bar.h"
 #include "ui/player/player_controller.h"
+#include "ui/player/waveform_view.h"
 #include "ui/queue/queue_dock.h"
 #include "ui/settings/settings_dialog.h"
 #include "ui/shell/banner.h"
@@ -280,7 +281,7 @@ private Q_SLOTS:
         QCOMPARE(nameOf(count), QStringLiteral("%1 of %2 characters").arg(female).arg(total));
 
         s.window->player()->setClip(std::vector<float>(24000 * 75, 0.0f), 24000, "Clip");
-        QCOMPARE(nameOf(labelDescribedAs(s.window->playerBar(), "Position and length")), QStringLiteral("00:00 / 01:15"));
+        QCOMPARE(nameOf(labelDescribedAs(s.window->playerBar(), "Position and length")), QStringLiteral("0:00 / 1:15"));
         QVERIFY(nameOf(labelDescribedAs(s.window->statusBar(), "Engine status")).startsWith("eSpeak NG"));
 
         s.window->setEditorText("Twelve chars");
@@ -302,8 +303,10 @@ private Q_SLOTS:
         QCOMPARE(iface->role(), QAccessible::AlertMessage);
         QVERIFY(iface->text(QAccessible::Name).startsWith("Error: "));
         QVERIFY(iface->text(QAccessible::Name).contains(banner->message()));
-        QVERIFY((Events::seen.contains({banner, QAccessible::Alert})));
         QVERIFY(nameOf(labelDescribedAs(banner, "Notification text")) == banner->message());
+        if (!QAccessible::isActive())
+            QSKIP("No accessibility bridge on this platform (offscreen): events are not delivered to handlers");
+        QVERIFY((Events::seen.contains({banner, QAccessible::Alert})));
     }
 
     void cardsAndJobsSayMoreThanAName() {

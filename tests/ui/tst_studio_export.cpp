@@ -15,6 +15,8 @@
 #include "core/tasks/history_model.h"
 #include "studio_fixture.h"
 #include "ui/history/history_dock.h"
+#include "ui/shell/banner.h"
+#include "ui/studio/studio_panel.h"
 #include "ui/player/player_controller.h"
 #include "ui/studio/generation_controller.h"
 
@@ -30,10 +32,14 @@ std::vector<float> tone() {
 // Presses `button`, answers the save dialog with `path` and waits for the file and the status
 // bar's "Saved"; the window must still be there afterwards.
 bool exportThrough(Studio& s, QPushButton* button, const QString& path) {
+    s.window->statusBar()->clearMessage();   // the last export's "Saved" is not this one's
     const auto answered = answerFileDialog(path);
     QTest::mouseClick(button, Qt::LeftButton);
-    if (!QTest::qWaitFor([&] { return s.window->statusBar()->currentMessage().startsWith("Saved"); }, 20000))
+    if (!QTest::qWaitFor([&] { return s.window->statusBar()->currentMessage() == "Saved " + path; }, 20000)) {
+        qWarning() << "no" << path << "saved; status:" << s.window->statusBar()->currentMessage()
+                   << "banner:" << s.window->studio()->banner()->message();
         return false;
+    }
     QTest::qWait(100);   // the crash came when the writing coroutine ended, after the message
     return *answered && QFileInfo::exists(path) && s.window->isVisible();
 }

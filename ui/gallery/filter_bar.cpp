@@ -93,6 +93,7 @@ FilterBar::FilterBar(CharacterFilterModel* filter, QAbstractItemModel* character
     styleScroll->setWidgetResizable(true);
     styleScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     styleScroll->setAccessibleName(tr("Styles"));
+    styleScroll->setFocusPolicy(Qt::NoFocus);   // the chips take focus; the area is no Tab stop of its own
     styleScroll->verticalScrollBar()->setAccessibleName(tr("Scroll the styles"));
     styleBox_ = new QWidget(styleScroll);
     styleFlow_ = new FlowLayout(styleBox_, 6);

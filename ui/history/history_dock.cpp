@@ -63,6 +63,7 @@ HistoryDock::HistoryDock(HistoryModel* model, QWidget* parent) : QDockWidget(tr(
     connect(view_->selectionModel(), &QItemSelectionModel::currentChanged, this, &HistoryDock::showSelected);
     connect(model_, &QAbstractItemModel::modelReset, this, &HistoryDock::showSelected);
     connect(model_, &QAbstractItemModel::rowsRemoved, this, &HistoryDock::showSelected);
+    connect(model_, &QAbstractItemModel::rowsInserted, this, &HistoryDock::showSelected);   // "Select a take.", not "kept here"
     connect(view_, &QListView::activated, this, [this] { Q_EMIT replayRequested(selected()); });
     connect(replay_, &QPushButton::clicked, this, [this] { Q_EMIT replayRequested(selected()); });
     connect(export_, &QPushButton::clicked, this, [this] { Q_EMIT exportRequested(selected()); });

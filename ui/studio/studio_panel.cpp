@@ -53,6 +53,7 @@ StudioPanel::StudioPanel(const ParameterDefaults& defaults, int textLimit, Prese
     scroll_->setFrameShape(QFrame::NoFrame);
     scroll_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll_->setAccessibleName(tr("Studio settings and text"));
+    scroll_->setFocusPolicy(Qt::NoFocus);   // its controls take focus (and scroll into view); no Tab stop of its own
     scroll_->verticalScrollBar()->setAccessibleName(tr("Scroll the studio panel"));
     // Never clipped sideways: as wide as the content needs, plus the scroll bar.
     scroll_->setMinimumWidth(content->minimumSizeHint().width() + scroll_->verticalScrollBar()->sizeHint().width());
