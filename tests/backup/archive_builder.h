@@ -1,16 +1,28 @@
 #pragma once
 // Writes arbitrary tar.gz archives (any entry type, any path, any manifest) for the backup tests,
-// with libarchive directly: the damaged and hostile archives a restore must refuse.
+// with libarchive directly: the damaged and hostile archives a restore must refuse. And the
+// files a test puts in a data folder.
 
 #include <QByteArray>
 #include <QCryptographicHash>
 #include <QList>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QString>
+#include <QtTest>
 
 #include <archive.h>
 #include <archive_entry.h>
 
 namespace echoforge::test {
+
+inline void writeFile(const QString& path, const QByteArray& bytes) {
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    QVERIFY2(f.open(QIODevice::WriteOnly), qPrintable(path));
+    QCOMPARE(f.write(bytes), bytes.size());
+}
 
 struct RawEntry {
     QString path;

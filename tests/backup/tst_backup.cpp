@@ -21,6 +21,7 @@
 
 using namespace echoforge;
 using test::RawEntry;
+using test::writeFile;
 
 namespace {
 
@@ -37,13 +38,6 @@ QMap<QString, QByteArray> snapshot(const QString& dir) {
         files.insert(QDir(dir).relativeFilePath(f.fileName()), f.readAll());
     }
     return files;
-}
-
-void writeFile(const QString& path, const QByteArray& bytes) {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(bytes);
 }
 
 // A home with settings in one folder and the data (with this machine's models, cache and logs
