@@ -239,8 +239,11 @@ BackupManifest restoreBackup(const AppPaths& paths, const QString& archiveFile) 
 
     // 2. Swap: the old user entries into the trash, the restored ones into place; the settings file
     // through a copy in its own folder (the config folder may be on another file system).
-    const QString newSettings = paths.settingsFile + QStringLiteral(".restore-new");
-    const QString oldSettings = paths.settingsFile + QStringLiteral(".restore-old");
+    // Named like the working folders, so that they are never taken for user data (with
+    // ECHOFORGE_DATA_DIR the settings file sits in the data folder).
+    const QFileInfo settingsInfo(paths.settingsFile);
+    const QString newSettings = settingsInfo.dir().filePath(kStagingPrefix + QStringLiteral("new-") + settingsInfo.fileName());
+    const QString oldSettings = settingsInfo.dir().filePath(kStagingPrefix + QStringLiteral("old-") + settingsInfo.fileName());
     SwapJournal journal;
     try {
         const QString restoredSettings = QDir(staging.path()).filePath(QString::fromLatin1(BackupManifest::kSettingsPath));

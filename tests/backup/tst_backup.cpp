@@ -141,7 +141,28 @@ private Q_SLOTS:
         QVERIFY(QFileInfo::exists(h.data("logs/echoforge.log")));
         // No working folders left behind.
         QCOMPARE(QDir(h.paths.dataDir).entryList({".restore-*"}, QDir::AllEntries | QDir::Hidden), QStringList());
-        QVERIFY(!QFileInfo::exists(h.paths.settingsFile + ".restore-old"));
+        QCOMPARE(QDir(h.paths.configDir).entryList({".restore-*"}, QDir::AllEntries | QDir::Hidden), QStringList());
+    }
+
+    // With ECHOFORGE_DATA_DIR the settings file is inside the data folder: it is stored once, as
+    // the settings, and comes back as they were.
+    void settingsInsideTheDataFolderComeBack() {
+        Home h;
+        h.paths.configDir = h.paths.dataDir;
+        h.paths.settingsFile = h.data("settings.ini");
+        writeFile(h.paths.settingsFile, "[ui]\ntheme=dark\n");
+        writeFile(h.data("voices/mine/character.json"), "mine");
+        const QString archive = h.dir.filePath("backup.tar.gz");
+        QStringList stored;
+        for (const BackupFile& f : createBackup(h.paths, archive).files) stored << f.path;
+        stored.sort();
+        QCOMPARE(stored, QStringList({"config/settings.ini", "data/voices/mine/character.json"}));
+        writeFile(h.paths.settingsFile, "[ui]\ntheme=light\n");
+        restoreBackup(h.paths, archive);
+        const auto after = snapshot(h.paths.dataDir);
+        QCOMPARE(after.value("settings.ini"), QByteArray("[ui]\ntheme=dark\n"));
+        QCOMPARE(after.value("voices/mine/character.json"), QByteArray("mine"));
+        for (const QString& name : after.keys()) QVERIFY2(!name.contains(".restore-"), qPrintable(name));
     }
 
     void damagedArchiveIsRefusedAndDataUntouched_data() {
