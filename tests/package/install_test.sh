@@ -4,7 +4,8 @@
 # speaking, the server's health answer, and backup -> wipe -> restore giving back the same
 # characters, history and settings.
 #   tests/package/install_test.sh BUILD_DIR        (as root; exit 77 = skipped)
-# The minbase root is kept as a tarball in BUILD_DIR/debroot/ so a second run skips debootstrap.
+# The minbase root is kept as a tarball in BUILD_DIR/debroot/, and the downloaded packages in
+# BUILD_DIR/debroot/apt-archives/, so a second run skips debootstrap and most downloads.
 set -euo pipefail
 BUILD=$(cd "${1:?usage: install_test.sh BUILD_DIR}" && pwd)
 MIRROR=${ECHOFORGE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
@@ -27,9 +28,12 @@ WORK=$BUILD/debroot
 ROOT=$WORK/root
 BASE=$WORK/bookworm-minbase.tar
 cleanup() {
-  for m in proc dev/pts; do mountpoint -q "$ROOT/$m" && umount -l "$ROOT/$m"; done
+  for m in proc var/cache/apt/archives; do mountpoint -q "$ROOT/$m" && umount -l "$ROOT/$m"; done
   [[ -n "${SERVER_PID:-}" ]] && kill "$SERVER_PID" 2>/dev/null
+  # Never remove a root that still has something mounted in it (the kept downloads, the host's /proc).
+  for m in proc var/cache/apt/archives; do mountpoint -q "$ROOT/$m" && { echo "cleanup: $ROOT/$m is still mounted; $ROOT kept"; return 0; }; done
   rm -rf "$ROOT"
+  return 0
 }
 trap cleanup EXIT
 mkdir -p "$WORK"
@@ -44,6 +48,8 @@ else
   mkdir -p "$ROOT" && tar -C "$ROOT" -xf "$BASE"
 fi
 mount -t proc proc "$ROOT/proc"
+mkdir -p "$WORK/apt-archives/partial"
+mount --bind "$WORK/apt-archives" "$ROOT/var/cache/apt/archives"
 cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
 cp "$DEB" "$ROOT/tmp/"
 in_root() { chroot "$ROOT" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
