@@ -227,15 +227,19 @@ BackupManifest createBackup(const AppPaths& paths, const QString& archiveFile) {
 BackupManifest restoreBackup(const AppPaths& paths, const QString& archiveFile) {
     const auto lock = lockDataFolder(paths);
     const QString token = QUuid::createUuid().toString(QUuid::Id128).left(12);
+    const auto cannotMake = [&paths] {
+        return Error(QStringLiteral("Cannot make a folder in %1 to restore into; check that it is writable.").arg(paths.dataDir));
+    };
     QTemporaryDir staging(QDir(paths.dataDir).filePath(kStagingPrefix + token + QStringLiteral("-XXXXXX")));
-    QTemporaryDir trash(QDir(paths.dataDir).filePath(kStagingPrefix + QStringLiteral("old-") + token + QStringLiteral("-XXXXXX")));
-    trash.setAutoRemove(false);   // it holds the old data until the swap has succeeded
-    if (!staging.isValid() || !trash.isValid())
-        throw Error(QStringLiteral("Cannot make a folder in %1 to restore into; check that it is writable.").arg(paths.dataDir));
+    if (!staging.isValid()) throw cannotMake();
 
     // 1. Unpack and check everything beside the data; nothing of the old data has moved yet.
     StagingSink sink(staging.path());
     const BackupManifest manifest = readBackupArchive(archiveFile, &sink);
+
+    QTemporaryDir trash(QDir(paths.dataDir).filePath(kStagingPrefix + QStringLiteral("old-") + token + QStringLiteral("-XXXXXX")));
+    if (!trash.isValid()) throw cannotMake();
+    trash.setAutoRemove(false);   // it holds the old data until the swap has succeeded
 
     // 2. Swap: the old user entries into the trash, the restored ones into place; the settings file
     // through a copy in its own folder (the config folder may be on another file system).

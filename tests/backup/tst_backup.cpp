@@ -190,7 +190,7 @@ private Q_SLOTS:
         QTest::newRow("a newer format") << test::buildArchive({voice, {"manifest.json", test::manifestFor({voice}, 99)}})
                                         << "newer EchoForge";
         QTest::newRow("a manifest that is not JSON") << test::buildArchive({voice, {"manifest.json", "{not json"}}) << "not JSON";
-        QTest::newRow("cut in half") << good.left(good.size() / 2) << "cannot be read";
+        QTest::newRow("cut in half") << good.left(good.size() / 2) << "not a usable EchoForge backup";
         QTest::newRow("not an archive") << QByteArray("PK\x03\x04 this is a zip, not a backup") << "not a usable EchoForge backup";
         QTest::newRow("empty") << QByteArray() << "not a usable EchoForge backup";
     }
