@@ -272,6 +272,11 @@ BackupManifest restoreBackup(const AppPaths& paths, const QString& archiveFile) 
         throw;
     }
     QFile::remove(oldSettings);
+    // The lock file went to the trash with the old history folder: put it back under the restored
+    // one, where the lock is released from, before the old data goes.
+    const QString lockFile = historyLockFile(paths.historyDir);
+    QDir().mkpath(paths.historyDir);
+    QDir().rename(QDir(trash.path()).filePath(QDir(paths.dataDir).relativeFilePath(lockFile)), lockFile);
     trash.remove();
     logger(LogArea::Core)->info("restore: {} from {}", describeBackup(manifest).toStdString(), archiveFile.toStdString());
     return manifest;   // the staging folder, empty now, goes with its QTemporaryDir

@@ -190,7 +190,13 @@ private Q_SLOTS:
         QTest::newRow("a newer format") << test::buildArchive({voice, {"manifest.json", test::manifestFor({voice}, 99)}})
                                         << "newer EchoForge";
         QTest::newRow("a manifest that is not JSON") << test::buildArchive({voice, {"manifest.json", "{not json"}}) << "not JSON";
-        QTest::newRow("cut in half") << good.left(good.size() / 2) << "not a usable EchoForge backup";
+        // Incompressible bytes, so that half of the gzip stream ends inside them (a small archive's
+        // second half is only the tar's zero padding, and cutting that off loses nothing).
+        QByteArray noise(256 * 1024, Qt::Uninitialized);
+        QRandomGenerator(5).fillRange(reinterpret_cast<quint32*>(noise.data()), noise.size() / 4);
+        const RawEntry big{"data/anchors/big.bin", noise};
+        const QByteArray large = test::buildArchive({voice, big, {"manifest.json", test::manifestFor({voice, big})}});
+        QTest::newRow("cut in half") << large.left(large.size() / 2) << "not a usable EchoForge backup";
         QTest::newRow("not an archive") << QByteArray("PK\x03\x04 this is a zip, not a backup") << "not a usable EchoForge backup";
         QTest::newRow("empty") << QByteArray() << "not a usable EchoForge backup";
     }
