@@ -48,7 +48,7 @@ std::vector<TensorToWrite> tensorsOf(const QString& path) {
 // A-transformers' tensors in `shards` files and their index, plus its config and cases.
 void writeSharded(const QString& dir, int shards, std::vector<TensorToWrite> tensors = tensorsOf(kSetHf + "/model.safetensors")) {
     nlohmann::json weightMap = nlohmann::json::object();
-    std::vector<std::vector<TensorToWrite>> parts(std::size_t(shards));
+    std::vector<std::vector<TensorToWrite>> parts(static_cast<std::size_t>(shards));
     for (std::size_t i = 0; i < tensors.size(); ++i) {
         const std::size_t shard = i * std::size_t(shards) / tensors.size();
         weightMap[tensors[i].name] = QStringLiteral("model-%1-of-%2.safetensors").arg(shard + 1, 5, 10, QChar('0')).arg(shards, 5, 10, QChar('0')).toStdString();
