@@ -37,6 +37,8 @@ AppPaths AppPaths::resolve(const Settings& settings) {
     }
     const QDir data(p.dataDir);
     p.voicesDir = data.filePath("voices");
+    p.anchorsDir = data.filePath("anchors");
+    p.lexiconsDir = data.filePath("lexicons");
     p.historyDir = data.filePath("history");
     p.logsDir = data.filePath("logs");
 

@@ -15,6 +15,8 @@ struct Settings;
 struct AppPaths {
     QString dataDir;
     QString voicesDir;    // user characters, one folder each
+    QString anchorsDir;   // each character's kept CSM voice (anchor), built-in ones included
+    QString lexiconsDir;  // pronunciation lexicons: the library's and one per character
     QString historyDir;   // history database and finished audio
     QString cacheDir;     // samples, clone codes, finished-audio cache
     QString modelsDir;    // csm/, mimi/, tokenizer/
