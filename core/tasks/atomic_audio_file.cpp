@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QTemporaryFile>
 
 #include "core/audio/audio_io.h"
@@ -30,6 +31,18 @@ void writeAudioAtomically(const QString& path, std::span<const float> samples, i
     if (std::rename(QFile::encodeName(temporary.fileName()).constData(), QFile::encodeName(target.absoluteFilePath()).constData()) != 0)
         throw Error(QStringLiteral("Cannot put the finished audio at %1; check that the folder is writable.").arg(path));
     temporary.setAutoRemove(false);   // it is the target now
+}
+
+int removeStaleAudioTemporaries(const QString& folder) {
+    // The template above: a dot, the take's name, QTemporaryFile's six characters, the suffix.
+    static const QRegularExpression temporaryName(QStringLiteral("^\\..+\\.[A-Za-z0-9]{6}\\.(wav|flac)$"));
+    int removed = 0;
+    const QDir dir(folder);
+    for (const QString& name : dir.entryList(QDir::Files | QDir::Hidden)) {
+        if (temporaryName.match(name).hasMatch() && QFile::remove(dir.filePath(name)))
+            ++removed;
+    }
+    return removed;
 }
 
 } // namespace echoforge

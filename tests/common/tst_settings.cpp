@@ -6,6 +6,7 @@
 
 #include "core/common/paths.h"
 #include "core/common/settings.h"
+#include "core/common/settings_check.h"
 
 using namespace echoforge;
 
@@ -50,6 +51,33 @@ private Q_SLOTS:
         QCOMPARE(loaded.queueLimit, Settings{}.queueLimit);
         QCOMPARE(loaded.temperature, Settings{}.temperature);
         QCOMPARE(loaded.textLimit, 5000);
+    }
+
+    void nonFiniteNumbersAreRefusedWithASentence_data() {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("stored");
+        for (const char* key : {"generation/temperature", "generation/maxSeconds", "audio/loudnessTargetLufs"})
+            for (const char* value : {"nan", "NaN", "inf", "-inf", "+infinity"})
+                QTest::addRow("%s=%s", key, value) << QString(key) << QString(value);
+    }
+    void nonFiniteNumbersAreRefusedWithASentence() {
+        QFETCH(QString, key);
+        QFETCH(QString, stored);
+        QTemporaryDir dir;
+        QSettings store(dir.filePath("s.ini"), QSettings::IniFormat);
+        store.setValue(key, stored);
+        store.setValue("limits/textCharacters", 5000);
+        const Settings loaded = Settings::load(store);
+        const QStringList problems = unusableStoredSettings(store);
+        // Every double keeps its default (compared field by field with the defaults written out).
+        QCOMPARE(loaded.temperature, 0.9);
+        QCOMPARE(loaded.maxSeconds, 30.0);
+        QCOMPARE(loaded.loudnessTargetLufs, -16.0);
+        QCOMPARE(loaded.textLimit, 5000);   // the good value beside it is still read
+        QCOMPARE(problems.size(), 1);
+        QVERIFY2(problems[0].startsWith(QStringLiteral("The setting %1 is '%2', which is not a finite number; the default ")
+                                            .arg(key, stored)),
+                 qPrintable(problems[0]));
     }
 
     void environmentOverridesPaths() {

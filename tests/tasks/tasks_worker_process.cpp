@@ -1,7 +1,9 @@
 // A process that runs a TaskEngine over a slow fake engine, for the crash-recovery test: the
 // test kills it with SIGKILL in the middle of a job and starts it again.
 //
-//   tasks_worker_process --history DIR [--submit N] [--resume] [--frames F] [--frame-ms MS]
+//   tasks_worker_process --history DIR [--submit N] [--prefix TEXT] [--resume] [--frames F] [--frame-ms MS]
+//
+// The jobs' texts are "<prefix> 0", "<prefix> 1", ... (prefix "job" by default).
 //
 // Prints one line per event, flushed at once: "pending <n>" (jobs left by the last run),
 // "queued <id>", "finished <id>", "failed <id> <sentence>"; exits 0 once nothing is left to do.
@@ -33,7 +35,8 @@ int main(int argc, char** argv) {
     QCommandLineOption resume("resume", "Queue again the jobs the last run left.");
     QCommandLineOption frames("frames", "Frames per job.", "F", "3");
     QCommandLineOption frameMs("frame-ms", "Milliseconds per frame.", "MS", "0");
-    parser.addOptions({history, submit, resume, frames, frameMs});
+    QCommandLineOption prefix("prefix", "The jobs' texts begin with this.", "TEXT", "job");
+    parser.addOptions({history, submit, resume, frames, frameMs, prefix});
     parser.process(app);
 
     test::SineConfig sine;
@@ -64,7 +67,7 @@ int main(int argc, char** argv) {
         engine.resubmitPending();
     const int count = parser.value(submit).toInt();
     for (int i = 0; i < count; ++i)
-        engine.submit(test::requestFor(QStringLiteral("job %1").arg(i)));
+        engine.submit(test::requestFor(QStringLiteral("%1 %2").arg(parser.value(prefix)).arg(i)));
     if (engine.activeJobCount() == 0)
         return 0;
     return app.exec();

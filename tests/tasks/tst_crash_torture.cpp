@@ -1,0 +1,125 @@
+// Crash torture: the task worker (a real process with a TaskEngine, its SQLite history and its
+// take writer) is killed with SIGKILL at 60 random moments, each run resuming what the last one
+// left and adding jobs of its own. The kills land in SQLite commits, take writes and renames
+// alike (the jobs are short, so every moment of a job's life is hit). After every kill:
+//   - PRAGMA integrity_check says "ok";
+//   - every job the worker reported finished is in the history, with its whole audio file;
+//   - the temporaries a killed take write left are gone once the next run has started;
+// and at the end every job ever submitted is in the history exactly once, none pending.
+
+#include <random>
+
+#include <QDir>
+#include <QFileInfo>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "core/tasks/history_store.h"
+#include "tests/tasks/crash_test_support.h"
+
+using namespace echoforge;
+
+namespace {
+
+constexpr int kKills = 60;
+constexpr int kJobsPerRun = 3;
+constexpr int kFrames = 3;
+constexpr int kFrameSamples = 1920;   // the fake engine's frame
+constexpr int kWavHeaderBytes = 44;
+constexpr qint64 kTakeBytes = kWavHeaderBytes + 2 * qint64(kFrames) * kFrameSamples;
+constexpr std::uint32_t kSeed = 20261203;   // fixed: a failure can be replayed
+
+// What a killed atomic write leaves: ".<name>.XXXXXX.wav" beside the takes.
+QStringList takeTemporaries(const QString& audioDir) {
+    return QDir(audioDir).entryList({QStringLiteral(".*.wav"), QStringLiteral(".*.flac")}, QDir::Files | QDir::Hidden);
+}
+
+} // namespace
+
+class TestCrashTorture : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void killedAtRandomMomentsLosesNothing() {
+        QTemporaryDir dir;
+        const QString historyDir = dir.filePath("history");
+        const QString audioDir = dir.filePath("history/audio");
+        std::mt19937 rng(kSeed);
+        // Up to 250 ms: the worker needs ~50-150 ms to start, then a job takes ~20 ms, so the kills
+        // spread over start-up (queue restore), commits, writes and idle moments.
+        std::uniform_int_distribution<int> killAfterMs(0, 250);
+
+        QStringList leftTemporaries;   // by the previous kill
+        int killsDuringWork = 0, temporariesSeen = 0;
+        for (int run = 0; run < kKills; ++run) {
+            QProcess worker;
+            worker.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+            worker.start(TASKS_WORKER_PROCESS, {"--history", historyDir, "--resume", "--submit", QString::number(kJobsPerRun),
+                                                "--prefix", QStringLiteral("run %1 job").arg(run), "--frames",
+                                                QString::number(kFrames), "--frame-ms", "5"});
+            QVERIFY2(worker.waitForStarted(), qPrintable(worker.errorString()));
+            test::WorkerOutput out(worker);
+            if (!leftTemporaries.isEmpty()) {
+                // "pending" is printed after the engine has started, i.e. after its clean-up.
+                QCOMPARE(out.waitFor("pending", 1).size(), 1);
+                for (const QString& name : leftTemporaries)
+                    QVERIFY2(!QFileInfo::exists(QDir(audioDir).filePath(name)), qPrintable(name + " survived a restart"));
+            }
+            QTest::qWait(killAfterMs(rng));
+            if (worker.state() == QProcess::Running) {
+                worker.kill();   // SIGKILL: no destructor, no flush
+                ++killsDuringWork;
+            }
+            QVERIFY(worker.waitForFinished(30000));
+            const QSet<JobId> reportedFinished = test::idsOf(out.linesStartingWith("finished"));
+
+            QCOMPARE(test::integrityOf(QDir(historyDir).filePath("history.sqlite")), QStringLiteral("ok"));
+            HistoryStore store(historyDir);
+            QSet<JobId> kept;
+            for (const HistoryEntry& e : store.entries()) {
+                kept.insert(e.id);
+                QCOMPARE(QFileInfo(e.audioPath).size(), kTakeBytes);   // whole, never half a take
+            }
+            for (const JobId id : reportedFinished)
+                QVERIFY2(kept.contains(id), qPrintable(QStringLiteral("run %1: finished job %2 lost").arg(run).arg(id)));
+            for (const PendingJob& p : store.pending())
+                QVERIFY2(!kept.contains(p.id), qPrintable(QStringLiteral("job %1 both finished and pending").arg(p.id)));
+            leftTemporaries = takeTemporaries(audioDir);
+            temporariesSeen += int(leftTemporaries.size());
+        }
+        QVERIFY2(killsDuringWork >= 50, qPrintable(QString::number(killsDuringWork)));
+        qInfo("%d SIGKILLs while working; %d take temporaries left by them, each removed by the next start",
+              killsDuringWork, temporariesSeen);
+
+        // The queue resumes: one last run finishes everything the kills left.
+        QProcess last;
+        last.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        last.start(TASKS_WORKER_PROCESS, {"--history", historyDir, "--resume", "--frames", QString::number(kFrames)});
+        QVERIFY(last.waitForStarted());
+        QVERIFY(last.waitForFinished(60000));
+        QCOMPARE(last.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(last.exitCode(), 0);
+        QVERIFY(takeTemporaries(audioDir).isEmpty());
+        QCOMPARE(test::integrityOf(QDir(historyDir).filePath("history.sqlite")), QStringLiteral("ok"));
+
+        HistoryStore store(historyDir);
+        QVERIFY(store.pending().isEmpty());
+        QStringList texts;
+        for (const HistoryEntry& e : store.entries()) {
+            texts << e.request.text;
+            QCOMPARE(QFileInfo(e.audioPath).size(), kTakeBytes);
+        }
+        texts.sort();
+        QStringList expected;
+        for (int run = 0; run < kKills; ++run)
+            for (int i = 0; i < kJobsPerRun; ++i)
+                expected << QStringLiteral("run %1 job %2").arg(run).arg(i);
+        expected.sort();
+        QCOMPARE(texts, expected);   // every job once: none lost, none done twice
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCrashTorture)
+#include "tst_crash_torture.moc"
