@@ -2,22 +2,26 @@
 # Builds the libFuzzer targets of tests/fuzz with clang-14 under AddressSanitizer and UBSan and
 # runs each for a while (docs/fuzzing.md).
 #
-#   scripts/fuzz.sh [--seconds N] [--jobs J] [target ...]     (default: every target, 600 s each)
+#   scripts/fuzz.sh [--seconds N] [--timeout S] [--jobs J] [target ...]
+#                   (default: every target, 600 s each; an input running over S seconds, default
+#                   10, is a hang: raise it on a loaded machine, where the timer is wall-clock time)
 #
 # Each target starts from its seeds (tests/fuzz/corpus/<target>) plus what earlier runs found
-# (<build>/corpus/<target>, kept between runs). A crash, leak, UBSan report, timeout (> 10 s for
-# one input) or out-of-memory (> 2 GB) stops the target and leaves the input in
+# (<build>/corpus/<target>, kept between runs). A crash, leak, UBSan report, timeout (see --timeout)
+# or out-of-memory (> 2 GB) stops the target and leaves the input in
 # <build>/findings/<target>/; the script then exits 1. Exits 77 when clang-14 or libFuzzer is
 # missing (ctest counts that as skipped). The build folder is FUZZ_BUILD_DIR (default build-fuzz).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=600
+timeout=10
 jobs=1
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
+    --timeout) timeout=$2; shift 2 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
@@ -53,7 +57,7 @@ for t in "${targets[@]}"; do
   mkdir -p "$build/corpus/$t" "$build/findings/$t" "$build/logs"
   log="$build/logs/$t.log"
   start=$(date +%s)
-  if "$build/bin/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+  if "$build/bin/$t" -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb=2048 -max_len=65536 \
        -print_final_stats=1 -artifact_prefix="$build/findings/$t/" \
        "$build/corpus/$t" "tests/fuzz/corpus/$t" >"$log" 2>&1; then
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')

@@ -12,6 +12,17 @@
 #include "core/common/error.h"
 
 namespace echoforge {
+namespace {
+
+// "Cannot write the audio file X: System error : No space left on device." -> "No space left on device".
+QString systemReason(const Error& e) {
+    QString reason = e.sentence().section(QStringLiteral(": "), -1).trimmed();
+    while (reason.endsWith('.'))
+        reason.chop(1);
+    return reason;
+}
+
+} // namespace
 
 void writeAudioAtomically(const QString& path, std::span<const float> samples, int sampleRate) {
     if (!isWritableAudioSuffix(path))
@@ -27,7 +38,12 @@ void writeAudioAtomically(const QString& path, std::span<const float> samples, i
         throw Error(QStringLiteral("Cannot write in the folder %1 (%2); check that it is writable and the disk has room.")
                         .arg(folder, temporary.errorString()));
     temporary.close();
-    writeAudio(temporary.fileName(), AudioBuffer{std::vector<float>(samples.begin(), samples.end()), sampleRate, 1});
+    try {
+        writeAudio(temporary.fileName(), AudioBuffer{std::vector<float>(samples.begin(), samples.end()), sampleRate, 1});
+    } catch (const Error& e) {
+        // The user knows the take's name, not the temporary's; a full disk is the usual cause.
+        throw Error(QStringLiteral("Cannot write %1 (%2); check that the disk has room.").arg(path, systemReason(e)));
+    }
     if (std::rename(QFile::encodeName(temporary.fileName()).constData(), QFile::encodeName(target.absoluteFilePath()).constData()) != 0)
         throw Error(QStringLiteral("Cannot put the finished audio at %1; check that the folder is writable.").arg(path));
     temporary.setAutoRemove(false);   // it is the target now

@@ -22,8 +22,8 @@ namespace {
 
 const QString kSetA = QStringLiteral(ECHOFORGE_TEST_DATA_DIR "/golden/A");
 // docs/models.md, "Precision": the whole-model tolerances of the reduced precisions.
-constexpr double kBf16Tolerance = 1e-1;
-constexpr double kInt8Tolerance = 1e-1;
+constexpr double kBf16Tolerance = 0.1;
+constexpr double kInt8Tolerance = 0.25;
 
 const std::vector<ConformanceCase>& setAResults() {
     static const std::vector<ConformanceCase> results = runCsmConformance(kSetA);
@@ -152,10 +152,10 @@ private Q_SLOTS:
     }
 
     // The reduced precisions against the same set, whole model: every float output and
-    // intermediate within the tolerance stated in docs/models.md for that precision. The
-    // tolerances were measured once (the worst case over the set, printed below) and rounded up
-    // to the next power of ten: bf16 keeps 8 bits of mantissa (relative error 2^-9 per weight),
-    // int8 with block-32 scales 7 bits (about 2^-8).
+    // intermediate within the tolerance stated in docs/models.md for that precision (values are
+    // of order 1). Measured worst cases (printed below; x86-64, AVX-512 kernels): bf16 0.035
+    // (decoder_step_hidden), int8 0.096 (decoder_logits); the tolerances leave about 2.5x room
+    // for other kernels and CPUs. bf16 keeps 8 bits of mantissa, int8 with block-32 scales 7.
     void reducedPrecisionWithinStatedTolerance_data() {
         QTest::addColumn<int>("precision");
         QTest::addColumn<double>("tolerance");

@@ -139,14 +139,14 @@ private Q_SLOTS:
         expectError({"say", "--text", "Hello.", "--voice", "ada", "--engine", "piper", "-o", out}, "no engine 'piper'");
         expectError({"say", "--text", "Hello.", "--voice", "ada", "-o", files_.filePath("x.mp3")}, ".wav or .flac");
         expectError({"say", "--text", "Hello.", "--voice", "ada", "--temperature", "9", "-o", out}, "--temperature must be");
-        // NaN and infinity pass any range check written with < and >; each is refused by name.
-        for (const QString& number : {"nan", "NaN", "inf", "-inf", "infinity", "1e999"})
+        // NaN and infinity pass any range check written with < and >; each option refuses them by
+        // name (the spellings are covered by tst_settings' parseNumbers).
+        for (const QString& number : {"nan", "-inf"})
             expectError({"say", "--text", "Hello.", "--voice", "ada", "--temperature", number, "-o", out},
                         "--temperature must be a number from 0.01 to 2, not '" + number + "'");
-        for (const QString& number : {"nan", "inf", "1e999"})
-            expectError({"say", "--text", "Hello.", "--voice", "ada", "--max-seconds", number, "-o", out},
-                        "--max-seconds must be a number from 0.5 to 600, not '" + number + "'");
-        for (const QString& number : {"nan", "inf", "2.5", "0"})
+        expectError({"say", "--text", "Hello.", "--voice", "ada", "--max-seconds", "inf", "-o", out},
+                    "--max-seconds must be a number from 0.5 to 600, not 'inf'");
+        for (const QString& number : {"nan", "2.5"})
             expectError({"say", "--text", "Hello.", "--voice", "ada", "--topk", number, "-o", out},
                         "--topk must be a whole number from 1 to 2051, not '" + number + "'");
         expectError({"say", "--voice", "ada"}, "--text or --file");
