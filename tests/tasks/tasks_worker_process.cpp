@@ -6,7 +6,8 @@
 // The jobs' texts are "<prefix> 0", "<prefix> 1", ... (prefix "job" by default).
 //
 // Prints one line per event, flushed at once: "pending <n>" (jobs left by the last run),
-// "queued <id>", "finished <id>", "failed <id> <sentence>"; exits 0 once nothing is left to do.
+// "queued <id>", "submitted <text>", "finished <id>", "failed <id> <sentence>"; exits 0 once
+// nothing is left to do.
 
 #include <cstdio>
 
@@ -67,7 +68,11 @@ int main(int argc, char** argv) {
         engine.resubmitPending();
     const int count = parser.value(submit).toInt();
     for (int i = 0; i < count; ++i)
-        engine.submit(test::requestFor(QStringLiteral("%1 %2").arg(parser.value(prefix)).arg(i)));
+    {
+        const QString text = QStringLiteral("%1 %2").arg(parser.value(prefix)).arg(i);
+        engine.submit(test::requestFor(text));   // in the queue's table once this returns
+        say(QStringLiteral("submitted %1").arg(text));
+    }
     if (engine.activeJobCount() == 0)
         return 0;
     return app.exec();
