@@ -75,9 +75,13 @@ TaskEngine::TaskEngine(EngineSet engines, TaskEngineConfig config, QObject* pare
         m_csmLane = std::make_unique<InferenceLane>(m_engines.csmName, m_engines.makeCsm, this, laneListener(true));
 }
 
+QString historyLockFile(const QString& historyDir) {
+    return QDir(historyDir).filePath(QStringLiteral("engine.lock"));
+}
+
 void TaskEngine::lockHistory() {
     // A lock whose process is gone (a crash, a kill) is taken over; a live one is refused.
-    m_historyLock = std::make_unique<QLockFile>(QDir(m_history->folder()).filePath(QStringLiteral("engine.lock")));
+    m_historyLock = std::make_unique<QLockFile>(historyLockFile(m_history->folder()));
     m_historyLock->setStaleLockTime(0);
     if (m_historyLock->tryLock(0))
         return;

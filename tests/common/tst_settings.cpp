@@ -133,6 +133,26 @@ private Q_SLOTS:
         s.modelDir = dir.filePath("elsewhere");
         QCOMPARE(AppPaths::resolve(s).modelsDir, dir.filePath("elsewhere"));
     }
+
+    // Without ECHOFORGE_DATA_DIR each kind of file goes where the XDG base directory
+    // specification puts it (the folders below are the specification's, not the code's).
+    void xdgFoldersWithoutOverride() {
+        QTemporaryDir dir;
+        const QByteArray keep = qgetenv("ECHOFORGE_DATA_DIR");
+        qunsetenv("ECHOFORGE_DATA_DIR");
+        qunsetenv("ECHOFORGE_MODEL_DIR");
+        for (const char* var : {"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"})
+            qputenv(var, dir.filePath(QString::fromLatin1(var).toLower()).toLocal8Bit());
+        const AppPaths p = AppPaths::resolveDefault();
+        qputenv("ECHOFORGE_DATA_DIR", keep);
+        QCOMPARE(p.settingsFile, dir.filePath("xdg_config_home/echoforge/settings.ini"));
+        QCOMPARE(p.voicesDir, dir.filePath("xdg_data_home/echoforge/voices"));
+        QCOMPARE(p.historyDir, dir.filePath("xdg_data_home/echoforge/history"));
+        QCOMPARE(p.modelsDir, dir.filePath("xdg_data_home/echoforge/models"));
+        QCOMPARE(p.cacheDir, dir.filePath("xdg_cache_home/echoforge"));
+        QCOMPARE(p.logsDir, dir.filePath("xdg_state_home/echoforge/logs"));
+        QCOMPARE(p.openSettings()->fileName(), p.settingsFile);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSettings)
