@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QKeyEvent>
 #include <QDesktopServices>
 #include <QDir>
 #include <QFileDialog>
@@ -9,8 +10,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QScrollArea>
-#include <QScrollBar>
 #include <QSettings>
 #include <QShortcut>
 #include <QSplitter>
@@ -56,6 +55,7 @@
 #include "ui/studio/studio_panel.h"
 #include "ui/studio/text_editor_panel.h"
 #include "ui/theme/theme.h"
+#include "ui/widgets/return_presses.h"
 
 namespace echoforge::ui {
 namespace {
@@ -130,18 +130,11 @@ void MainWindow::buildLayout() {
     const ParameterDefaults defaults{services_.settings.temperature, services_.settings.topK,
                                      services_.settings.maxSeconds, double(services_.settings.audioLimitSeconds)};
     studio_ = new StudioPanel(defaults, services_.settings.textLimit, presets_.get(), this);
-    auto* studioScroll = new QScrollArea(this);
-    studioScroll->setWidget(studio_);
-    studioScroll->setWidgetResizable(true);
-    studioScroll->setFrameShape(QFrame::NoFrame);
-    studioScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    // The panel never clips: at least as wide as its content needs, plus the scroll bar.
-    studioScroll->setMinimumWidth(std::max(kNarrowStudioWidth, studio_->minimumSizeHint().width() +
-                                                                   studioScroll->verticalScrollBar()->sizeHint().width()));
+    studio_->setMinimumWidth(std::max(kNarrowStudioWidth, studio_->minimumSizeHint().width()));
 
     splitter_ = new QSplitter(Qt::Horizontal, this);
     splitter_->addWidget(galleryColumn);
-    splitter_->addWidget(studioScroll);
+    splitter_->addWidget(studio_);
     splitter_->setStretchFactor(0, 1);
     splitter_->setStretchFactor(1, 0);
     splitter_->setChildrenCollapsible(false);
@@ -172,10 +165,11 @@ void MainWindow::buildLayout() {
     }
     header_->historyButton()->setEnabled(history_ != nullptr);
 
+    // Changing labels: the text is what a screen reader reads (a fixed name would hide it).
     engineStatus_ = new QLabel(this);
-    engineStatus_->setAccessibleName(tr("Engine status"));
+    engineStatus_->setAccessibleDescription(tr("Engine status"));
     jobStatus_ = new QLabel(this);
-    jobStatus_->setAccessibleName(tr("Job status"));
+    jobStatus_->setAccessibleDescription(tr("Job status"));
     statusBar()->addWidget(engineStatus_);
     statusBar()->addWidget(jobStatus_, 1);
     statusBar()->setSizeGripEnabled(false);
@@ -279,7 +273,12 @@ void MainWindow::addShortcuts() {
     };
     add(QKeySequence(Qt::CTRL | Qt::Key_Return), [this] { generate(); });
     add(QKeySequence(Qt::CTRL | Qt::Key_Enter), [this] { generate(); });
-    add(QKeySequence(Qt::Key_Space), [this] { player_->togglePlayPause(); });
+    // Space plays or pauses only where the focused control leaves it unused (keyPressEvent):
+    // a window-wide Space shortcut would take it from every button and chip. The media keys
+    // always do.
+    add(QKeySequence(Qt::Key_MediaTogglePlayPause), [this] { player_->togglePlayPause(); });
+    add(QKeySequence(Qt::Key_MediaPlay), [this] { player_->togglePlayPause(); });
+    new ReturnPresses(this);
     add(QKeySequence(Qt::Key_Escape), [this] { generation_->cancel(); });
     add(QKeySequence(Qt::CTRL | Qt::Key_E), [this] { exportClip(); });
     add(QKeySequence::Find, [this] {
@@ -354,6 +353,16 @@ void MainWindow::showEngineState() {
 
 void MainWindow::showError(const QString& sentence) {
     studio_->banner()->showMessage(Banner::Kind::Error, sentence);
+}
+
+void MainWindow::keyPressEvent(QKeyEvent* e) {
+    // Reached only when the focused widget (the waveform, a slider, the player bar...) did not
+    // use the key itself.
+    if (e->key() == Qt::Key_Space && e->modifiers() == Qt::NoModifier) {
+        player_->togglePlayPause();
+        return;
+    }
+    QMainWindow::keyPressEvent(e);
 }
 
 void MainWindow::closeEvent(QCloseEvent* e) {

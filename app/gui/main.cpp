@@ -15,6 +15,7 @@
 #include "core/common/model_layout.h"
 #include "core/common/paths.h"
 #include "core/common/settings.h"
+#include "core/common/settings_check.h"
 #include "core/engine/engine_choice.h"
 #include "core/tasks/installed_engines.h"
 #include "core/tasks/task_engine.h"
@@ -87,6 +88,8 @@ int main(int argc, char** argv) {
     const auto paths = echoforge::AppPaths::resolve(echoforge::loadSettings(echoforge::AppPaths::resolveDefault()));
     auto settings = echoforge::loadSettings(paths);
     echoforge::initLogging(paths.logsDir, settings.logLevel);
+    for (const QString& problem : echoforge::unusableStoredSettings(paths))
+        echoforge::logger(echoforge::LogArea::Core)->warn("{}", problem);
 
     echoforge::ui::ThemeManager theme(app);
     theme.apply(echoforge::ui::themeFromName(options.theme.isEmpty() ? settings.theme : options.theme));

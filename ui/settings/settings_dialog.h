@@ -6,6 +6,7 @@
 
 #include "core/common/settings.h"
 
+class QCheckBox;
 class QComboBox;
 class QLineEdit;
 class QSpinBox;
@@ -33,6 +34,7 @@ private:
     QLineEdit* modelDir_;
     QComboBox* engine_;
     QComboBox* device_;
+    QCheckBox* everyCore_;   // checked: threads = 0, CSM uses every core
     QSpinBox* threads_;
     QComboBox* precision_;
     QSpinBox* idleUnload_;

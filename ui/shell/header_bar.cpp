@@ -39,15 +39,16 @@ HeaderBar::HeaderBar(QWidget* parent) : QWidget(parent) {
     title->setAccessibleName(tr("EchoForge"));
 
     engine_ = new QLabel(this);
-    engine_->setAccessibleName(tr("Active engine"));
+    engine_->setAccessibleDescription(tr("Active engine"));   // the name is the text: which engine speaks
     engine_->setContentsMargins(10, 3, 10, 3);
     engine_->setAutoFillBackground(false);
 
+    // Made in the order they sit, left to right: that is the Tab order.
+    clone_ = headerButton("microphone", tr("Clone a voice…"), tr("Clone a voice"), this);
     queue_ = headerButton("queue", tr("Queue"), tr("Show the queue"), this);
     queue_->setCheckable(true);
     history_ = headerButton("history", tr("History"), tr("Show the history"), this);
     history_->setCheckable(true);
-    clone_ = headerButton("microphone", tr("Clone a voice…"), tr("Clone a voice"), this);
     settings_ = headerButton("settings", {}, tr("Settings"), this);
     help_ = headerButton("help", {}, tr("Help"), this);
 
