@@ -68,14 +68,14 @@ private Q_SLOTS:
         QSignalSpy done(&actions, &BackupActions::backedUp), failed(&actions, &BackupActions::failed);
         const QString archive = dir.filePath("backup.tar.gz");
         actions.backUpTo(archive);
-        QVERIFY(done.wait(20000));
+        QVERIFY(done.count() == 1 || done.wait(20000));   // a quick worker may finish before the wait
         QCOMPARE(failed.count(), 0);
         QVERIFY2(done.first().first().toString().contains("1 file"), qPrintable(done.first().first().toString()));
         QCOMPARE(readBackupArchive(archive).files.size(), 1);
 
         QSignalSpy checked(&actions, &BackupActions::restoreChecked);
         actions.checkForRestore(archive);
-        QVERIFY(checked.wait(20000));
+        QVERIFY(checked.count() == 1 || checked.wait(20000));
         QCOMPARE(checked.first().at(0).toString(), archive);
         QVERIFY(actions.pendingRestore().isEmpty());   // nothing pending until the user agrees
 
@@ -92,7 +92,7 @@ private Q_SLOTS:
         BackupActions actions(paths, nullptr);
         QSignalSpy failed(&actions, &BackupActions::failed), checked(&actions, &BackupActions::restoreChecked);
         actions.checkForRestore(archive);
-        QVERIFY(failed.wait(20000));
+        QVERIFY(failed.count() == 1 || failed.wait(20000));
         QVERIFY2(failed.first().first().toString().contains("not a usable EchoForge backup"), qPrintable(failed.first().first().toString()));
         QCOMPARE(checked.count(), 0);
         QVERIFY(actions.pendingRestore().isEmpty());

@@ -29,11 +29,14 @@ struct Outcome {
     bool ok = false;
 };
 
-// The coroutines are handed a QFuture started outside them, never a lambda written inside
-// `co_await` (GCC 12 destroys such a lambda twice; see main_window_panels.cpp).
-QCoro::Task<> deliver(QPointer<BackupActions> self, QFuture<Outcome> work, std::function<void(BackupActions*, const Outcome&)> done) {
+// The coroutine is handed a QFuture started outside it and a plain function, never a capturing
+// lambda: GCC 12 mishandles capturing lambda temporaries around coroutines (see
+// main_window_panels.cpp); with one here the result was never delivered.
+using Delivery = void (*)(BackupActions*, const Outcome&, const QString& file);
+
+QCoro::Task<> deliver(QPointer<BackupActions> self, QFuture<Outcome> work, QString file, Delivery done) {
     const Outcome outcome = co_await work;
-    if (self) done(self, outcome);
+    if (self) done(self, outcome, file);
 }
 
 } // namespace
@@ -65,7 +68,7 @@ void BackupActions::backUpTo(const QString& file) {
             return Outcome{e.sentence(), false};
         }
     });
-    deliver(this, std::move(work), [](BackupActions* self, const Outcome& o) {
+    deliver(this, std::move(work), file, [](BackupActions* self, const Outcome& o, const QString&) {
         if (o.ok) Q_EMIT self->backedUp(o.text);
         else Q_EMIT self->failed(o.text);
     });
@@ -87,7 +90,7 @@ void BackupActions::checkForRestore(const QString& file) {
             return Outcome{e.sentence(), false};
         }
     });
-    deliver(this, std::move(work), [file](BackupActions* self, const Outcome& o) {
+    deliver(this, std::move(work), file, [](BackupActions* self, const Outcome& o, const QString& file) {
         if (o.ok) Q_EMIT self->restoreChecked(file, o.text);
         else Q_EMIT self->failed(o.text);
     });
