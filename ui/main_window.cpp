@@ -47,6 +47,7 @@
 #include "ui/player/player_bar.h"
 #include "ui/player/player_controller.h"
 #include "ui/settings/settings_dialog.h"
+#include "ui/shell/backup_actions.h"
 #include "ui/shell/banner.h"
 #include "ui/shell/header_bar.h"
 #include "ui/studio/character_actions.h"
@@ -79,7 +80,8 @@ QUrl modelsDocUrl() {
 } // namespace
 
 MainWindow::MainWindow(const StudioServices& services, QWidget* parent)
-    : QMainWindow(parent), services_(services), presets_(std::make_unique<PresetStore>(*services.uiState)) {
+    : QMainWindow(parent), services_(services), presets_(std::make_unique<PresetStore>(*services.uiState)),
+      backup_(new BackupActions(services.paths, this)) {
     setWindowTitle(tr("EchoForge"));
     setAccessibleName(tr("EchoForge studio"));
 
@@ -302,6 +304,13 @@ void MainWindow::addShortcuts() {
     });
     connect(header_, &HeaderBar::settingsRequested, this, &MainWindow::showSettings);
     connect(header_, &HeaderBar::helpRequested, this, &MainWindow::showShortcuts);
+    connect(header_, &HeaderBar::diagnosticsRequested, this, &MainWindow::showDiagnostics);
+    connect(header_, &HeaderBar::aboutRequested, this, &MainWindow::showAbout);
+    connect(header_, &HeaderBar::backupRequested, backup_, &BackupActions::backUp);
+    connect(header_, &HeaderBar::restoreRequested, backup_, &BackupActions::restore);
+    connect(backup_, &BackupActions::backedUp, this, [this](const QString& message) { statusBar()->showMessage(message, 8000); });
+    connect(backup_, &BackupActions::failed, this, &MainWindow::showError);
+    connect(backup_, &BackupActions::restartRequested, this, &QWidget::close);
 }
 
 QString MainWindow::selectedCharacterId() const { return studio_->characterPanel()->characterId(); }

@@ -23,6 +23,7 @@ struct HistoryEntry;
 
 namespace echoforge::ui {
 
+class BackupActions;
 class CloneInviteModel;
 class Banner;
 class FilterBar;
@@ -55,6 +56,7 @@ public:
     QueueModel* queueModel() const { return queue_; }
     QueueDock* queueDock() const { return queueDock_; }
     HistoryDock* historyDock() const { return historyDock_; }
+    BackupActions* backupActions() const { return backup_; }
     QString selectedCharacterId() const;
     void selectCharacter(const QString& id);
     void setEditorText(const QString& text);
@@ -116,6 +118,7 @@ private:
     QSplitter* splitter_;
     QLabel* engineStatus_;
     QLabel* jobStatus_;
+    BackupActions* backup_;
 };
 
 } // namespace echoforge::ui

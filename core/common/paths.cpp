@@ -1,11 +1,13 @@
 #include "core/common/paths.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QSettings>
 #include <QStandardPaths>
 
 #include "core/common/error.h"
 #include "core/common/settings.h"
+#include "core/common/settings_check.h"
 
 namespace echoforge {
 namespace {
@@ -50,6 +52,8 @@ AppPaths AppPaths::resolve(const Settings& settings) {
     p.settingsFile = QDir(p.configDir).filePath("settings.ini");
     const QDir data(p.dataDir);
     p.voicesDir = data.filePath("voices");
+    p.anchorsDir = data.filePath("anchors");
+    p.lexiconsDir = data.filePath("lexicons");
     p.historyDir = data.filePath("history");
 
     const QString envModels = envPath("ECHOFORGE_MODEL_DIR");
@@ -62,7 +66,18 @@ AppPaths AppPaths::resolve(const Settings& settings) {
     return p;
 }
 
+void refuseFilesInPlaceOfFolders(const AppPaths& paths) {
+    for (const QString& dir : {paths.configDir, paths.dataDir, paths.voicesDir, paths.historyDir, paths.cacheDir,
+                               paths.logsDir, paths.modelsDir}) {
+        const QFileInfo info(dir);
+        if (info.exists() && !info.isDir())
+            throw Error(QStringLiteral("%1 is a file, but EchoForge needs a folder there; move the file away (or point "
+                                       "ECHOFORGE_DATA_DIR elsewhere) and try again.").arg(dir));
+    }
+}
+
 void AppPaths::ensureExist() const {
+    refuseFilesInPlaceOfFolders(*this);
     for (const QString& dir : {configDir, dataDir, voicesDir, historyDir, cacheDir, logsDir}) {
         if (!QDir().mkpath(dir))
             throw Error(QStringLiteral("Cannot create the folder %1; check that it is writable.").arg(dir));
@@ -76,6 +91,11 @@ std::unique_ptr<QSettings> AppPaths::openSettings() const {
 Settings loadSettings(const AppPaths& paths) {
     auto store = paths.openSettings();
     return Settings::load(*store);
+}
+
+QStringList unusableStoredSettings(const AppPaths& paths) {
+    auto store = paths.openSettings();
+    return unusableStoredSettings(*store);
 }
 
 } // namespace echoforge

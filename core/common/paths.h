@@ -22,6 +22,8 @@ struct AppPaths {
     QString configDir;    // the settings file
     QString dataDir;      // the user's data: everything below it but the models is backed up
     QString voicesDir;    // user characters, one folder each
+    QString anchorsDir;   // each character's kept CSM voice (anchor), built-in ones included
+    QString lexiconsDir;  // pronunciation lexicons: the library's and one per character
     QString historyDir;   // history database and finished audio
     QString cacheDir;     // samples, clone codes, finished-audio cache
     QString modelsDir;    // csm/, mimi/, tokenizer/

@@ -51,6 +51,17 @@ HeaderBar::HeaderBar(QWidget* parent) : QWidget(parent) {
     history_->setCheckable(true);
     settings_ = headerButton("settings", {}, tr("Settings"), this);
     help_ = headerButton("help", {}, tr("Help"), this);
+    // The menu opens on a click, Space or Enter like any button (InstantPopup).
+    menu_ = headerButton("menu", {}, tr("More actions"), this);
+    menu_->setPopupMode(QToolButton::InstantPopup);
+    auto* menu = new QMenu(menu_);
+    menu->setAccessibleName(tr("More actions"));
+    menu->addAction(tr("Diagnostics…"), this, &HeaderBar::diagnosticsRequested);
+    menu->addAction(tr("About EchoForge"), this, &HeaderBar::aboutRequested);
+    menu->addSeparator();
+    menu->addAction(tr("Back up your data…"), this, &HeaderBar::backupRequested);
+    menu->addAction(tr("Restore from a backup…"), this, &HeaderBar::restoreRequested);
+    menu_->setMenu(menu);
 
     row->addWidget(title);
     row->addSpacing(8);
@@ -61,6 +72,7 @@ HeaderBar::HeaderBar(QWidget* parent) : QWidget(parent) {
     row->addWidget(history_);
     row->addWidget(settings_);
     row->addWidget(help_);
+    row->addWidget(menu_);
 
     connect(queue_, &QToolButton::toggled, this, &HeaderBar::queueToggled);
     connect(history_, &QToolButton::toggled, this, &HeaderBar::historyToggled);
