@@ -14,6 +14,7 @@
 #include <QtConcurrent>
 #include <qcoro/qcorofuture.h>
 
+#include "core/api/api_host.h"
 #include "core/audio/audio_io.h"
 #include "core/common/diagnostics.h"
 #include "core/common/error.h"
@@ -168,6 +169,7 @@ void MainWindow::showShortcuts() {
 
 void MainWindow::showSettings() {
     SettingsDialog dialog(services_.settings, services_.paths.modelsDir, this);
+    dialog.setApiHost(services_.api);
     const QString before = services_.settings.theme;
     if (services_.theme)
         connect(&dialog, &SettingsDialog::themePreviewRequested, this,
@@ -194,6 +196,13 @@ void MainWindow::showSettings() {
     }
     statusBar()->showMessage(csmChanged ? tr("Settings saved. CSM loads again with them for the next job.") : tr("Settings saved."),
                              4000);
+    if (services_.api) {
+        const QString problem = services_.api->apply(now);
+        if (!problem.isEmpty())
+            showError(problem);
+        else if (services_.api->running())
+            statusBar()->showMessage(tr("Settings saved. The API listens on %1.").arg(services_.api->url()), 6000);
+    }
 }
 
 void MainWindow::showDiagnostics() {

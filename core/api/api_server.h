@@ -48,6 +48,8 @@ public:
     ApiTasks& tasks() { return *m_tasks; }
     const ApiServices& services() const { return m_services; }
     const ApiConfig& config() const { return m_config; }
+    // A new token from now on (Settings → API → Regenerate); requests with the old one get 401.
+    void setToken(const QString& token) { m_config.token = token; }
     double uptimeSeconds() const;
     // Open event streams and streamed speech responses of a client, for its limit.
     int openStreams(const QString& client) const { return m_openStreams.value(client); }

@@ -27,6 +27,9 @@ static void visit(Store&& store, SettingsRef& s) {
     store("ui/theme", s.theme);
     store("output/dir", s.outputDir);
     store("log/level", s.logLevel);
+    store("api/enabled", s.apiEnabled);
+    store("api/port", s.apiPort);
+    store("api/bind", s.apiBind);
 }
 
 Settings Settings::load(QSettings& qs) {
@@ -41,6 +44,8 @@ Settings Settings::load(QSettings& qs) {
         if constexpr (std::is_same_v<T, int>) {
             const int n = v.toInt(&ok);
             if (ok) field = n;
+        } else if constexpr (std::is_same_v<T, bool>) {
+            field = v.toBool();
         } else if constexpr (std::is_same_v<T, double>) {
             const double x = v.toDouble(&ok);
             if (ok) field = x;

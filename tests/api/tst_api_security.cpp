@@ -2,7 +2,10 @@
 // server (DNS rebinding), each limit (body, text, rate, jobs per client, event streams, upload),
 // 404 and 405, CORS off unless configured; every refusal is {"error": {"code", "message"}}.
 
+#include <QTcpServer>
+
 #include "api_rig.h"
+#include "core/api/api_host.h"
 
 using namespace echoforge;
 using namespace echoforge::test;
@@ -143,6 +146,41 @@ private Q_SLOTS:
         const RawResponse preflight = open.http->send("OPTIONS", "/api/voices", {"Origin: https://app.example"});
         QCOMPARE(preflight.status, 204);
         QVERIFY(preflight.header("Access-Control-Allow-Headers").contains("Authorization"));
+    }
+
+    // Settings → API: off by default, on at a port, a regenerated token replaces the old one at once.
+    void studioSwitch() {
+        ApiRig rig;
+        qunsetenv("ECHOFORGE_API_TOKEN");
+        QTcpServer probe;   // a port that is free now
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const int port = probe.serverPort();
+        probe.close();
+        AppPaths paths;
+        paths.dataDir = rig.dir.filePath("studio");
+        paths.cacheDir = rig.dir.filePath("studio/cache");
+        api::ApiHost host(rig.tasks.get(), &rig.library, paths);
+        Settings settings;
+        QVERIFY(!settings.apiEnabled);
+        QCOMPARE(host.apply(settings), QString());
+        QVERIFY(!host.running());
+        settings.apiEnabled = true;
+        settings.apiPort = port;
+        QCOMPARE(host.apply(settings), QString());
+        QCOMPARE(host.url(), QStringLiteral("http://127.0.0.1:%1").arg(port));
+        RawHttp http(quint16(port));
+        const QByteArray oldToken = host.token().toLatin1();
+        QCOMPARE(http.send("GET", "/api/voices", {"Authorization: Bearer " + oldToken}).status, 200);
+        const QByteArray newToken = host.regenerateToken().toLatin1();
+        QVERIFY(newToken != oldToken);
+        QCOMPARE(http.send("GET", "/api/voices", {"Authorization: Bearer " + oldToken}).status, 401);
+        QCOMPARE(http.send("GET", "/api/voices", {"Authorization: Bearer " + newToken}).status, 200);
+        settings.apiBind = "not an address";
+        QVERIFY(!host.apply(settings).isEmpty());
+        QVERIFY(!host.running());
+        settings.apiEnabled = false;
+        QCOMPARE(host.apply(settings), QString());
+        QCOMPARE(http.send("GET", "/api/health").status, 0);   // nobody listens
     }
 };
 

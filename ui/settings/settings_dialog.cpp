@@ -114,6 +114,7 @@ SettingsDialog::SettingsDialog(const Settings& settings, const QString& defaultM
     column->addWidget(engineGroup);
     column->addWidget(lookGroup);
     column->addWidget(limitsGroup);
+    column->addWidget(apiGroup(settings));
     column->addWidget(buttons);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -136,6 +137,9 @@ Settings SettingsDialog::settings() const {
     s.textLimit = textLimit_->value();
     s.audioLimitSeconds = audioLimit_->value();
     s.cacheLimitMegabytes = cacheLimit_->value();
+    s.apiEnabled = apiEnabled_->isChecked();
+    s.apiPort = apiPort_->value();
+    s.apiBind = apiBind_->text().trimmed().isEmpty() ? QStringLiteral("127.0.0.1") : apiBind_->text().trimmed();
     return s;
 }
 

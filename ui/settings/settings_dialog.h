@@ -1,15 +1,22 @@
 #pragma once
-// The settings: model folder, engine and device, threads, precision, theme, output folder and
-// limits. Edits a copy of Settings; the caller saves and applies what comes back.
+// The settings: model folder, engine and device, threads, precision, theme, output folder,
+// limits and the local HTTP API (settings_api.cpp). Edits a copy of Settings; the caller saves
+// and applies what comes back.
 
 #include <QDialog>
 
 #include "core/common/settings.h"
 
+class QCheckBox;
 class QComboBox;
+class QLabel;
 class QLineEdit;
 class QSpinBox;
 class QDoubleSpinBox;
+
+namespace echoforge::api {
+class ApiHost;
+}
 
 namespace echoforge::ui {
 
@@ -19,6 +26,9 @@ public:
     SettingsDialog(const Settings& settings, const QString& defaultModelDir, QWidget* parent = nullptr);
 
     Settings settings() const;
+    // Shows the API token with Copy and Regenerate (the host regenerates it); without a host the
+    // token row says the API settings apply at the next start.
+    void setApiHost(api::ApiHost* host);
     QComboBox* themeBox() const { return theme_; }
 
 Q_SIGNALS:
@@ -26,6 +36,7 @@ Q_SIGNALS:
     void themePreviewRequested(const QString& theme);
 
 private:
+    class QGroupBox* apiGroup(const Settings& settings);
     QLineEdit* folderRow(QLineEdit* edit, const QString& placeholder, QWidget* parent, class QFormLayout* form,
                          const QString& label);
 
@@ -42,6 +53,12 @@ private:
     QSpinBox* textLimit_;
     QSpinBox* audioLimit_;
     QSpinBox* cacheLimit_;
+    QCheckBox* apiEnabled_;
+    QSpinBox* apiPort_;
+    QLineEdit* apiBind_;
+    QLineEdit* apiToken_;
+    QLabel* apiWarning_;
+    api::ApiHost* apiHost_ = nullptr;
 };
 
 } // namespace echoforge::ui
