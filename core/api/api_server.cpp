@@ -40,7 +40,11 @@ void writeHead(QHttpServerResponder& r, int status, const QByteArray& contentTyp
 
 ResponseStream::ResponseStream(std::unique_ptr<QHttpServerResponder> responder, int status,
                                const QByteArray& contentType, const HeaderList& headers)
-    : m_responder(std::move(responder)), m_socket(m_responder->socket()) {
+    : m_responder(std::move(responder)), m_socket(m_responder ? m_responder->socket() : nullptr) {
+    if (!m_responder) {
+        m_ended = true;
+        return;
+    }
     writeHead(*m_responder, status, contentType, headers);
     m_responder->writeHeader("Transfer-Encoding", "chunked");
     m_responder->writeHeader("Cache-Control", "no-store");
@@ -75,20 +79,22 @@ void ResponseStream::abort() {
 // --- Exchange -----------------------------------------------------------------------------------
 
 Exchange::Exchange(ApiServer* server, HttpRequest request, std::unique_ptr<QHttpServerResponder> responder)
-    : m_server(server), m_request(std::move(request)), m_responder(std::move(responder)) {}
+    : m_server(server), m_request(std::move(request)), m_responder(std::move(responder)),
+      m_socket(m_responder->socket()) {}
 
 Exchange::~Exchange() {
     // A handler that forgot to answer (a defect) still leaves the client an answer.
-    if (m_responder && m_responder->socket() && m_responder->socket()->state() == QAbstractSocket::ConnectedState)
+    if (m_responder && connected())
         fail(ApiError(500, "internal", "The server did not answer this request; please report it."));
 }
+
+bool Exchange::connected() const { return m_socket && m_socket->state() == QAbstractSocket::ConnectedState; }
 
 void Exchange::respond(const HttpResponse& response) {
     if (!m_responder)
         return;
     const auto responder = std::move(m_responder);
-    QTcpSocket* socket = responder->socket();
-    if (!socket || socket->state() != QAbstractSocket::ConnectedState)
+    if (!connected())
         return;
     writeHead(*responder, response.status, response.contentType, response.headers + extraHeaders);
     responder->writeHeader("Content-Length", QByteArray::number(response.body.size()));
@@ -104,6 +110,12 @@ void Exchange::fail(const ApiError& error) {
 ResponseStream* Exchange::stream(int status, const QByteArray& contentType, HeaderList headers) {
     if (!m_responder)
         return nullptr;
+    if (!connected()) {   // the client left: a stream that is closed from the start
+        m_responder.reset();
+        auto* dead = new ResponseStream(nullptr, status, contentType, {});
+        dead->setParent(m_server);
+        return dead;
+    }
     auto* s = new ResponseStream(std::move(m_responder), status, contentType, headers + extraHeaders);
     s->setParent(m_server);   // freed with the server at the latest; handlers deleteLater() it on end
     return s;

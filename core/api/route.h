@@ -60,9 +60,12 @@ public:
     HeaderList extraHeaders;        // added to whatever is answered (CORS)
 
 private:
+    bool connected() const;
+
     ApiServer* m_server;
     HttpRequest m_request;
     std::unique_ptr<QHttpServerResponder> m_responder;
+    QPointer<QTcpSocket> m_socket;   // Qt deletes the socket when the client leaves
 };
 
 using Handler = std::function<void(const std::shared_ptr<Exchange>&)>;
