@@ -72,7 +72,7 @@ private Q_SLOTS:
     }
 
     void bodyAndTextLimits() {
-        api::ApiLimits limits;
+        api::ApiLimits limits = testLimits();
         limits.maxBodyBytes = 1000;
         limits.maxTextCharacters = 50;
         limits.maxUploadBytes = 2000;
@@ -87,7 +87,7 @@ private Q_SLOTS:
     }
 
     void rateLimit() {
-        api::ApiLimits limits;
+        api::ApiLimits limits = testLimits();
         limits.burst = 3;
         limits.requestsPerSecond = 0.5;
         ApiRig rig(limits);
@@ -100,7 +100,7 @@ private Q_SLOTS:
     }
 
     void jobsPerClient() {
-        api::ApiLimits limits;
+        api::ApiLimits limits = testLimits();
         limits.jobsPerClient = 1;
         SineConfig slow;
         slow.frames = 40;
@@ -117,7 +117,7 @@ private Q_SLOTS:
     }
 
     void eventStreamsPerClient() {
-        api::ApiLimits limits;
+        api::ApiLimits limits = testLimits();
         limits.eventStreamsPerClient = 1;
         SineConfig slow;
         slow.frames = 40;
@@ -139,7 +139,7 @@ private Q_SLOTS:
         ApiRig closed;
         QVERIFY(closed.get("/api/voices", {"Origin: https://app.example"}).header("Access-Control-Allow-Origin").isEmpty());
         QCOMPARE(closed.http->send("OPTIONS", "/api/voices", {"Origin: https://app.example"}).status, 405);
-        ApiRig open({}, {}, {"https://app.example"});
+        ApiRig open(testLimits(), {}, {"https://app.example"});
         QCOMPARE(open.get("/api/voices", {"Origin: https://app.example"}).header("Access-Control-Allow-Origin"),
                  QByteArray("https://app.example"));
         QVERIFY(open.get("/api/voices", {"Origin: https://other.example"}).header("Access-Control-Allow-Origin").isEmpty());

@@ -53,7 +53,7 @@ class TestApiStreaming : public QObject {
 
 private Q_SLOTS:
     void eventsArriveInOrder() {
-        ApiRig rig({}, slowSine());
+        ApiRig rig(testLimits(), slowSine());
         const qint64 id = rig.postJson("/api/generate", R"({"text": "Tell me.", "voice": ")" + rig.firstCharacter().toUtf8() + R"("})")
                               .json()["id"].toInteger();
         const RawResponse r = rig.get("/api/tasks/" + QByteArray::number(id) + "/events");
@@ -81,7 +81,7 @@ private Q_SLOTS:
     }
 
     void cancellingARunningGeneration() {
-        ApiRig rig({}, slowSine(100, 30));
+        ApiRig rig(testLimits(), slowSine(100, 30));
         const qint64 id = rig.postJson("/api/generate", R"({"text": "A long one.", "voice": ")" + rig.firstCharacter().toUtf8() + R"("})")
                               .json()["id"].toInteger();
         QVERIFY(QTest::qWaitFor([&] { return rig.get("/api/tasks/" + QByteArray::number(id)).json()["state"] == "running"; }, 10000));
