@@ -203,7 +203,15 @@ QList<FormPart> parseMultipart(QByteArrayView contentType, const QByteArray& bod
         const qsizetype headerEnd = body.indexOf("\r\n\r\n", pos);
         if (headerEnd < 0 || headerEnd - pos > kMaxPartHeaderBytes)
             throw ApiError(400, "bad_multipart", "A multipart part has no end to its headers.");
-        const qsizetype next = body.indexOf("\r\n" + delimiter, headerEnd + 4);
+        // The next delimiter line: "--boundary" then "--" or a line break (RFC 2046 5.1.1); the same
+        // bytes followed by anything else are data.
+        qsizetype next = headerEnd + 4;
+        while ((next = body.indexOf("\r\n" + delimiter, next)) >= 0) {
+            const QByteArray after = body.mid(next + 2 + delimiter.size(), 2);
+            if (after == "--" || after == "\r\n")
+                break;
+            ++next;
+        }
         if (next < 0)
             throw ApiError(400, "bad_multipart", "The multipart body ends without its closing boundary.");
         FormPart part;

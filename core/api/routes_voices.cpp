@@ -147,6 +147,7 @@ void cloneVoice(const std::shared_ptr<Exchange>& x) {
     if (!file.open(QIODevice::WriteOnly) || file.write(clip) != clip.size())
         throw Error(ErrorKind::Io, "Cannot store the upload; check that the data folder has room.");
     file.close();
+    request.audioPath = clipPath;
 
     AudioBuffer audio;
     try {

@@ -176,7 +176,7 @@ private Q_SLOTS:
         const RawResponse list = rig.get("/api/tasks?limit=10");
         QCOMPARE(list.status, 200);
         QCOMPARE(list.json()["total"].toInt(), 1);
-        QCOMPARE(list.json()["tasks"].toArray()[0]["id"].toInteger(), id);
+        QCOMPARE(list.json()["tasks"].toArray().at(0).toObject()["id"].toInteger(), id);
         QCOMPARE(rig.get("/api/tasks?offset=1").json()["tasks"].toArray().size(), 0);
         QCOMPARE(rig.get("/api/tasks/999999").status, 404);
         QCOMPARE(rig.get("/api/tasks/abc").status, 404);

@@ -168,7 +168,7 @@ private Q_SLOTS:
         settings.apiPort = port;
         QCOMPARE(host.apply(settings), QString());
         QCOMPARE(host.url(), QStringLiteral("http://127.0.0.1:%1").arg(port));
-        RawHttp http(quint16(port));
+        RawHttp http{quint16(port)};
         const QByteArray oldToken = host.token().toLatin1();
         QCOMPARE(http.send("GET", "/api/voices", {"Authorization: Bearer " + oldToken}).status, 200);
         const QByteArray newToken = host.regenerateToken().toLatin1();
