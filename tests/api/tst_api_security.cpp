@@ -66,8 +66,8 @@ private Q_SLOTS:
         verifyErrorShape(rig.http->send("POST", "/api/generate", {"Authorization: Bearer " + kToken, "Content-Type: text/plain"},
                                         "{}"), 415);
         verifyErrorShape(rig.postJson("/api/generate", "{not json"), 400);
-        verifyErrorShape(rig.postJson("/api/generate", R"({"text": "Hi.", "voice": "ada", "temperature": "hot"})"), 422);
-        verifyErrorShape(rig.postJson("/v1/audio/speech", R"({"input": "Hi.", "voice": "ada", "speed": 10})"), 422);
+        verifyErrorShape(rig.postJson("/api/generate", "{\"text\": \"Hi.\", \"voice\": \"ada\", \"temperature\": \"hot\"}"), 422);
+        verifyErrorShape(rig.postJson("/v1/audio/speech", "{\"input\": \"Hi.\", \"voice\": \"ada\", \"speed\": 10}"), 422);
         QCOMPARE(rig.get("/api/health").status, 200);
     }
 
@@ -77,9 +77,9 @@ private Q_SLOTS:
         limits.maxTextCharacters = 50;
         limits.maxUploadBytes = 2000;
         ApiRig rig(limits);
-        const QByteArray big = R"({"text": ")" + QByteArray(1200, 'a') + R"(", "voice": "ada"})";
+        const QByteArray big = "{\"text\": \"" + QByteArray(1200, 'a') + "\", \"voice\": \"ada\"}";
         verifyErrorShape(rig.postJson("/api/generate", big), 413);
-        const QByteArray longText = R"({"text": ")" + QByteArray(51, 'a') + R"(", "voice": "ada"})";
+        const QByteArray longText = "{\"text\": \"" + QByteArray(51, 'a') + "\", \"voice\": \"ada\"}";
         verifyErrorShape(rig.postJson("/api/generate", longText), 413);
         verifyErrorShape(rig.http->send("POST", "/api/voices", {"Authorization: Bearer " + kToken,
                                                                 "Content-Type: multipart/form-data; boundary=b"},
@@ -106,7 +106,7 @@ private Q_SLOTS:
         slow.frames = 40;
         slow.frameDelayMs = 25;
         ApiRig rig(limits, slow);
-        const QByteArray body = R"({"text": "One.", "voice": ")" + rig.firstCharacter().toUtf8() + R"("})";
+        const QByteArray body = "{\"text\": \"One.\", \"voice\": \"" + rig.firstCharacter().toUtf8() + "\"}";
         const RawResponse first = rig.postJson("/api/generate", body);
         QCOMPARE(first.status, 202);
         const RawResponse second = rig.postJson("/api/generate", body);
@@ -123,7 +123,7 @@ private Q_SLOTS:
         slow.frames = 40;
         slow.frameDelayMs = 25;
         ApiRig rig(limits, slow);
-        const qint64 id = rig.postJson("/api/generate", R"({"text": "One.", "voice": ")" + rig.firstCharacter().toUtf8() + R"("})")
+        const qint64 id = rig.postJson("/api/generate", "{\"text\": \"One.\", \"voice\": \"" + rig.firstCharacter().toUtf8() + "\"}")
                               .json()["id"].toInteger();
         QTcpSocket open;   // an event stream left open while the second is asked for
         open.connectToHost(QHostAddress::LocalHost, rig.port);
