@@ -113,11 +113,11 @@ ResponseStream* Exchange::stream(int status, const QByteArray& contentType, Head
     if (!connected()) {   // the client left: a stream that is closed from the start
         m_responder.reset();
         auto* dead = new ResponseStream(nullptr, status, contentType, {});
-        dead->setParent(m_server);
+        dead->setParent(m_server->scope());
         return dead;
     }
     auto* s = new ResponseStream(std::move(m_responder), status, contentType, headers + extraHeaders);
-    s->setParent(m_server);   // freed with the server at the latest; handlers deleteLater() it on end
+    s->setParent(m_server->scope());   // freed with the server at the latest; handlers deleteLater() it on end
     return s;
 }
 

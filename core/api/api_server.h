@@ -56,6 +56,10 @@ public:
     void streamOpened(const QString& client) { ++m_openStreams[client]; }
     void streamClosed(const QString& client);
 
+    // The parent of what outlives a handler (streams, waiters for a job): it goes first when the
+    // server does, so none of them runs while the server's members are being destroyed.
+    QObject* scope() const { return m_scope.get(); }
+
     // Writes the refusal to the security log: client, method, path, status, reason; never a token.
     void logRefusal(const HttpRequest& request, const ApiError& error) const;
 
@@ -75,6 +79,7 @@ private:
     QHash<QString, int> m_openStreams;
     std::chrono::steady_clock::time_point m_started;
     quint16 m_port = 0;
+    std::unique_ptr<QObject> m_scope = std::make_unique<QObject>();   // last: destroyed first
 };
 
 } // namespace echoforge::api

@@ -78,7 +78,7 @@ void speech(const std::shared_ptr<Exchange>& x) {
     st->exchange = x;
     st->format = body.format;
     st->task = id;
-    auto* context = new QObject(&server);
+    auto* context = new QObject(server.scope());
     const auto finish = [st, context, &server, client] {
         if (std::exchange(st->over, true))
             return;

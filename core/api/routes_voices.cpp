@@ -83,7 +83,7 @@ void voiceSample(const std::shared_ptr<Exchange>& x) {
     options.outputPath = cache.pathFor(engine, *c);
     options.keepInHistory = false;
     const JobId id = s.tasks->submit(request, options);
-    auto* waiter = new QObject(&x->server());
+    auto* waiter = new QObject(x->server().scope());
     QObject::connect(s.tasks, &TaskEngine::finished, waiter, [x, id, waiter](JobId done, const JobResult& r) {
         if (done != id)
             return;
