@@ -26,6 +26,10 @@ for theme in light dark; do
   shot diagnostics "$theme" 1280x800 --open diagnostics
   shot shortcuts "$theme" 1280x800 --open shortcuts
 done
+# The user's guide (docs/user-guide.md): the panels it explains, in the light theme.
+shot guide-clone light 1280x800 --open clone
+shot guide-queue light 1280x800 --open queue --text "$TEXT"
+shot guide-history light 1280x800 --open history --text "$TEXT"
 # Keep the committed PNGs small: quantise when pngquant is there.
 if command -v pngquant >/dev/null; then
   pngquant --force --skip-if-larger --ext .png --quality 70-95 "$OUT"/*.png || true

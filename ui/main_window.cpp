@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QKeyEvent>
 #include <QDesktopServices>
 #include <QDir>
 #include <QFileDialog>
@@ -9,8 +10,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QScrollArea>
-#include <QScrollBar>
 #include <QSettings>
 #include <QShortcut>
 #include <QSplitter>
@@ -47,6 +46,7 @@
 #include "ui/player/player_bar.h"
 #include "ui/player/player_controller.h"
 #include "ui/settings/settings_dialog.h"
+#include "ui/shell/backup_actions.h"
 #include "ui/shell/banner.h"
 #include "ui/shell/header_bar.h"
 #include "ui/studio/character_actions.h"
@@ -56,6 +56,7 @@
 #include "ui/studio/studio_panel.h"
 #include "ui/studio/text_editor_panel.h"
 #include "ui/theme/theme.h"
+#include "ui/widgets/return_presses.h"
 
 namespace echoforge::ui {
 namespace {
@@ -78,7 +79,8 @@ QUrl modelsDocUrl() {
 } // namespace
 
 MainWindow::MainWindow(const StudioServices& services, QWidget* parent)
-    : QMainWindow(parent), services_(services), presets_(std::make_unique<PresetStore>(*services.uiState)) {
+    : QMainWindow(parent), services_(services), presets_(std::make_unique<PresetStore>(*services.uiState)),
+      backup_(new BackupActions(services.paths, this)) {
     setWindowTitle(tr("EchoForge"));
     setAccessibleName(tr("EchoForge studio"));
 
@@ -130,18 +132,11 @@ void MainWindow::buildLayout() {
     const ParameterDefaults defaults{services_.settings.temperature, services_.settings.topK,
                                      services_.settings.maxSeconds, double(services_.settings.audioLimitSeconds)};
     studio_ = new StudioPanel(defaults, services_.settings.textLimit, presets_.get(), this);
-    auto* studioScroll = new QScrollArea(this);
-    studioScroll->setWidget(studio_);
-    studioScroll->setWidgetResizable(true);
-    studioScroll->setFrameShape(QFrame::NoFrame);
-    studioScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    // The panel never clips: at least as wide as its content needs, plus the scroll bar.
-    studioScroll->setMinimumWidth(std::max(kNarrowStudioWidth, studio_->minimumSizeHint().width() +
-                                                                   studioScroll->verticalScrollBar()->sizeHint().width()));
+    studio_->setMinimumWidth(std::max(kNarrowStudioWidth, studio_->minimumSizeHint().width()));
 
     splitter_ = new QSplitter(Qt::Horizontal, this);
     splitter_->addWidget(galleryColumn);
-    splitter_->addWidget(studioScroll);
+    splitter_->addWidget(studio_);
     splitter_->setStretchFactor(0, 1);
     splitter_->setStretchFactor(1, 0);
     splitter_->setChildrenCollapsible(false);
@@ -172,10 +167,11 @@ void MainWindow::buildLayout() {
     }
     header_->historyButton()->setEnabled(history_ != nullptr);
 
+    // Changing labels: the text is what a screen reader reads (a fixed name would hide it).
     engineStatus_ = new QLabel(this);
-    engineStatus_->setAccessibleName(tr("Engine status"));
+    engineStatus_->setAccessibleDescription(tr("Engine status"));
     jobStatus_ = new QLabel(this);
-    jobStatus_->setAccessibleName(tr("Job status"));
+    jobStatus_->setAccessibleDescription(tr("Job status"));
     statusBar()->addWidget(engineStatus_);
     statusBar()->addWidget(jobStatus_, 1);
     statusBar()->setSizeGripEnabled(false);
@@ -279,7 +275,12 @@ void MainWindow::addShortcuts() {
     };
     add(QKeySequence(Qt::CTRL | Qt::Key_Return), [this] { generate(); });
     add(QKeySequence(Qt::CTRL | Qt::Key_Enter), [this] { generate(); });
-    add(QKeySequence(Qt::Key_Space), [this] { player_->togglePlayPause(); });
+    // Space plays or pauses only where the focused control leaves it unused (keyPressEvent):
+    // a window-wide Space shortcut would take it from every button and chip. The media keys
+    // always do.
+    add(QKeySequence(Qt::Key_MediaTogglePlayPause), [this] { player_->togglePlayPause(); });
+    add(QKeySequence(Qt::Key_MediaPlay), [this] { player_->togglePlayPause(); });
+    new ReturnPresses(this);
     add(QKeySequence(Qt::Key_Escape), [this] { generation_->cancel(); });
     add(QKeySequence(Qt::CTRL | Qt::Key_E), [this] { exportClip(); });
     add(QKeySequence::Find, [this] {
@@ -295,6 +296,13 @@ void MainWindow::addShortcuts() {
     });
     connect(header_, &HeaderBar::settingsRequested, this, &MainWindow::showSettings);
     connect(header_, &HeaderBar::helpRequested, this, &MainWindow::showShortcuts);
+    connect(header_, &HeaderBar::diagnosticsRequested, this, &MainWindow::showDiagnostics);
+    connect(header_, &HeaderBar::aboutRequested, this, &MainWindow::showAbout);
+    connect(header_, &HeaderBar::backupRequested, backup_, &BackupActions::backUp);
+    connect(header_, &HeaderBar::restoreRequested, backup_, &BackupActions::restore);
+    connect(backup_, &BackupActions::backedUp, this, [this](const QString& message) { statusBar()->showMessage(message, 8000); });
+    connect(backup_, &BackupActions::failed, this, &MainWindow::showError);
+    connect(backup_, &BackupActions::restartRequested, this, &QWidget::close);
 }
 
 QString MainWindow::selectedCharacterId() const { return studio_->characterPanel()->characterId(); }
@@ -354,6 +362,16 @@ void MainWindow::showEngineState() {
 
 void MainWindow::showError(const QString& sentence) {
     studio_->banner()->showMessage(Banner::Kind::Error, sentence);
+}
+
+void MainWindow::keyPressEvent(QKeyEvent* e) {
+    // Reached only when the focused widget (the waveform, a slider, the player bar...) did not
+    // use the key itself.
+    if (e->key() == Qt::Key_Space && e->modifiers() == Qt::NoModifier) {
+        player_->togglePlayPause();
+        return;
+    }
+    QMainWindow::keyPressEvent(e);
 }
 
 void MainWindow::closeEvent(QCloseEvent* e) {

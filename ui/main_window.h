@@ -22,6 +22,7 @@ struct HistoryEntry;
 
 namespace echoforge::ui {
 
+class BackupActions;
 class CloneInviteModel;
 class Banner;
 class FilterBar;
@@ -54,6 +55,7 @@ public:
     QueueModel* queueModel() const { return queue_; }
     QueueDock* queueDock() const { return queueDock_; }
     HistoryDock* historyDock() const { return historyDock_; }
+    BackupActions* backupActions() const { return backup_; }
     QString selectedCharacterId() const;
     void selectCharacter(const QString& id);
     void setEditorText(const QString& text);
@@ -73,6 +75,7 @@ public Q_SLOTS:
 
 protected:
     void closeEvent(QCloseEvent* e) override;
+    void keyPressEvent(QKeyEvent* e) override;
 
 private:
     void buildLayout();
@@ -108,6 +111,7 @@ private:
     QSplitter* splitter_;
     QLabel* engineStatus_;
     QLabel* jobStatus_;
+    BackupActions* backup_;
 };
 
 } // namespace echoforge::ui

@@ -41,6 +41,11 @@
 
 namespace echoforge::ui {
 
+// The coroutines here are handed a QFuture started outside them, never a lambda written inside
+// `co_await`: GCC 12 destroys a capturing lambda temporary of a co_await expression twice (the
+// export's "double free or corruption"; tst_studio_export catches it, and a ten-line program
+// built with -fsanitize=address shows it).
+
 void MainWindow::connectDocks() {
     // The header's buttons and the docks' own close buttons stay in step.
     connect(header_, &HeaderBar::queueToggled, queueDock_, &QDockWidget::setVisible);
@@ -77,30 +82,32 @@ void MainWindow::connectDocks() {
     connect(historyDock_, &HistoryDock::exportRequested, this, [this](const HistoryEntry& e) {
         const QString path = e.audioPath;
         const QString title = e.request.character.name;
-        [](QPointer<MainWindow> self, QString path, QString title) -> QCoro::Task<> {
+        QFuture<AudioBuffer> read = QtConcurrent::run([path] { return readAudio(path, ChannelMode::MixToMono); });
+        [](QPointer<MainWindow> self, QFuture<AudioBuffer> read, QString title) -> QCoro::Task<> {
             try {
-                const AudioBuffer audio = co_await QtConcurrent::run([path] { return readAudio(path, ChannelMode::MixToMono); });
+                const AudioBuffer audio = co_await read;
                 if (self) self->exportFile(audio.samples, audio.sampleRate, title);
             } catch (const Error& error) {
                 if (self) self->showError(error.sentence());
             }
-        }(this, path, title);
+        }(this, std::move(read), title);
     });
     connect(historyDock_, &HistoryDock::reuseRequested, this, &MainWindow::reuse);
 }
 
 // Reads a take off the GUI thread, then hands it to the player.
 void MainWindow::loadIntoPlayer(const QString& path, const QString& title) {
-    [](QPointer<MainWindow> self, QString path, QString title) -> QCoro::Task<> {
+    QFuture<AudioBuffer> read = QtConcurrent::run([path] { return readAudio(path, ChannelMode::MixToMono); });
+    [](QPointer<MainWindow> self, QFuture<AudioBuffer> read, QString title) -> QCoro::Task<> {
         try {
-            AudioBuffer audio = co_await QtConcurrent::run([path] { return readAudio(path, ChannelMode::MixToMono); });
+            AudioBuffer audio = co_await read;
             if (!self) co_return;
             self->player_->setClip(std::move(audio.samples), audio.sampleRate, title);
             self->player_->play();
         } catch (const Error& error) {
             if (self) self->showError(error.sentence());
         }
-    }(this, path, title);
+    }(this, std::move(read), title);
 }
 
 void MainWindow::reuse(const HistoryEntry& entry) {
@@ -142,19 +149,20 @@ void MainWindow::exportFile(const std::vector<float>& samples, int sampleRate, c
         return;
     if (!isWritableAudioSuffix(path))
         path += filter.contains(QLatin1String("flac")) ? QStringLiteral(".flac") : QStringLiteral(".wav");
-    [](QPointer<MainWindow> self, QString path, AudioBuffer audio) -> QCoro::Task<> {
-        const QString error = co_await QtConcurrent::run([path, audio = std::move(audio)] {
-            try {
-                writeAudio(path, audio);
-                return QString();
-            } catch (const Error& e) {
-                return e.sentence();
-            }
-        });
+    QFuture<QString> written = QtConcurrent::run([path, audio = AudioBuffer{samples, sampleRate, 1}] {
+        try {
+            writeAudio(path, audio);
+            return QString();
+        } catch (const Error& e) {
+            return e.sentence();
+        }
+    });
+    [](QPointer<MainWindow> self, QFuture<QString> written, QString path) -> QCoro::Task<> {
+        const QString error = co_await written;
         if (!self) co_return;
         if (error.isEmpty()) self->statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
         else self->showError(error);
-    }(this, path, AudioBuffer{samples, sampleRate, 1});
+    }(this, std::move(written), path);
 }
 
 void MainWindow::showAbout() {

@@ -49,6 +49,7 @@ protected:
         echoforge::Settings settings;
         echoforge::AppPaths paths;
         paths.dataDir = m_dataDir;
+        paths.configDir = m_dataDir + "/config";
         for (auto [field, name] : {std::pair{&paths.voicesDir, "voices"}, {&paths.historyDir, "history"},
                                    {&paths.cacheDir, "cache"}, {&paths.modelsDir, "models"}, {&paths.logsDir, "logs"}})
             *field = m_dataDir + "/" + name;

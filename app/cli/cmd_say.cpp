@@ -17,6 +17,7 @@
 #include "app/cli/command.h"
 #include "core/audio/audio_io.h"
 #include "core/common/error.h"
+#include "core/common/numbers.h"
 #include "core/common/paths.h"
 #include "core/common/settings.h"
 #include "core/engine/engine_choice.h"
@@ -49,12 +50,7 @@ double parseNumber(const QCommandLineParser& parser, const QCommandLineOption& o
                    double fallback) {
     if (!parser.isSet(option))
         return fallback;
-    bool ok = false;
-    const double value = parser.value(option).toDouble(&ok);
-    if (!ok || value < low || value > high)
-        throw Error(QStringLiteral("--%1 must be a number from %2 to %3, not '%4'.")
-                        .arg(option.names().constLast()).arg(low).arg(high).arg(parser.value(option)));
-    return value;
+    return echoforge::parseFiniteNumber(parser.value(option), low, high, "--" + option.names().constLast());
 }
 
 // What a job came to: its result, or the sentence that says why there is none.
@@ -125,7 +121,8 @@ int runSay(const QStringList& args) {
     echoforge::SpeechRequest request;
     request.text = spoken;
     request.params.temperature = parseNumber(parser, temperature, 0.01, 2.0, settings.temperature);
-    request.params.topK = int(parseNumber(parser, topK, 1, 2051, settings.topK));
+    request.params.topK = parser.isSet(topK) ? int(echoforge::parseWholeNumber(parser.value(topK), 1, 2051, "--topk"))
+                                             : settings.topK;
     request.params.maxSeconds = parseNumber(parser, maxSeconds, 0.5, settings.audioLimitSeconds, settings.maxSeconds);
     if (parser.isSet(seed)) {
         bool ok = false;

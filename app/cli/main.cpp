@@ -10,6 +10,7 @@
 #include "core/common/logging.h"
 #include "core/common/paths.h"
 #include "core/common/settings.h"
+#include "core/common/settings_check.h"
 
 namespace echoforge::cli {
 
@@ -53,13 +54,23 @@ int main(int argc, char** argv) {
 
     // Logs go to the file and, at errors and above, to standard error: a command's own error
     // sentence says what went wrong, and standard output stays machine-readable.
+    // A data folder that is a plain file, or a setting that is NaN or infinite, is said once here
+    // for every command rather than ignored.
+    QStringList settingProblems;
     try {
         const auto paths = echoforge::AppPaths::resolve(echoforge::loadSettings(echoforge::AppPaths::resolveDefault()));
+        echoforge::refuseFilesInPlaceOfFolders(paths);
+        settingProblems = echoforge::unusableStoredSettings(paths);
         const auto settings = echoforge::loadSettings(paths);
         echoforge::initLogging(paths.logsDir, qEnvironmentVariableIsSet("ECHOFORGE_LOG_LEVEL") ? settings.logLevel : "error");
+    } catch (const echoforge::Error& e) {
+        std::fprintf(stderr, "echoforge-cli: %s\n", e.what());
+        return 1;
     } catch (const std::exception&) {
         echoforge::initLogging({}, "error");
     }
+    for (const QString& problem : settingProblems)
+        std::fprintf(stderr, "warning: %s\n", qPrintable(problem));
 
     const QString name = args[1];
     for (const auto& command : echoforge::cli::commands()) {

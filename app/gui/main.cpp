@@ -7,6 +7,7 @@
 #include <QCommandLineParser>
 #include <QDialog>
 #include <QMessageBox>
+#include <QProcess>
 #include <QSettings>
 #include <QTimer>
 
@@ -16,12 +17,14 @@
 #include "core/common/model_layout.h"
 #include "core/common/paths.h"
 #include "core/common/settings.h"
+#include "core/common/settings_check.h"
 #include "core/engine/engine_choice.h"
 #include "core/tasks/installed_engines.h"
 #include "core/tasks/task_engine.h"
 #include "core/voices/sample_cache.h"
 #include "core/voices/voice_library.h"
 #include "ui/main_window.h"
+#include "ui/shell/backup_actions.h"
 #include "ui/player/audio_output.h"
 #include "ui/theme/theme.h"
 
@@ -88,10 +91,13 @@ int main(int argc, char** argv) {
     const auto paths = echoforge::AppPaths::resolve(echoforge::loadSettings(echoforge::AppPaths::resolveDefault()));
     auto settings = echoforge::loadSettings(paths);
     echoforge::initLogging(paths.logsDir, settings.logLevel);
+    for (const QString& problem : echoforge::unusableStoredSettings(paths))
+        echoforge::logger(echoforge::LogArea::Core)->warn("{}", problem);
 
     echoforge::ui::ThemeManager theme(app);
     theme.apply(echoforge::ui::themeFromName(options.theme.isEmpty() ? settings.theme : options.theme));
 
+    QString restoreFile;
     try {
         paths.ensureExist();
         auto uiState = paths.openSettings();
@@ -124,7 +130,10 @@ int main(int argc, char** argv) {
                 QApplication::exit(ok ? 0 : 1);
             });
         }
-        return app.exec();
+        const int code = app.exec();
+        restoreFile = window.backupActions()->pendingRestore();
+        if (restoreFile.isEmpty())
+            return code;
     } catch (const echoforge::Error& e) {
         std::fprintf(stderr, "echoforge: %s\n", e.what());
         // Someone who started the studio from a menu sees no terminal: say it in a window too
@@ -133,4 +142,10 @@ int main(int argc, char** argv) {
             QMessageBox::critical(nullptr, QObject::tr("EchoForge cannot start"), e.sentence());
         return 1;
     }
+    // A restore asked for in the studio: the window and the task engine are gone, so the data
+    // folder is free; then the studio starts again on the restored data.
+    echoforge::ui::runPendingRestore(paths, restoreFile);
+    QStringList arguments = QApplication::arguments();
+    arguments.removeFirst();
+    return QProcess::startDetached(QApplication::applicationFilePath(), arguments) ? 0 : 1;
 }

@@ -14,12 +14,14 @@ AudioBuffer mixToMono(const AudioBuffer& audio) {
     mono.channels = 1;
     const std::size_t frames = audio.frames();
     mono.samples.resize(frames);
-    const float scale = 1.0f / float(audio.channels);
+    // Summed in double: two loud float channels (a damaged float file) can add up past FLT_MAX,
+    // and their mean never does.
+    const double scale = 1.0 / double(audio.channels);
     for (std::size_t f = 0; f < frames; ++f) {
-        float sum = 0;
+        double sum = 0;
         for (int c = 0; c < audio.channels; ++c)
             sum += audio.samples[f * std::size_t(audio.channels) + std::size_t(c)];
-        mono.samples[f] = sum * scale;
+        mono.samples[f] = float(sum * scale);
     }
     return mono;
 }

@@ -1,6 +1,7 @@
 #include "core/audio/audio_io.h"
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 
 #include <QDir>
@@ -19,6 +20,9 @@ struct SndfileCloser {
 using SndfileHandle = std::unique_ptr<SNDFILE, SndfileCloser>;
 
 // libsndfile's codes for "this is not a format I know" as opposed to an I/O failure.
+// The most samples (all channels) readAudio() decodes: 2^27 floats take 512 MB.
+constexpr sf_count_t kMaxSamples = sf_count_t(1) << 27;
+
 bool isFormatError(int code) {
     return code == SF_ERR_UNRECOGNISED_FORMAT || code == SF_ERR_MALFORMED_FILE ||
            code == SF_ERR_UNSUPPORTED_ENCODING;
@@ -52,20 +56,36 @@ AudioBuffer readAudio(const QString& path, ChannelMode mode) {
     audio.sampleRate = sfInfo.samplerate;
     audio.channels = sfInfo.channels;
     // MP3 and some OGG files report no frame count in advance, so read in blocks until the end.
-    constexpr sf_count_t kBlockFrames = 65536;
+    // About 64k samples a block whatever the channel count (libsndfile allows 1,024 channels).
+    const sf_count_t kBlockFrames = std::max<sf_count_t>(1, 65536 / sfInfo.channels);
     std::vector<float> block(std::size_t(kBlockFrames) * std::size_t(sfInfo.channels));
-    if (sfInfo.frames > 0 && sfInfo.frames < (sf_count_t(1) << 32))
-        audio.samples.reserve(std::size_t(sfInfo.frames) * std::size_t(sfInfo.channels));
+    // The header's frame count is only a hint: a damaged 100-byte header can claim billions of
+    // frames. Reserve no more than the file could plausibly hold (16 samples per byte covers
+    // lossless and lossy compression of real sound); the vector grows past that if it must.
+    const std::size_t plausible = std::size_t(info.size()) * 16;
+    if (sfInfo.frames > 0)
+        audio.samples.reserve(std::min(plausible, std::size_t(std::min<sf_count_t>(sfInfo.frames, kMaxSamples)) *
+                                                      std::size_t(sfInfo.channels)));
     for (;;) {
         const sf_count_t got = sf_readf_float(file.get(), block.data(), kBlockFrames);
         if (got <= 0)
             break;
         audio.samples.insert(audio.samples.end(), block.begin(), block.begin() + got * sfInfo.channels);
+        // A few bytes of FLAC or MP3 can decode to hours of sound; stop before memory runs out.
+        if (audio.samples.size() > std::size_t(kMaxSamples))
+            throw Error(QStringLiteral("The audio file %1 is too long for EchoForge: it decodes to more than %2 "
+                                       "million samples (over %3 minutes at 48 kHz stereo).")
+                            .arg(path).arg(kMaxSamples / 1000000).arg(kMaxSamples / (48000 * 2 * 60)));
     }
     if (sf_error(file.get()) != SF_ERR_NO_ERROR)
         throw Error(QStringLiteral("Cannot read the audio file %1: %2.").arg(path, QString::fromUtf8(sf_strerror(file.get()))));
     if (audio.samples.empty())
         throw Error(QStringLiteral("The audio file %1 holds no sound (zero length).").arg(path));
+    // A float file can hold NaN or infinity; passed on, one such sample spoils every filter,
+    // resampler and loudness measurement after it.
+    if (!std::all_of(audio.samples.begin(), audio.samples.end(), [](float s) { return std::isfinite(s); }))
+        throw Error(QStringLiteral("The audio file %1 is damaged: it holds samples that are not numbers (NaN or "
+                                   "infinity).").arg(path));
 
     logger(LogArea::Audio)->debug("read {}: {} Hz, {} channel(s), {:.2f} s", path, audio.sampleRate, audio.channels,
                                   audio.durationSeconds());

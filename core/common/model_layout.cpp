@@ -57,6 +57,11 @@ QString findTokenizerJson(const QString& modelsDir) {
     const QString inModels = QDir(modelsDir).filePath("tokenizer/tokenizer.json");
     if (QFileInfo(inModels).isFile())
         return inModels;
+    if (QCoreApplication::instance()) {
+        const QString installed = QDir(QCoreApplication::applicationDirPath()).absoluteFilePath("../share/echoforge/tokenizer/tokenizer.json");
+        if (QFileInfo(installed).isFile())
+            return QDir::cleanPath(installed);
+    }
 #ifdef ECHOFORGE_BUILD_DATA_DIR
     const QString inBuild = QDir(ECHOFORGE_BUILD_DATA_DIR).filePath("tokenizer/tokenizer.json");
     if (QFileInfo(inBuild).isFile())

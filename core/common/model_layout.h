@@ -29,8 +29,9 @@ struct ModelLayout {
     QString missingSentence() const;
 };
 
-// The tokenizer.json to use: the model folder's, else the copy fetched into the build tree at
-// set-up, else empty.
+// The tokenizer.json to use: the model folder's, else the installed copy (share/echoforge/tokenizer
+// beside the binary's folder, as the Debian package puts it), else the copy fetched into the build
+// tree at set-up, else empty.
 QString findTokenizerJson(const QString& modelsDir);
 
 } // namespace echoforge

@@ -1,6 +1,12 @@
 #pragma once
-// Where EchoForge keeps its data. From QStandardPaths, overridable by ECHOFORGE_DATA_DIR (all data,
-// settings included, so tests never touch the user's home) and ECHOFORGE_MODEL_DIR (models).
+// Where EchoForge keeps its files, after the XDG base directory conventions:
+//   settings          $XDG_CONFIG_HOME/echoforge/settings.ini   (~/.config/echoforge)
+//   characters, voice anchors, history (the user's data)
+//                     $XDG_DATA_HOME/echoforge                  (~/.local/share/echoforge)
+//   caches            $XDG_CACHE_HOME/echoforge                 (~/.cache/echoforge)
+//   logs              $XDG_STATE_HOME/echoforge/logs            (~/.local/state/echoforge/logs)
+// ECHOFORGE_DATA_DIR puts all of them in one folder (tests and servers use it so nothing touches a
+// home folder); ECHOFORGE_MODEL_DIR (or the model folder setting) says where the models are.
 
 #include <memory>
 
@@ -13,13 +19,16 @@ namespace echoforge {
 struct Settings;
 
 struct AppPaths {
-    QString dataDir;
+    QString configDir;    // the settings file
+    QString dataDir;      // the user's data: everything below it but the models is backed up
     QString voicesDir;    // user characters, one folder each
+    QString anchorsDir;   // each character's kept CSM voice (anchor), built-in ones included
+    QString lexiconsDir;  // pronunciation lexicons: the library's and one per character
     QString historyDir;   // history database and finished audio
     QString cacheDir;     // samples, clone codes, finished-audio cache
     QString modelsDir;    // csm/, mimi/, tokenizer/
     QString logsDir;
-    QString settingsFile; // empty: the platform's QSettings location
+    QString settingsFile; // configDir/settings.ini
 
     // Resolves the paths from the environment and the settings' model folder, creating none.
     static AppPaths resolve(const Settings& settings);

@@ -1,5 +1,8 @@
 #include "core/common/settings.h"
+#include "core/common/settings_check.h"
 
+#include <cmath>
+#include <optional>
 #include <type_traits>
 
 #include <QSettings>
@@ -32,6 +35,33 @@ static void visit(Store&& store, SettingsRef& s) {
     store("api/bind", s.apiBind);
 }
 
+namespace {
+
+// A stored value for `field`'s type, or nullopt when it cannot be used: not of the type (a
+// hand-edited file), or a number that is NaN or infinite, which QString::toDouble accepts and no
+// range check written with < and > catches.
+template <typename T>
+std::optional<T> usableValue(const QVariant& v) {
+    bool ok = true;
+    if constexpr (std::is_same_v<T, int>) {
+        const int n = v.toInt(&ok);
+        return ok ? std::optional<T>(n) : std::nullopt;
+    } else if constexpr (std::is_same_v<T, bool>) {
+        // QSettings' INI files give "true" and "false" back as strings.
+        const QString text = v.toString().trimmed().toLower();
+        if (text == "true" || text == "1") return true;
+        if (text == "false" || text == "0") return false;
+        return std::nullopt;
+    } else if constexpr (std::is_same_v<T, double>) {
+        const double x = v.toDouble(&ok);
+        return ok && std::isfinite(x) ? std::optional<T>(x) : std::nullopt;
+    } else {
+        return v.toString();
+    }
+}
+
+} // namespace
+
 Settings Settings::load(QSettings& qs) {
     Settings s;
     visit([&qs](const char* key, auto& field) {
@@ -39,21 +69,28 @@ Settings Settings::load(QSettings& qs) {
         const QVariant v = qs.value(key);
         if (!v.isValid())
             return;
-        // A value of the wrong type (a hand-edited file) keeps the default rather than becoming 0.
-        bool ok = true;
-        if constexpr (std::is_same_v<T, int>) {
-            const int n = v.toInt(&ok);
-            if (ok) field = n;
-        } else if constexpr (std::is_same_v<T, bool>) {
-            field = v.toBool();
-        } else if constexpr (std::is_same_v<T, double>) {
-            const double x = v.toDouble(&ok);
-            if (ok) field = x;
-        } else {
-            field = v.toString();
-        }
+        // An unusable value keeps the default rather than becoming 0 (unusableStoredSettings says so).
+        if (const auto value = usableValue<T>(v))
+            field = *value;
     }, s);
     return s;
+}
+
+QStringList unusableStoredSettings(QSettings& qs) {
+    QStringList problems;
+    Settings defaults;
+    visit([&qs, &problems](const char* key, auto& field) {
+        using T = std::decay_t<decltype(field)>;
+        const QVariant v = qs.value(key);
+        if (!v.isValid() || usableValue<T>(v))
+            return;
+        problems << QStringLiteral("The setting %1 is '%2', which is not %3; the default %4 is used instead.")
+                        .arg(QLatin1String(key), v.toString(),
+                             std::is_same_v<T, int> ? QStringLiteral("a whole number")
+                             : std::is_same_v<T, bool> ? QStringLiteral("true or false") : QStringLiteral("a finite number"),
+                             QVariant(field).toString());
+    }, defaults);
+    return problems;
 }
 
 void Settings::save(QSettings& qs) const {

@@ -43,6 +43,8 @@ std::unique_ptr<SpeechEngine> createEngine(const QString& engineId, const AppPat
         options.device = chooseDevice(settings.device);
         options.loudnessTargetLufs = settings.loudnessTargetLufs;
         options.audioCacheBytes = std::int64_t(settings.cacheLimitMegabytes) << 20;
+        options.anchorsDir = paths.anchorsDir;
+        options.lexiconsDir = paths.lexiconsDir;
         options.loadProgress = loadProgress;
         return CsmEngine::load(options);
     }

@@ -12,6 +12,7 @@
 #include "core/common/error.h"
 #include "core/common/logging.h"
 #include "core/engine/speech_text.h"
+#include "core/text/pause_markup.h"
 
 namespace echoforge {
 namespace {
@@ -145,7 +146,14 @@ SpeechResult EspeakEngine::synthesize(const SpeechRequest& request, const Speech
     result.engineName = displayName();
     result.seed = request.params.seed.value_or(0);   // eSpeak NG is deterministic; the seed changes nothing
 
-    const QStringList sentences = splitIntoSentences(request.text);
+    // Pause marks ("[pause 0.8s]") become silence between the parts they separate; eSpeak NG
+    // reads the rest as written, with its own rules for numbers and symbols.
+    QList<QPair<QStringList, double>> parts;
+    int sentenceCount = 0;
+    for (const text::TextSpan& span : text::splitAtPauses(request.text)) {
+        parts.append({splitIntoSentences(span.text), span.pauseAfter});
+        sentenceCount += int(parts.back().first.size());
+    }
     std::lock_guard lock(espeakMutex());
     initializeLocked();
     selectVoiceLocked(request.character);
@@ -160,18 +168,25 @@ SpeechResult EspeakEngine::synthesize(const SpeechRequest& request, const Speech
     espeak_SetSynthCallback(synthCallback);
 
     SpeechProgress progress;
-    progress.unitsTotal = int(sentences.size());
-    for (const QString& sentence : sentences) {
-        if (ctx.stopped || callbacks.cancelled())
-            break;
-        const QByteArray utf8 = sentence.toUtf8();
-        const espeak_ERROR status = espeak_Synth(utf8.constData(), std::size_t(utf8.size()) + 1, 0, POS_CHARACTER, 0,
-                                                 espeakCHARS_UTF8, nullptr, &ctx);
-        if (status != EE_OK && !ctx.stopped)
-            throw Error(QStringLiteral("eSpeak NG failed to speak the sentence \"%1\".").arg(sentence.left(60)));
-        ++progress.unitsDone;
-        progress.audioSeconds = double(result.audio.size()) / kOutputSampleRate;
-        callbacks.progress(progress);
+    progress.unitsTotal = sentenceCount;
+    for (const auto& [sentences, pauseAfter] : parts) {
+        for (const QString& sentence : sentences) {
+            if (ctx.stopped || callbacks.cancelled())
+                break;
+            const QByteArray utf8 = sentence.toUtf8();
+            const espeak_ERROR status = espeak_Synth(utf8.constData(), std::size_t(utf8.size()) + 1, 0, POS_CHARACTER, 0,
+                                                     espeakCHARS_UTF8, nullptr, &ctx);
+            if (status != EE_OK && !ctx.stopped)
+                throw Error(QStringLiteral("eSpeak NG failed to speak the sentence \"%1\".").arg(sentence.left(60)));
+            ++progress.unitsDone;
+            progress.audioSeconds = double(result.audio.size()) / kOutputSampleRate;
+            callbacks.progress(progress);
+        }
+        if (pauseAfter > 0 && !ctx.stopped && !callbacks.cancelled()) {
+            // Silence at eSpeak NG's own rate goes through the same resampler as its speech.
+            const std::vector<float> silence(std::size_t(pauseAfter * espeakSampleRate()), 0.0f);
+            deliver(ctx, resampler.feed(silence));
+        }
     }
     if (!ctx.stopped)
         deliver(ctx, resampler.flush());

@@ -31,6 +31,9 @@ struct SpeechRequest {
     GenerationParams params;
     // Earlier turns of a conversation (script mode): spoken before `text`, used as context.
     QList<ReferenceSegment> extraContext;
+    // CSM: a character without reference segments speaks with its kept voice (its anchor, made at
+    // its first request when there is none). Auditions turn this off: they look for a voice.
+    bool useVoiceAnchor = true;
 };
 
 struct SpeechProgress {

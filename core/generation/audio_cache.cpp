@@ -1,6 +1,7 @@
 #include "core/generation/audio_cache.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include <QCryptographicHash>
@@ -67,6 +68,13 @@ std::optional<CachedAudio> AudioCache::lookup(const QString& key) {
     audio.sampleRate = rate;
     audio.samples.resize(std::size_t(count));
     std::memcpy(audio.samples.data(), bytes.constData() + kHeaderBytes, std::size_t(count) * sizeof(float));
+    // Bits flipped inside the samples keep the size right; NaN or infinity would still reach the
+    // speakers (and every meter after them), so such an entry is dropped like a truncated one.
+    if (!std::all_of(audio.samples.begin(), audio.samples.end(), [](float x) { return std::isfinite(x); })) {
+        logger(LogArea::Audio)->warn("dropping a damaged cache entry {} (samples that are not numbers)", f.fileName());
+        f.remove();
+        return std::nullopt;
+    }
     // The modification time is the recency the eviction orders by.
     f.setFileTime(QDateTime::currentDateTimeUtc(), QFileDevice::FileModificationTime);
     return audio;

@@ -15,6 +15,7 @@ constexpr quint32 kMagic = 0x45464343;  // "EFCC"
 constexpr quint32 kVersion = 1;
 constexpr quint32 kMaxCodebooks = 64;
 constexpr quint32 kMaxFrames = 1u << 20;
+constexpr qint16 kCodeLimit = 2048;   // Mimi codebooks hold 2048 entries
 
 } // namespace
 
@@ -47,14 +48,20 @@ std::optional<CodeMatrix> CloneCodesCache::lookup(const QString& key) const {
         return std::nullopt;
     }
     CodeMatrix codes(codebooks, std::vector<std::int64_t>(frames));
+    bool inRange = true;
     for (auto& row : codes)
         for (auto& code : row) {
             qint16 value = 0;
             in >> value;
             code = value;
+            inRange = inRange && value >= 0 && value < kCodeLimit;
         }
-    if (in.status() != QDataStream::Ok)
+    // A flipped bit can keep the size right; a code outside the codebook would index past CSM's
+    // audio embeddings, so the entry is ignored and the clip encoded again.
+    if (in.status() != QDataStream::Ok || !inRange) {
+        logger(LogArea::Audio)->warn("ignoring a damaged clone-codes cache entry {}", f.fileName());
         return std::nullopt;
+    }
     return codes;
 }
 

@@ -20,6 +20,9 @@
 #include "core/generation/text_splitter.h"
 #include "core/model/csm_model.h"
 #include "core/text/llama3_tokenizer.h"
+#include "core/text/pause_markup.h"
+#include "core/text/text_normalizer.h"
+#include "core/voices/voice_anchor.h"
 
 namespace echoforge {
 namespace {
@@ -33,6 +36,7 @@ constexpr double kFadeOutSeconds = 0.03;
 constexpr int kLongestPieceChars = 400;          // about 25 s of speech
 constexpr int kShortestPieceChars = 40;
 constexpr std::size_t kCachedChunkSamples = 1920;
+constexpr double kAnchorMaxSeconds = 20.0;       // a sample line is a sentence or two
 
 double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
@@ -45,6 +49,7 @@ std::uint64_t freshSeed() {
 
 // What makes a character's voice: the cache must miss when any of it changes.
 QString voiceKey(const SpeechRequest& request) {
+    // Called with the anchor already among the segments: its file name changes with its take.
     QStringList parts{request.character.id, QString::number(request.character.csmSpeakerId)};
     for (const auto& list : {request.character.segments, request.extraContext})
         for (const ReferenceSegment& s : list)
@@ -71,20 +76,26 @@ struct CsmEngine::Parts {
         const TakeLimits limits;
         return framesFor(limits.runawayFactor * expectedSpeechSeconds(text) + limits.runawaySlackSeconds);
     }
+    // Frames a piece of `chars` characters needs: its text, the previous piece (text and audio) as
+    // context, and its own frame budget.
+    int pieceRoom(int chars) const;
     int maxPieceChars(int contextFrames) const;
 };
+
+int CsmEngine::Parts::pieceRoom(int chars) const {
+    const QString sample = QString("word ").repeated(chars / 5);
+    const int textFrames = context->textFrames(0, sample);
+    const int previousFrames = textFrames + framesFor(expectedSpeechSeconds(sample)) + 1;
+    return previousFrames + textFrames + pieceFrameBudget(sample);
+}
 
 int CsmEngine::Parts::maxPieceChars(int contextFrames) const {
     // A piece needs room for its text frames, the previous piece (text and audio) as context, and
     // its own frame budget: halve the piece until an ordinary piece of that length fits.
     const int window = model->config().backbone.maxSeqLen;
-    for (int chars = kLongestPieceChars; chars >= kShortestPieceChars; chars /= 2) {
-        const QString sample = QString("word ").repeated(chars / 5);
-        const int textFrames = context->textFrames(0, sample);
-        const int previousFrames = textFrames + framesFor(expectedSpeechSeconds(sample)) + 1;
-        if (contextFrames + previousFrames + textFrames + pieceFrameBudget(sample) < window)
+    for (int chars = kLongestPieceChars; chars >= kShortestPieceChars; chars /= 2)
+        if (contextFrames + pieceRoom(chars) < window)
             return chars;
-    }
     return kShortestPieceChars;
 }
 
@@ -158,17 +169,69 @@ bool CsmEngine::prepareReference(const QString& audioPath) {
     return cached;
 }
 
-SpeechResult CsmEngine::synthesize(const SpeechRequest& request, const SpeechCallbacks& callbacks) {
+std::optional<ReferenceSegment> CsmEngine::voiceAnchor(const SpeechRequest& request, const SpeechCallbacks& callbacks,
+                                                       QStringList& notes) {
+    const Character& c = request.character;
+    if (!request.useVoiceAnchor || !c.segments.isEmpty() || parts_->options.anchorsDir.isEmpty() || c.id.isEmpty())
+        return std::nullopt;
+    AnchorStore store(parts_->options.anchorsDir);
+    std::optional<VoiceAnchor> anchor = store.find(c.id);
+    if (!anchor) {
+        // The first CSM request of a character without a voice: its sample line, with its own
+        // fixed seed, becomes its voice, so it sounds the same from this first use on.
+        SpeechRequest sample;
+        sample.text = anchorSampleText(c);
+        sample.character = c;
+        sample.params.seed = fixedVoiceSeed(c.id);
+        sample.params.maxSeconds = kAnchorMaxSeconds;
+        sample.useVoiceAnchor = false;
+        SpeechCallbacks quiet;
+        quiet.isCancelled = callbacks.isCancelled;
+        const SpeechResult made = synthesize(sample, quiet);
+        if (made.cancelled || made.audio.empty())
+            return std::nullopt;
+        const QString spoken = text::normalizeForSpeech(sample.text);
+        anchor = store.keep(c.id, AudioBuffer{made.audio, made.sampleRate, 1}, spoken, c.csmSpeakerId, made.seed, true);
+        notes << QStringLiteral("%1 had no voice under CSM yet, so its sample line (seed %2) became its voice and it "
+                                "will sound the same from now on; audition it to choose another.")
+                     .arg(c.name.isEmpty() ? c.id : c.name).arg(made.seed);
+    }
+    // The anchor speaks as whatever speaker id this request gives the character (a script
+    // numbers its speakers by order of appearance).
+    ReferenceSegment segment = anchor->segment;
+    segment.speakerId = c.csmSpeakerId;
+    return segment;
+}
+
+SpeechResult CsmEngine::synthesize(const SpeechRequest& original, const SpeechCallbacks& callbacks) {
     Parts& p = *parts_;
     const auto start = Clock::now();
-    const QString text = request.text.trimmed();
-    if (text.isEmpty())
+    if (original.text.trimmed().isEmpty())
         throw Error("There is no text to speak.");
 
     SpeechResult result;
     result.engineId = id();
     result.engineName = displayName();
-    result.seed = request.params.seed.value_or(freshSeed());
+    result.seed = original.params.seed.value_or(freshSeed());
+
+    // The character's voice: its own reference clips, or its anchor (made now on first use).
+    SpeechRequest request = original;
+    if (auto anchor = voiceAnchor(original, callbacks, result.notes))
+        request.character.segments = {*anchor};
+    else if (callbacks.cancelled()) {
+        result.cancelled = true;
+        return result;
+    }
+
+    // What CSM is given: the spoken form of each part between pause marks, with the library's
+    // and the character's lexicon applied (eSpeak NG reads the text as written).
+    const text::Lexicon lexicon = p.options.lexiconsDir.isEmpty()
+                                      ? text::Lexicon{}
+                                      : text::voiceLexicon(p.options.lexiconsDir, request.character.id);
+    QList<text::TextSpan> spans = text::splitAtPauses(original.text);
+    for (text::TextSpan& span : spans)
+        span.text = text::normalizeForSpeech(span.text, lexicon);
+    const QString text = text::spokenForm(original.text, lexicon);
 
     // A take is repeatable only with a fixed seed, so only those are cached.
     QString cacheKey;
@@ -188,15 +251,45 @@ SpeechResult CsmEngine::synthesize(const SpeechRequest& request, const SpeechCal
         }
     }
 
-    // The character's reference segments, the same for every piece and take of this voice (and
-    // every line of it in a script), then earlier turns of a conversation.
+    // The character's reference segments (its voice), the same for every piece and take of this
+    // voice and every line of it in a script; then as many of a script's latest earlier turns as
+    // leave room for a piece, so the voice never falls out of the window (no drift).
+    const int window = p.model->config().backbone.maxSeqLen;
     CsmPromptBuilder voice(p.model->config().audioNumCodebooks);
     for (const ReferenceSegment& segment : request.character.segments)
         p.context->appendSegment(voice, segment);
     voice.markReusablePrefix();
-    for (const ReferenceSegment& segment : request.extraContext)
-        p.context->appendSegment(voice, segment);
-    const QList<TextPiece> pieces = splitText(text, p.maxPieceChars(voice.frames()));
+    QList<CsmPromptBuilder> turns;
+    int turnFrames = 0;
+    const int roomForPiece = p.pieceRoom(2 * kShortestPieceChars);
+    for (qsizetype i = request.extraContext.size() - 1; i >= 0; --i) {
+        CsmPromptBuilder turn(voice.numCodebooks());
+        p.context->appendSegment(turn, request.extraContext[i]);
+        if (voice.frames() + turnFrames + turn.frames() + roomForPiece >= window) {
+            result.notes << QStringLiteral("The %1 earliest lines of the script were left out of the context to keep the "
+                                           "voice and the latest lines in the model's window.").arg(i + 1);
+            break;
+        }
+        turnFrames += turn.frames();
+        turns.prepend(std::move(turn));
+    }
+    for (const CsmPromptBuilder& turn : turns)
+        voice.append(turn);
+
+    // Pieces in order; a pause mark after a piece replaces the usual pause there. Marks at the very
+    // start or end fall away with the silence trimmed from the take's edges.
+    struct Piece {
+        TextPiece text;
+        std::optional<double> pauseMark;   // seconds
+    };
+    QList<Piece> pieces;
+    const int maxChars = p.maxPieceChars(voice.frames());
+    for (const text::TextSpan& span : spans) {
+        for (const TextPiece& t : splitText(span.text, maxChars))
+            pieces << Piece{t, std::nullopt};
+        if (span.pauseAfter > 0 && !pieces.isEmpty())
+            pieces.back().pauseMark = pieces.back().pauseMark.value_or(0.0) + span.pauseAfter;
+    }
     if (pieces.size() > 1)
         result.notes << QStringLiteral("The text was spoken in %1 pieces.").arg(pieces.size());
 
@@ -206,11 +299,11 @@ SpeechResult CsmEngine::synthesize(const SpeechRequest& request, const SpeechCal
     std::vector<float> raw;  // unmarked 24 kHz audio of the accepted takes, with pauses
     std::optional<CsmPromptBuilder> previous;
     for (qsizetype i = 0; i < pieces.size() && framesLeft > 0; ++i) {
-        const TextPiece& piece = pieces[i];
+        const TextPiece& piece = pieces[i].text;
         const int speaker = request.character.csmSpeakerId;
         int budget = std::min(framesLeft, p.pieceFrameBudget(piece.text));
-        const int window = p.model->config().backbone.maxSeqLen;
 
+        // Voice first, then the previous piece when it fits, then the new piece.
         CsmPromptBuilder prompt = voice;
         if (previous && voice.frames() + previous->frames() + p.context->textFrames(speaker, piece.text) + budget < window)
             prompt.append(*previous);
@@ -221,6 +314,8 @@ SpeechResult CsmEngine::synthesize(const SpeechRequest& request, const SpeechCal
                                        "window of %2 holds: shorten the text by about %3 words or use a shorter reference clip.")
                             .arg(over).arg(window).arg(std::max(1, int(std::ceil(over * p.frameSeconds() * 2.6)))));
         }
+        if (p.options.onPrompt)
+            p.options.onPrompt(prompt);
 
         TakeOutcome take = runner.run(prompt, piece.text, request.params, result.seed, budget,
                                       std::max(1, p.options.maxTakeAttempts));
@@ -242,7 +337,8 @@ SpeechResult CsmEngine::synthesize(const SpeechRequest& request, const SpeechCal
         previous.emplace(p.model->config().audioNumCodebooks);
         p.context->appendSegment(*previous, speaker, piece.text, take.frames);
         if (i + 1 < pieces.size())
-            runner.emitPause(raw, piece.endsParagraph ? kParagraphPauseSeconds : kSentencePauseSeconds);
+            runner.emitPause(raw, pieces[i].pauseMark.value_or(piece.endsParagraph ? kParagraphPauseSeconds
+                                                                                    : kSentencePauseSeconds));
     }
 
     // Post-processing in order: trim, loudness, fades, and the watermark last.

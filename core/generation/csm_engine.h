@@ -10,6 +10,7 @@
 
 #include "core/codec/mimi/mimi_codec.h"
 #include "core/engine/speech_engine.h"
+#include "core/generation/csm_prompt.h"
 #include "core/generation/watermark.h"
 #include "core/model/precision.h"
 #include "core/model/torch_runtime.h"
@@ -29,7 +30,11 @@ struct CsmEngineOptions {
     std::int64_t audioCacheBytes = std::int64_t(2048) << 20;
     int maxTakeAttempts = 3;             // first take plus retakes
     WatermarkKey watermarkKey = kDefaultWatermarkKey;
+    QString anchorsDir;                  // kept voices (voice_anchor.h); empty: none kept or made
+    QString lexiconsDir;                 // pronunciation lexicons (lexicon.h); empty: none
     std::function<void(double fraction, const QString& stage)> loadProgress;
+    // Sees each piece's prompt before its frames are made (tests check what the context holds).
+    std::function<void(const CsmPromptBuilder& prompt)> onPrompt;
 };
 
 class CsmEngine final : public SpeechEngine {
@@ -61,6 +66,10 @@ public:
 
 private:
     explicit CsmEngine(std::unique_ptr<Parts> parts);
+    // The character's kept voice as a reference segment, made now from its sample line when none
+    // is kept. Empty when anchoring does not apply or a cancel stopped it.
+    std::optional<ReferenceSegment> voiceAnchor(const SpeechRequest& request, const SpeechCallbacks& callbacks,
+                                                QStringList& notes);
     std::unique_ptr<Parts> parts_;
 };
 

@@ -7,6 +7,7 @@
 
 #include <QString>
 
+#include "core/model/precision.h"
 #include "core/model/torch_runtime.h"
 
 namespace echoforge {
@@ -25,6 +26,12 @@ inline constexpr double kGoldenTolerance = 1e-4;
 // Needs DIR/csm_config.json, csm_model.safetensors, csm_cases.safetensors; runs
 // csm_intermediates.safetensors too when present. A part that cannot run is a failed case.
 std::vector<ConformanceCase> runCsmConformance(const QString& dir, ComputeDevice device = ComputeDevice::Cpu);
+
+// The same with the weights in `precision` and floats compared within `tolerance` (integers, the
+// greedy codes, must still be identical). Shapes must equal the reference's, less its batch
+// dimension of 1.
+std::vector<ConformanceCase> runCsmConformance(const QString& dir, ComputeDevice device, WeightPrecision precision,
+                                               double tolerance);
 
 // "PASS csm_cases:greedy_frames max_abs_err=0" or "FAIL …  (why)".
 QString conformanceLine(const ConformanceCase& c);

@@ -1,5 +1,9 @@
 #include "core/model/csm_config.h"
 
+#include <climits>
+#include <cmath>
+#include <cstdint>
+
 #include <QFile>
 #include <nlohmann/json.hpp>
 
@@ -24,6 +28,11 @@ int intField(const json& obj, const char* key, const QString& source, const QStr
     }
     if (!it->is_number_integer())
         badField(source, prefix + QString::fromLatin1(key), QStringLiteral("is not an integer"));
+    // get<int>() would silently wrap a larger integer into some other size.
+    const bool fits = it->is_number_unsigned() ? it->get<std::uint64_t>() <= std::uint64_t(INT_MAX)
+                                               : it->get<std::int64_t>() >= INT_MIN && it->get<std::int64_t>() <= INT_MAX;
+    if (!fits)
+        badField(source, prefix + QString::fromLatin1(key), QStringLiteral("is too large"));
     return it->get<int>();
 }
 
@@ -33,6 +42,9 @@ double numberField(const json& obj, const char* key, const QString& source, doub
         return fallback;
     if (!it->is_number())
         badField(source, QString::fromLatin1(key), QStringLiteral("is not a number"));
+    // JSON has no NaN, but a literal such as 1e999 reads as infinity.
+    if (!std::isfinite(it->get<double>()))
+        badField(source, QString::fromLatin1(key), QStringLiteral("is not a finite number"));
     return it->get<double>();
 }
 
@@ -122,7 +134,11 @@ CsmConfig CsmConfig::fromJson(const QByteArray& text, const QString& source) {
         const auto it = root.find(key);
         if (!it->is_string())
             badField(source, QString::fromLatin1(key), QStringLiteral("is not a string"));
-        return flavor(QString::fromStdString(it->get<std::string>()));
+        try {
+            return flavor(QString::fromStdString(it->get<std::string>()));
+        } catch (const Error& e) {   // the flavour's own sentence does not say which file
+            badField(source, QString::fromLatin1(key), QStringLiteral("is not usable: %1").arg(e.sentence()));
+        }
     };
     if (root.contains("backbone_flavor") || root.contains("decoder_flavor")) {   // published form
         if (!root.contains("backbone_flavor") || !root.contains("decoder_flavor"))

@@ -13,4 +13,9 @@ namespace echoforge {
 // Creates the parent folder. Throws echoforge::Error naming the file or folder on failure.
 void writeAudioAtomically(const QString& path, std::span<const float> samples, int sampleRate);
 
+// Removes the temporaries a killed writeAudioAtomically() left in `folder` (".<name>.XXXXXX.<suffix>")
+// and returns how many. Only for a folder no one else is writing in at the time (the task engine
+// calls it holding the history lock).
+int removeStaleAudioTemporaries(const QString& folder);
+
 } // namespace echoforge

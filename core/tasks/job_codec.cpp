@@ -103,7 +103,8 @@ QJsonObject requestToJson(const SpeechRequest& r) {
     return {{"text", r.text},
             {"character", characterToJson(r.character)},
             {"params", paramsToJson(r.params)},
-            {"extraContext", segmentsToJson(r.extraContext)}};
+            {"extraContext", segmentsToJson(r.extraContext)},
+            {"useVoiceAnchor", r.useVoiceAnchor}};
 }
 
 SpeechRequest requestFromJson(const QJsonObject& o) {
@@ -112,6 +113,7 @@ SpeechRequest requestFromJson(const QJsonObject& o) {
     r.character = characterFromJson(o.value("character").toObject());
     r.params = paramsFromJson(o.value("params").toObject());
     r.extraContext = segmentsFromJson(o.value("extraContext").toArray());
+    r.useVoiceAnchor = o.value("useVoiceAnchor").toBool(true);
     return r;
 }
 

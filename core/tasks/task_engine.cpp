@@ -1,17 +1,30 @@
 #include "core/tasks/task_engine.h"
 
+#include <cmath>
+
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QMetaObject>
 #include <qcoro/qcorofuture.h>
 
 #include "core/audio/audio_io.h"
 #include "core/common/logging.h"
+#include "core/common/numbers.h"
 #include "core/common/paths.h"
 #include "core/common/settings.h"
+#include "core/tasks/atomic_audio_file.h"
 #include "core/tasks/take_writer.h"
 
 namespace echoforge {
+namespace {
+
+// The widest temperatures any front end offers (the CLI takes 0.01 to 2); beyond them the
+// sampler is either greedy or uniform noise.
+constexpr double kLowestTemperature = 0.01;
+constexpr double kHighestTemperature = 10.0;
+
+} // namespace
 
 struct TaskEngine::Job {
     std::shared_ptr<LaneJob> lane = std::make_shared<LaneJob>();   // id, request, cancel flag
@@ -43,6 +56,9 @@ TaskEngine::TaskEngine(EngineSet engines, TaskEngineConfig config, QObject* pare
     if (!m_config.historyDir.isEmpty()) {
         m_history = std::make_shared<HistoryStore>(m_config.historyDir);   // makes the folder
         lockHistory();   // before the ids are read
+        // A take being written when the last run was killed left its temporary; ours alone now.
+        if (const int removed = removeStaleAudioTemporaries(QFileInfo(m_history->audioPathFor(0)).absolutePath()))
+            logger(LogArea::Tasks)->info("removed {} unfinished take file(s) left by the last run", removed);
         m_pendingFromLastRun = m_history->pending();
         m_nextId = m_history->maxJobId() + 1;
         if (!m_pendingFromLastRun.isEmpty())
@@ -59,9 +75,13 @@ TaskEngine::TaskEngine(EngineSet engines, TaskEngineConfig config, QObject* pare
         m_csmLane = std::make_unique<InferenceLane>(m_engines.csmName, m_engines.makeCsm, this, laneListener(true));
 }
 
+QString historyLockFile(const QString& historyDir) {
+    return QDir(historyDir).filePath(QStringLiteral("engine.lock"));
+}
+
 void TaskEngine::lockHistory() {
     // A lock whose process is gone (a crash, a kill) is taken over; a live one is refused.
-    m_historyLock = std::make_unique<QLockFile>(QDir(m_history->folder()).filePath(QStringLiteral("engine.lock")));
+    m_historyLock = std::make_unique<QLockFile>(historyLockFile(m_history->folder()));
     m_historyLock->setStaleLockTime(0);
     if (m_historyLock->tryLock(0))
         return;
@@ -99,6 +119,15 @@ void TaskEngine::refuseIfOverLimits(const SpeechRequest& request, const JobOptio
     if (request.text.size() > m_config.textLimit)
         throw Error(ErrorKind::Limit, QStringLiteral("The text has %1 characters, more than the limit of %2; split it or raise the limit in Settings.")
                         .arg(request.text.size()).arg(m_config.textLimit));
+    // Every front end (CLI, studio, API, a restored queue) comes through here: NaN or infinity
+    // never reaches the sampler or the length limit, where every comparison with NaN is false.
+    requireFiniteInRange(request.params.temperature, kLowestTemperature, kHighestTemperature,
+                         QStringLiteral("The sampling temperature"));
+    if (request.params.topK < 1)
+        throw Error(QStringLiteral("Top-K must be at least 1, not %1.").arg(request.params.topK));
+    if (!std::isfinite(request.params.maxSeconds) || !(request.params.maxSeconds > 0))
+        throw Error(QStringLiteral("The longest audio to make must be a positive number of seconds, not %1.")
+                        .arg(request.params.maxSeconds));
     if (request.params.maxSeconds > m_config.audioLimitSeconds)
         throw Error(ErrorKind::Limit, QStringLiteral("The request asks for up to %1 seconds of audio, more than the limit of %2 seconds; "
                                    "lower it or raise the limit in Settings.")

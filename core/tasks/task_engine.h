@@ -39,6 +39,10 @@ namespace echoforge {
 struct AppPaths;
 struct Settings;
 
+// The lock file that says a task engine (a studio, a server) is using a history folder; a restore
+// takes it too, so it never replaces a folder that is in use (core/backup).
+QString historyLockFile(const QString& historyDir);
+
 // How to make the engines. The fallback (eSpeak NG) is always there; CSM may be missing.
 struct EngineSet {
     EngineFactory makeFallback;

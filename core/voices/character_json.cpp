@@ -1,5 +1,7 @@
 #include "core/voices/character_json.h"
 
+#include <cmath>
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -62,7 +64,8 @@ public:
             return fallback;
         const QJsonValue v = object_[key];
         const double d = v.toDouble();
-        if (!v.isDouble() || d != double(qint64(d)))
+        // Checked before any conversion: casting a double beyond qint64 to it is undefined.
+        if (!v.isDouble() || !std::isfinite(d) || d != std::floor(d))
             fail(key, QStringLiteral("must be a whole number, not %1").arg(v.isDouble() ? QString::number(d) : jsonTypeName(v)));
         if (d < low || d > high)
             fail(key, QStringLiteral("must be between %1 and %2, not %3").arg(low).arg(high).arg(d));

@@ -97,6 +97,10 @@ void VoiceLibrary::reload() {
             errors << e.sentence();
         }
     }
+    // A plain file where the user's characters should be would otherwise list none, silently.
+    if (!userDir_.isEmpty() && QFileInfo::exists(userDir_) && !QFileInfo(userDir_).isDir())
+        errors << QStringLiteral("%1 is a file, not the folder of your characters; move the file away so that "
+                                 "EchoForge can keep your voices there.").arg(userDir_);
     if (!userDir_.isEmpty()) {
         for (const QString& folder : characterFolders(userDir_)) {
             try {

@@ -37,6 +37,7 @@ struct ApiRig {
     explicit ApiRig(api::ApiLimits limits = testLimits(), SineConfig sine = {}, QStringList corsOrigins = {}) {
         tasks = std::make_unique<TaskEngine>(EngineSet{sineFactory(sine, log), {}}, TaskEngineConfig{});
         AppPaths paths;
+        paths.configDir = dir.filePath("config");
         paths.dataDir = dir.path();
         paths.voicesDir = dir.filePath("voices");
         paths.cacheDir = dir.filePath("cache");

@@ -158,6 +158,7 @@ private Q_SLOTS:
         probe.close();
         AppPaths paths;
         paths.dataDir = rig.dir.filePath("studio");
+        paths.configDir = rig.dir.filePath("studio/config");
         paths.cacheDir = rig.dir.filePath("studio/cache");
         api::ApiHost host(rig.tasks.get(), &rig.library, paths);
         Settings settings;

@@ -1,6 +1,8 @@
 // readAudio/writeAudio: every format round-trips, channels mix, and each bad file gets its sentence.
 
 #include <QTemporaryDir>
+#include <limits>
+
 #include <QtTest>
 #include <sndfile.h>
 #include <unistd.h>
@@ -91,6 +93,30 @@ private Q_SLOTS:
         const AudioBuffer mono = readAudio(path, ChannelMode::MixToMono);
         QCOMPARE(mono.channels, 1);
         QCOMPARE(mono.samples, (std::vector<float>{0.5f, 0.0f}));
+    }
+
+    void loudFloatChannelsMixWithoutOverflow() {
+        // Two channels near FLT_MAX add up past it in float; their mean is FLT_MAX * 0.75.
+        const float big = std::numeric_limits<float>::max();
+        const QString path = dir_.filePath("huge.wav");
+        writeAudio(path, AudioBuffer{{big, big / 2}, 8000, 2}, SampleFormat::Float32);
+        const AudioBuffer mono = readAudio(path, ChannelMode::MixToMono);
+        QCOMPARE(mono.samples.size(), std::size_t(1));
+        QCOMPARE(mono.samples[0], big * 0.75f);
+    }
+
+    void nonFiniteSamplesAreRefused_data() {
+        QTest::addColumn<float>("bad");
+        QTest::newRow("nan") << std::numeric_limits<float>::quiet_NaN();
+        QTest::newRow("+inf") << std::numeric_limits<float>::infinity();
+        QTest::newRow("-inf") << -std::numeric_limits<float>::infinity();
+    }
+    void nonFiniteSamplesAreRefused() {
+        QFETCH(float, bad);
+        const QString path = dir_.filePath("damaged.wav");
+        writeAudio(path, AudioBuffer{{0.1f, bad, 0.2f}, 8000, 1}, SampleFormat::Float32);
+        QCOMPARE(errorSentenceOf([&] { readAudio(path); }),
+                 QStringLiteral("The audio file %1 is damaged: it holds samples that are not numbers (NaN or infinity).").arg(path));
     }
 
     void clipsInsteadOfWrapping() {

@@ -1,11 +1,16 @@
 // Settings round-trip through QSettings; paths follow the environment overrides.
 
+#include <cmath>
+
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "core/common/numbers.h"
 #include "core/common/paths.h"
 #include "core/common/settings.h"
+#include "core/common/settings_check.h"
+#include "tests/engine/error_sentence.h"
 
 using namespace echoforge;
 
@@ -52,6 +57,59 @@ private Q_SLOTS:
         QCOMPARE(loaded.textLimit, 5000);
     }
 
+    void nonFiniteNumbersAreRefusedWithASentence_data() {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("stored");
+        for (const char* key : {"generation/temperature", "generation/maxSeconds", "audio/loudnessTargetLufs"})
+            for (const char* value : {"nan", "NaN", "inf", "-inf", "+infinity"})
+                QTest::addRow("%s=%s", key, value) << QString(key) << QString(value);
+    }
+    void nonFiniteNumbersAreRefusedWithASentence() {
+        QFETCH(QString, key);
+        QFETCH(QString, stored);
+        QTemporaryDir dir;
+        QSettings store(dir.filePath("s.ini"), QSettings::IniFormat);
+        store.setValue(key, stored);
+        store.setValue("limits/textCharacters", 5000);
+        const Settings loaded = Settings::load(store);
+        const QStringList problems = unusableStoredSettings(store);
+        // Every double keeps its default (compared field by field with the defaults written out).
+        QCOMPARE(loaded.temperature, 0.9);
+        QCOMPARE(loaded.maxSeconds, 30.0);
+        QCOMPARE(loaded.loudnessTargetLufs, -16.0);
+        QCOMPARE(loaded.textLimit, 5000);   // the good value beside it is still read
+        QCOMPARE(problems.size(), 1);
+        QVERIFY2(problems[0].startsWith(QStringLiteral("The setting %1 is '%2', which is not a finite number; the default ")
+                                            .arg(key, stored)),
+                 qPrintable(problems[0]));
+    }
+
+    // Numbers typed by a user (options, request fields): NaN and infinity in every spelling
+    // QString::toDouble accepts are refused with the sentence, like a value out of range.
+    void parseNumbers_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("accepted");
+        for (const char* bad : {"nan", "NaN", "-nan", "inf", "-inf", "+inf", "infinity", "-Infinity", "1e999", "",
+                                "  ", "0.5x", "3", "-0.01"})
+            QTest::addRow("refused '%s'", bad) << QString(bad) << false;
+        for (const char* good : {"0.01", "1", " 2 ", "1.5e0", "0.9"})
+            QTest::addRow("accepted '%s'", good) << QString(good) << true;
+    }
+    void parseNumbers() {
+        QFETCH(QString, text);
+        QFETCH(bool, accepted);
+        const QString sentence = test::errorSentenceOf([&] { parseFiniteNumber(text, 0.01, 2.0, "--temperature"); });
+        if (accepted) {
+            QCOMPARE(sentence, QString());
+            QCOMPARE(parseFiniteNumber(text, 0.01, 2.0, "--temperature"), text.trimmed().toDouble());
+        } else {
+            QCOMPARE(sentence, QStringLiteral("--temperature must be a number from 0.01 to 2, not '%1'.").arg(text));
+        }
+        const bool whole = accepted && text.trimmed().toDouble() == std::floor(text.trimmed().toDouble()) &&
+                           !text.contains('.') && !text.contains('e');
+        QCOMPARE(test::errorSentenceOf([&] { parseWholeNumber(text, 1, 2, "--topk"); }).isEmpty(), whole);
+    }
+
     void environmentOverridesPaths() {
         QTemporaryDir dir;
         qputenv("ECHOFORGE_DATA_DIR", dir.path().toLocal8Bit());
@@ -74,6 +132,26 @@ private Q_SLOTS:
         Settings s;
         s.modelDir = dir.filePath("elsewhere");
         QCOMPARE(AppPaths::resolve(s).modelsDir, dir.filePath("elsewhere"));
+    }
+
+    // Without ECHOFORGE_DATA_DIR each kind of file goes where the XDG base directory
+    // specification puts it (the folders below are the specification's, not the code's).
+    void xdgFoldersWithoutOverride() {
+        QTemporaryDir dir;
+        const QByteArray keep = qgetenv("ECHOFORGE_DATA_DIR");
+        qunsetenv("ECHOFORGE_DATA_DIR");
+        qunsetenv("ECHOFORGE_MODEL_DIR");
+        for (const char* var : {"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"})
+            qputenv(var, dir.filePath(QString::fromLatin1(var).toLower()).toLocal8Bit());
+        const AppPaths p = AppPaths::resolveDefault();
+        qputenv("ECHOFORGE_DATA_DIR", keep);
+        QCOMPARE(p.settingsFile, dir.filePath("xdg_config_home/echoforge/settings.ini"));
+        QCOMPARE(p.voicesDir, dir.filePath("xdg_data_home/echoforge/voices"));
+        QCOMPARE(p.historyDir, dir.filePath("xdg_data_home/echoforge/history"));
+        QCOMPARE(p.modelsDir, dir.filePath("xdg_data_home/echoforge/models"));
+        QCOMPARE(p.cacheDir, dir.filePath("xdg_cache_home/echoforge"));
+        QCOMPARE(p.logsDir, dir.filePath("xdg_state_home/echoforge/logs"));
+        QCOMPARE(p.openSettings()->fileName(), p.settingsFile);
     }
 };
 

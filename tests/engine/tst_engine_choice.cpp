@@ -6,6 +6,7 @@
 
 #include "core/common/error.h"
 #include "core/engine/engine_choice.h"
+#include "tests/engine/error_sentence.h"
 
 using namespace echoforge;
 
@@ -35,7 +36,8 @@ private Q_SLOTS:
             QVERIFY(e.sentence().contains("not installed"));
             QVERIFY(e.sentence().contains(models.filePath("csm/model.safetensors")));
         }
-        QVERIFY_THROWS_EXCEPTION(Error, chooseEngine("piper", models.path()));
+        QCOMPARE(test::errorSentenceOf([&] { chooseEngine("piper", models.path()); }),
+                 QStringLiteral("There is no engine 'piper'; choose auto, csm or espeak."));
         QCOMPARE(createEngine("espeak", models.path())->id(), QStringLiteral("espeak"));
     }
 

@@ -1,8 +1,10 @@
 // The finished-audio cache (LRU under a size cap) and the clone-codes cache.
 
+#include <limits>
 #include <thread>
 
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -69,6 +71,51 @@ private Q_SLOTS:
         f.close();
         QVERIFY(!cache.lookup("k").has_value());
         QVERIFY(!QFile::exists(dir.filePath("k.efac")));
+    }
+
+    // Damage that keeps the entry's size: a sample turned into NaN or infinity.
+    void nonFiniteSamplesAreDropped_data() {
+        QTest::addColumn<float>("bad");
+        QTest::newRow("nan") << std::numeric_limits<float>::quiet_NaN();
+        QTest::newRow("inf") << std::numeric_limits<float>::infinity();
+    }
+    void nonFiniteSamplesAreDropped() {
+        QFETCH(float, bad);
+        QTemporaryDir dir;
+        AudioCache cache(dir.path(), 1 << 20);
+        cache.store("k", std::vector<float>(10, 0.1f), 24000);
+        QFile f(dir.filePath("k.efac"));
+        const qint64 size = f.size();
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QVERIFY(f.seek(size - 4 * 3));   // the third sample from the end
+        f.write(reinterpret_cast<const char*>(&bad), sizeof bad);
+        f.close();
+        QCOMPARE(QFileInfo(dir.filePath("k.efac")).size(), size);
+        QVERIFY(!cache.lookup("k").has_value());
+        QVERIFY(!QFile::exists(dir.filePath("k.efac")));
+    }
+
+    void cloneCodesOutOfRangeIgnored_data() {
+        QTest::addColumn<int>("code");
+        QTest::newRow("negative") << -1;
+        QTest::newRow("2048") << 2048;
+        QTest::newRow("32767") << 32767;
+    }
+    void cloneCodesOutOfRangeIgnored() {
+        QFETCH(int, code);
+        QTemporaryDir dir;
+        CloneCodesCache cache(dir.path());
+        cache.store("k", CodeMatrix{{1, 2, 3}, {4, 5, 6}});
+        QFile f(dir.filePath("k.codes"));
+        const qint64 size = f.size();
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QVERIFY(f.seek(size - 2));   // the last code, big-endian qint16 (QDataStream)
+        const char bytes[2] = {char((code >> 8) & 0xff), char(code & 0xff)};
+        f.write(bytes, 2);
+        f.close();
+        QVERIFY(!cache.lookup("k").has_value());
+        cache.store("k", CodeMatrix{{1, 2, 3}, {4, 5, 2047}});   // 2047 is the last valid code
+        QCOMPARE(*cache.lookup("k"), (CodeMatrix{{1, 2, 3}, {4, 5, 2047}}));
     }
 
     void cloneCodesRoundTrip() {

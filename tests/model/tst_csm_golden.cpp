@@ -1,5 +1,7 @@
-// CSM against golden set A (tests/data/golden/README.md): every case and intermediate within
-// 1e-4, greedy codes identical; and a tampered checkpoint must make the same runner fail.
+// CSM against golden set A (tests/data/golden/README.md): every case and 15 of the 23
+// intermediates within 1e-4 (the other 8, the insides of backbone layer 0, are named in
+// intermediatesNotCompared), greedy codes identical; bf16 and int8 within their stated
+// tolerances; and a tampered checkpoint must make the same runner fail.
 
 #include <cstring>
 
@@ -12,12 +14,16 @@
 #include "core/model/conformance.h"
 #include "core/model/safetensors.h"
 #include "core/model/torch_runtime.h"
+#include "tests/engine/error_sentence.h"
 
 using namespace echoforge;
 
 namespace {
 
 const QString kSetA = QStringLiteral(ECHOFORGE_TEST_DATA_DIR "/golden/A");
+// docs/models.md, "Precision": the whole-model tolerances of the reduced precisions.
+constexpr double kBf16Tolerance = 0.1;
+constexpr double kInt8Tolerance = 0.25;
 
 const std::vector<ConformanceCase>& setAResults() {
     static const std::vector<ConformanceCase> results = runCsmConformance(kSetA);
@@ -53,6 +59,27 @@ private Q_SLOTS:
         QVERIFY2(c, qPrintable("the runner did not report " + name));
         QVERIFY2(c->passed, qPrintable(conformanceLine(*c)));
         QVERIFY(c->maxAbsErr <= kGoldenTolerance);
+    }
+
+    // Which tensors of csm_intermediates.safetensors the runner does not compare, by name: the
+    // stages inside backbone layer 0 (its norm, q/k before and after RoPE, attention, MLP). The
+    // transformer exposes only whole layers; the layer outputs around them are compared. A new
+    // tensor in the golden file that nobody compares fails here instead of passing unseen.
+    void intermediatesNotCompared() {
+        const auto file = SafetensorsFile::open(kSetA + "/csm_intermediates.safetensors");
+        QSet<QString> compared;
+        for (const auto& c : setAResults())
+            if (c.file == "csm_intermediates")
+                compared.insert(c.name);
+        QStringList notCompared;
+        for (const auto& e : file->entries())
+            if (!compared.contains(QString::fromStdString(e.name)))
+                notCompared << QString::fromStdString(e.name);
+        QCOMPARE(int(file->entries().size()), 23);
+        QCOMPARE(notCompared, (QStringList{"csm.backbone_layer0_attn_out", "csm.backbone_layer0_attn_pre_proj",
+                                           "csm.backbone_layer0_k", "csm.backbone_layer0_k_rope",
+                                           "csm.backbone_layer0_mlp_out", "csm.backbone_layer0_q",
+                                           "csm.backbone_layer0_q_rope", "csm.backbone_layer0_sa_norm"}));
     }
 
     void noCaseFails() {
@@ -96,26 +123,64 @@ private Q_SLOTS:
     }
 
     // The device setting: CUDA only where this libtorch sees a GPU, a sentence where it does not.
-    // Where it does, the whole golden set must also pass on the GPU.
     void deviceChoice() {
         const bool cuda = torchRuntimeInfo().cudaAvailable;
         QCOMPARE(chooseDevice("cpu"), ComputeDevice::Cpu);
         QCOMPARE(chooseDevice("auto"), cuda ? ComputeDevice::Cuda : ComputeDevice::Cpu);
-        QVERIFY_THROWS_EXCEPTION(Error, chooseDevice("tpu"));
-        if (!cuda) {
-            try {
-                chooseDevice("cuda");
-                QFAIL("choosing CUDA without a GPU must fail");
-            } catch (const Error& e) {
-                QVERIFY2(e.sentence().contains("Set the device to Automatic or CPU"), qPrintable(e.sentence()));
-            }
+        QCOMPARE(test::errorSentenceOf([] { chooseDevice("tpu"); }), QStringLiteral("Unknown device \"tpu\": choose auto, cpu or cuda."));
+        if (cuda) {
+            QCOMPARE(chooseDevice("cuda"), ComputeDevice::Cuda);
             return;
         }
-        QCOMPARE(chooseDevice("cuda"), ComputeDevice::Cuda);
+        try {
+            chooseDevice("cuda");
+            QFAIL("choosing CUDA without a GPU must fail");
+        } catch (const Error& e) {
+            QVERIFY2(e.sentence().contains("Set the device to Automatic or CPU"), qPrintable(e.sentence()));
+        }
+    }
+
+    // Where this libtorch sees a GPU the whole golden set must also pass on it; elsewhere the
+    // case is reported as skipped, not as passed.
+    void everyCaseOnCuda() {
+        if (!torchRuntimeInfo().cudaAvailable)
+            QSKIP("this libtorch sees no CUDA GPU (Debian's libtorch is CPU-only); scripts/gpu-check.sh runs this on one");
         const auto onGpu = runCsmConformance(kSetA, ComputeDevice::Cuda);
-        QVERIFY(onGpu.size() >= 20);
+        QCOMPARE(onGpu.size(), setAResults().size());
         for (const auto& c : onGpu)
             QVERIFY2(c.passed, qPrintable("on CUDA: " + conformanceLine(c)));
+    }
+
+    // The reduced precisions against the same set, whole model: every float output and
+    // intermediate within the tolerance stated in docs/models.md for that precision (values are
+    // of order 1). Measured worst cases (printed below; x86-64, AVX-512 kernels): bf16 0.035
+    // (decoder_step_hidden), int8 0.096 (decoder_logits); the tolerances leave about 2.5x room
+    // for other kernels and CPUs. bf16 keeps 8 bits of mantissa, int8 with block-32 scales 7.
+    void reducedPrecisionWithinStatedTolerance_data() {
+        QTest::addColumn<int>("precision");
+        QTest::addColumn<double>("tolerance");
+        QTest::newRow("bf16") << int(WeightPrecision::BFloat16) << kBf16Tolerance;
+        QTest::newRow("int8") << int(WeightPrecision::Int8) << kInt8Tolerance;
+    }
+    void reducedPrecisionWithinStatedTolerance() {
+        QFETCH(int, precision);
+        QFETCH(double, tolerance);
+        const auto results = runCsmConformance(kSetA, ComputeDevice::Cpu, WeightPrecision(precision), tolerance);
+        QCOMPARE(results.size(), setAResults().size());
+        double worst = 0;
+        QString worstName;
+        for (const auto& c : results) {
+            if (c.name == "greedy_frames")
+                continue;   // codes from sampling: one logit off by 1e-3 may pick another code
+            QVERIFY2(c.passed, qPrintable(conformanceLine(c)));
+            if (c.maxAbsErr > worst) {
+                worst = c.maxAbsErr;
+                worstName = c.name;
+            }
+        }
+        qInfo("worst max_abs_err %.3g (%s), tolerance %.3g", worst, qPrintable(worstName), tolerance);
+        // Not exact: a reduced precision that matched fp32 to 1e-6 would mean it was not applied.
+        QVERIFY2(worst > 1e-6, qPrintable(QString::number(worst)));
     }
 
     void missingDirectoryIsAFailedCase() {

@@ -1,10 +1,13 @@
 // A process that runs a TaskEngine over a slow fake engine, for the crash-recovery test: the
 // test kills it with SIGKILL in the middle of a job and starts it again.
 //
-//   tasks_worker_process --history DIR [--submit N] [--resume] [--frames F] [--frame-ms MS]
+//   tasks_worker_process --history DIR [--submit N] [--prefix TEXT] [--resume] [--frames F] [--frame-ms MS]
+//
+// The jobs' texts are "<prefix> 0", "<prefix> 1", ... (prefix "job" by default).
 //
 // Prints one line per event, flushed at once: "pending <n>" (jobs left by the last run),
-// "queued <id>", "finished <id>", "failed <id> <sentence>"; exits 0 once nothing is left to do.
+// "queued <id>", "submitted <text>", "finished <id>", "failed <id> <sentence>"; exits 0 once
+// nothing is left to do.
 
 #include <cstdio>
 
@@ -33,7 +36,8 @@ int main(int argc, char** argv) {
     QCommandLineOption resume("resume", "Queue again the jobs the last run left.");
     QCommandLineOption frames("frames", "Frames per job.", "F", "3");
     QCommandLineOption frameMs("frame-ms", "Milliseconds per frame.", "MS", "0");
-    parser.addOptions({history, submit, resume, frames, frameMs});
+    QCommandLineOption prefix("prefix", "The jobs' texts begin with this.", "TEXT", "job");
+    parser.addOptions({history, submit, resume, frames, frameMs, prefix});
     parser.process(app);
 
     test::SineConfig sine;
@@ -64,7 +68,11 @@ int main(int argc, char** argv) {
         engine.resubmitPending();
     const int count = parser.value(submit).toInt();
     for (int i = 0; i < count; ++i)
-        engine.submit(test::requestFor(QStringLiteral("job %1").arg(i)));
+    {
+        const QString text = QStringLiteral("%1 %2").arg(parser.value(prefix)).arg(i);
+        engine.submit(test::requestFor(text));   // in the queue's table once this returns
+        say(QStringLiteral("submitted %1").arg(text));
+    }
     if (engine.activeJobCount() == 0)
         return 0;
     return app.exec();

@@ -14,6 +14,7 @@
 #include "core/common/settings.h"
 #include "core/tasks/task_engine.h"
 #include "tests/tasks/engine_fixture.h"
+#include "tests/engine/error_sentence.h"
 
 using namespace echoforge;
 using namespace echoforge::test;
@@ -181,7 +182,8 @@ private Q_SLOTS:
         QSignalSpy finished(engine.get(), &TaskEngine::finished);
         for (int i = 0; i < 3; ++i)
             engine->submit(requestFor(QString("job %1").arg(i)));
-        QVERIFY_THROWS_EXCEPTION(Error, engine->submit(requestFor("one too many")));
+        QCOMPARE(test::errorSentenceOf([&] { engine->submit(requestFor("one too many")); }),
+                 QStringLiteral("The queue is full (3 jobs); wait for some to finish or raise the limit in Settings."));
         QCOMPARE(engine->activeJobCount(), 3);
         QVERIFY(waitForCount(finished, 3));
         engine->submit(requestFor("room again"));
@@ -194,7 +196,8 @@ private Q_SLOTS:
         auto engine = f.make();
         QVERIFY(!engine->csmInstalled());
         QCOMPARE(engine->activeEngineName(), QString("eSpeak NG"));
-        QVERIFY_THROWS_EXCEPTION(Error, engine->submit(requestFor("hi"), {.engine = EngineSelection::Csm}));
+        const QString refusal = test::errorSentenceOf([&] { engine->submit(requestFor("hi"), {.engine = EngineSelection::Csm}); });
+        QVERIFY2(refusal.contains(" is not installed; put its files in the model folder or choose eSpeak NG."), qPrintable(refusal));
     }
 
     // Job ids are read from the history at start, so two engines on one folder would hand out the

@@ -9,6 +9,7 @@
 #include <QtTest>
 
 #include "core/tasks/history_store.h"
+#include "tests/tasks/crash_test_support.h"
 
 using namespace echoforge;
 
@@ -18,35 +19,6 @@ constexpr int kJobs = 6;
 constexpr int kSlowFrames = 20;
 constexpr int kFrameSamples = 1920;   // the fake engine's frame
 constexpr int kWavHeaderBytes = 44;
-
-// Reads the worker's output lines as they come.
-class WorkerOutput {
-public:
-    explicit WorkerOutput(QProcess& p) : m_process(p), m_spy(&p, &QProcess::readyReadStandardOutput) {}
-
-    // Waits until `count` lines start with `prefix`; returns them.
-    QStringList waitFor(const QString& prefix, int count) {
-        for (;;) {
-            while (m_process.canReadLine())
-                m_lines.append(QString::fromUtf8(m_process.readLine()).trimmed());
-            const QStringList matching = m_lines.filter(QRegularExpression("^" + QRegularExpression::escape(prefix)));
-            if (matching.size() >= count || !m_spy.wait(30000))
-                return matching;
-        }
-    }
-
-private:
-    QProcess& m_process;
-    QSignalSpy m_spy;
-    QStringList m_lines;
-};
-
-QSet<JobId> idsOf(const QStringList& lines) {
-    QSet<JobId> ids;
-    for (const QString& line : lines)
-        ids.insert(line.section(' ', 1, 1).toLongLong());
-    return ids;
-}
 
 } // namespace
 
@@ -62,7 +34,7 @@ private Q_SLOTS:
         first.start(TASKS_WORKER_PROCESS, {"--history", historyDir, "--submit", QString::number(kJobs),
                                            "--frames", QString::number(kSlowFrames), "--frame-ms", "20"});
         QVERIFY2(first.waitForStarted(), qPrintable(first.errorString()));
-        WorkerOutput out(first);
+        test::WorkerOutput out(first);
         const QStringList finishedBeforeKill = out.waitFor("finished", 2);
         QCOMPARE(finishedBeforeKill.size(), 2);
         QSignalSpy ended(&first, &QProcess::finished);
@@ -81,7 +53,7 @@ private Q_SLOTS:
             keptIds.insert(e.id);
             QCOMPARE(QFileInfo(e.audioPath).size(), kWavHeaderBytes + 2 * qint64(kSlowFrames) * kFrameSamples);
         }
-        QVERIFY(keptIds.contains(idsOf(finishedBeforeKill)));
+        QVERIFY(keptIds.contains(test::idsOf(finishedBeforeKill)));
         for (const PendingJob& p : pending)
             QVERIFY(!keptIds.contains(p.id));
 
@@ -89,7 +61,7 @@ private Q_SLOTS:
         second.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         second.start(TASKS_WORKER_PROCESS, {"--history", historyDir, "--resume", "--frames", "2"});
         QVERIFY2(second.waitForStarted(), qPrintable(second.errorString()));
-        WorkerOutput again(second);
+        test::WorkerOutput again(second);
         QCOMPARE(again.waitFor("pending", 1), QStringList{QString("pending %1").arg(pending.size())});
         QCOMPARE(again.waitFor("finished", int(pending.size())).size(), pending.size());
         QSignalSpy secondEnded(&second, &QProcess::finished);

@@ -3,7 +3,9 @@
 
 #include <cmath>
 
+#include <QAccessible>
 #include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
@@ -90,6 +92,12 @@ private Q_SLOTS:
         wizard.sourcePage()->loadFile(clip);
         QVERIFY(loaded.wait(10000));
         QVERIFY(wizard.sourcePage()->isComplete());
+        // What the page says, as a screen reader reads it: the file and its length (8 s).
+        QLabel* status = nullptr;
+        for (QLabel* l : wizard.sourcePage()->findChildren<QLabel*>())
+            if (l->accessibleDescription() == QLatin1String("Recording status")) status = l;
+        QVERIFY(status);
+        QCOMPARE(QAccessible::queryAccessibleInterface(status)->text(QAccessible::Name), QStringLiteral("voice.wav: 8.0 s"));
         wizard.next();
 
         CloneTrimPage* trim = wizard.trimPage();
@@ -123,6 +131,7 @@ private Q_SLOTS:
         QCOMPARE(stored->gender, QStringLiteral("female"));
         QCOMPARE(stored->styles, QStringList({"warm", "calm", "cloned"}));   // the library tags clones
         QCOMPARE(stored->segments.size(), 1);
+        QCOMPARE(stored->description, QStringLiteral("Cloned from voice.wav."));   // the user's file, not the scratch clip
         QCOMPARE(stored->segments.front().transcript, QStringLiteral("The quick brown fox jumps over the lazy dog."));
         const AudioBuffer reference = readAudio(stored->segments.front().audioPath);
         QVERIFY(reference.durationSeconds() > 3.0 && reference.durationSeconds() <= 6.05);

@@ -46,7 +46,7 @@ struct Gallery {
     }
     QLabel* countLabel() const {
         for (QLabel* l : bar->findChildren<QLabel*>())
-            if (l->accessibleName() == QLatin1String("Characters shown")) return l;
+            if (l->accessibleDescription() == QLatin1String("Characters shown")) return l;
         return nullptr;
     }
     int countWhere(int role, const QString& value) const {

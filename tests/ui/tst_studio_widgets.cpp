@@ -150,9 +150,12 @@ private Q_SLOTS:
         QSignalSpy failed(&rig.generation, &GenerationController::failed);
         QVERIFY(!rig.generation.generateText("   ", rig.firstCharacter(), {}));
         QCOMPARE(failed.size(), 1);
-        QVERIFY(!failed.front().front().toString().isEmpty());
+        const QString noText = failed.front().front().toString();
+        QVERIFY2(noText.contains("There is no text to speak"), qPrintable(noText));
         QVERIFY(!rig.generation.generateText("Hello", "nobody-at-all", {}));
         QCOMPARE(failed.size(), 2);
+        const QString nobody = failed.back().front().toString();
+        QCOMPARE(nobody, QStringLiteral("Pick a character in the gallery first."));
     }
 
     void parseScript_data() {

@@ -16,7 +16,7 @@
 #include "core/tasks/task_engine.h"
 #include "core/voices/sample_cache.h"
 #include "core/voices/voice_library.h"
-#include "fake_audio_output.h"
+#include "studio_fixture.h"
 #include "core/voices/character_model.h"
 #include "ui/gallery/character_card_delegate.h"
 #include "ui/gallery/filter_bar.h"
@@ -34,42 +34,6 @@
 using namespace echoforge;
 using namespace echoforge::ui;
 
-namespace {
-
-struct Studio {
-    QTemporaryDir dir;
-    AppPaths paths;
-    std::unique_ptr<QSettings> store;
-    std::unique_ptr<VoiceLibrary> library;
-    std::unique_ptr<TaskEngine> tasks;
-    std::unique_ptr<SampleCache> samples;
-    FakeAudioOutput output, sampleOutput;
-    std::unique_ptr<MainWindow> window;
-
-    Studio() {
-        qputenv("ECHOFORGE_DATA_DIR", dir.path().toUtf8());
-        qputenv("ECHOFORGE_MODEL_DIR", dir.filePath("models").toUtf8());
-        paths = AppPaths::resolveDefault();
-        paths.ensureExist();
-        store = paths.openSettings();
-        library = std::make_unique<VoiceLibrary>(builtInCharactersDir(), paths.voicesDir);
-        EngineSet engines;
-        engines.makeFallback = [](const LoadProgress&) -> std::unique_ptr<SpeechEngine> {
-            return std::make_unique<EspeakEngine>();
-        };
-        TaskEngineConfig config;
-        config.historyDir = paths.historyDir;
-        tasks = std::make_unique<TaskEngine>(engines, config);
-        samples = std::make_unique<SampleCache>(paths.cacheDir);
-        StudioServices services{paths, Settings{}, store.get(), library.get(), tasks.get(), samples.get(),
-                                nullptr, &output, &sampleOutput};
-        window = std::make_unique<MainWindow>(services);
-        window->resize(1024, 640);
-        window->show();
-    }
-};
-
-} // namespace
 
 class TestStudioWindow : public QObject {
     Q_OBJECT
@@ -135,7 +99,7 @@ private Q_SLOTS:
         Banner* banner = s.window->studio()->banner();
         QVERIFY(banner->isVisible());
         QCOMPARE(banner->kind(), Banner::Kind::Error);
-        QVERIFY(!banner->message().isEmpty());
+        QVERIFY2(banner->message().contains("There is no text to speak"), qPrintable(banner->message()));
         QCOMPARE(s.window->queueModel()->rowCount(), 0);
     }
 

@@ -43,7 +43,7 @@ class TestCliVoices : public QObject {
     // A failing run: non-zero exit and exactly one line on standard error, containing `expected`.
     void expectError(const QStringList& args, const QString& expected) {
         const Run r = cli(args);
-        QVERIFY2(r.exitCode != 0, qPrintable(args.join(' ')));
+        QVERIFY2(r.exitCode == 1, qPrintable(QString("exit %1 for %2").arg(r.exitCode).arg(args.join(' '))));
         QVERIFY2(r.err.contains(expected), qPrintable(r.err));
         QCOMPARE(r.err.trimmed().count('\n'), 0);
     }
@@ -67,10 +67,15 @@ private Q_SLOTS:
     void voicesListsAndFilters() {
         const QJsonArray all = voicesJson();
         QVERIFY(all.size() >= 12);
-        for (const auto& v : voicesJson({"--gender", "female"}))
+        // Each filtered list is checked non-empty first: a loop over nothing would prove nothing.
+        const QJsonArray female = voicesJson({"--gender", "female"});
+        QVERIFY(!female.isEmpty());
+        for (const auto& v : female)
             QCOMPARE(v.toObject()["gender"].toString(), QStringLiteral("female"));
-        QVERIFY(voicesJson({"--gender", "female"}).size() < all.size());
-        for (const auto& v : voicesJson({"--style", "warm,narrator"})) {
+        QVERIFY(female.size() < all.size());
+        const QJsonArray warmNarrators = voicesJson({"--style", "warm,narrator"});
+        QVERIFY(!warmNarrators.isEmpty());
+        for (const auto& v : warmNarrators) {
             const QJsonArray styles = v.toObject()["styles"].toArray();
             QVERIFY(styles.contains("warm") && styles.contains("narrator"));
         }
@@ -134,6 +139,16 @@ private Q_SLOTS:
         expectError({"say", "--text", "Hello.", "--voice", "ada", "--engine", "piper", "-o", out}, "no engine 'piper'");
         expectError({"say", "--text", "Hello.", "--voice", "ada", "-o", files_.filePath("x.mp3")}, ".wav or .flac");
         expectError({"say", "--text", "Hello.", "--voice", "ada", "--temperature", "9", "-o", out}, "--temperature must be");
+        // NaN and infinity pass any range check written with < and >; each option refuses them by
+        // name (the spellings are covered by tst_settings' parseNumbers).
+        for (const QString& number : {"nan", "-inf"})
+            expectError({"say", "--text", "Hello.", "--voice", "ada", "--temperature", number, "-o", out},
+                        "--temperature must be a number from 0.01 to 2, not '" + number + "'");
+        expectError({"say", "--text", "Hello.", "--voice", "ada", "--max-seconds", "inf", "-o", out},
+                    "--max-seconds must be a number from 0.5 to 600, not 'inf'");
+        for (const QString& number : {"nan", "2.5"})
+            expectError({"say", "--text", "Hello.", "--voice", "ada", "--topk", number, "-o", out},
+                        "--topk must be a whole number from 1 to 2051, not '" + number + "'");
         expectError({"say", "--voice", "ada"}, "--text or --file");
         expectError({"say", "--file", files_.filePath("nothing.txt"), "--voice", "ada"}, "does not exist");
         QVERIFY(!QFileInfo::exists(out));
@@ -178,6 +193,52 @@ private Q_SLOTS:
         expectError({"clone", "--name", "Zyx Reject", "--audio", files_.filePath("absent.wav"), "--transcript", "Hi."}, "does not exist");
         expectError({"clone", "--audio", shortClip, "--transcript", "Hi."}, "--name is required");
         QCOMPARE(voicesJson({"--search", "Zyx"}).size(), 0);
+    }
+
+    void dataFolderThatIsAFileIsRefused() {
+        QTemporaryDir dir;
+        const QString plainFile = dir.filePath("echoforge-data");
+        QFile f(plainFile);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not a folder");
+        f.close();
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("ECHOFORGE_DATA_DIR", plainFile);
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(ECHOFORGE_BIN_DIR "/echoforge-cli"), {"voices"});
+        QVERIFY(p.waitForFinished(60000));
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(err.contains(plainFile + " is a file, but EchoForge needs a folder there"), qPrintable(err));
+        QCOMPARE(err.trimmed().count('\n'), 0);
+        QVERIFY(p.readAllStandardOutput().isEmpty());   // no list as if nothing were wrong
+
+        // The voices folder alone being a file: the built-in characters are listed, and the user is told.
+        const QString voices = QDir(home_.path()).filePath("voices");
+        QVERIFY(QDir(voices).removeRecursively());
+        QFile v(voices);
+        QVERIFY(v.open(QIODevice::WriteOnly));
+        v.close();
+        const Run r = cli({"voices", "--json"});
+        QVERIFY(QFile::remove(voices));
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(voices + " is a file, but EchoForge needs a folder there"), qPrintable(r.err));
+    }
+
+    void settingThatIsNotANumberIsNamed() {
+        const QString ini = QDir(home_.path()).filePath("settings.ini");
+        QFile f(ini);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write("[generation]\ntemperature=nan\nmaxSeconds=inf\n");
+        f.close();
+        const Run r = cli({"voices", "--json"});
+        QVERIFY(QFile::remove(ini));
+        QCOMPARE(r.exitCode, 0);   // the defaults are used; the command still works
+        QVERIFY2(r.err.contains("The setting generation/temperature is 'nan', which is not a finite number; the default "
+                                "0.9 is used instead."), qPrintable(r.err));
+        QVERIFY2(r.err.contains("The setting generation/maxSeconds is 'inf', which is not a finite number; the default "
+                                "30 is used instead."), qPrintable(r.err));
     }
 
     void brokenUserCharacterIsReportedAndSkipped() {

@@ -11,7 +11,7 @@ namespace echoforge::ui {
 struct CloneDraft {
     std::vector<float> samples;   // mono
     int sampleRate = 0;
-    QString sourceName;           // the file's name, or "Recording"
+    QString sourceName;           // the imported file's name; empty for a recording
     qint64 keepFrom = 0;          // the trimmed part, in frames
     qint64 keepTo = 0;
     QString transcript;

@@ -42,7 +42,7 @@ CloneProfilePage::CloneProfilePage(CloneWizard* wizard, bool canTry, QWidget* pa
     message_ = new QLabel(canTry ? QString() : tr("Only CSM-1B can speak a cloned voice; install it to try the voice. "
                                                   "The character can be saved now."), this);
     message_->setWordWrap(true);
-    message_->setAccessibleName(tr("Message"));
+    message_->setAccessibleDescription(tr("Message"));   // changing text: read as the name
 
     form->addRow(tr("Name"), name_);
     form->addRow(tr("Gender"), gender_);

@@ -52,7 +52,7 @@ CloneSourcePage::CloneSourcePage(CloneDraft* draft, QWidget* parent)
     markMuted(guide_);
     status_ = new QLabel(this);
     status_->setWordWrap(true);
-    status_->setAccessibleName(tr("Recording status"));
+    status_->setAccessibleDescription(tr("Recording status"));   // changing text: read as the name
     column->addWidget(meter_);
     column->addWidget(guide_);
     column->addWidget(status_);
@@ -97,10 +97,11 @@ void CloneSourcePage::loadFile(const QString& path) {
             showStatus(loaded.error, true);
             return;
         }
+        const double seconds = loaded.audio.durationSeconds();   // before its samples move out
         draft_->samples = std::move(loaded.audio.samples);
         draft_->sampleRate = loaded.audio.sampleRate;
         draft_->sourceName = QFileInfo(path).fileName();
-        showStatus(tr("%1: %2 s").arg(draft_->sourceName).arg(loaded.audio.durationSeconds(), 0, 'f', 1));
+        showStatus(tr("%1: %2 s").arg(draft_->sourceName).arg(seconds, 0, 'f', 1));
         Q_EMIT completeChanged();
         Q_EMIT clipLoaded();
     });
@@ -122,7 +123,7 @@ void CloneSourcePage::toggleRecording() {
         record_->setText(tr("Record again"));
         draft_->samples = recorder_->samples();
         draft_->sampleRate = recorder_->sampleRate();
-        draft_->sourceName = tr("Recording");
+        draft_->sourceName.clear();
         showStatus(tr("Recorded %1 s.").arg(recorder_->seconds(), 0, 'f', 1));
         Q_EMIT completeChanged();
         if (draft_->hasClip()) Q_EMIT clipLoaded();

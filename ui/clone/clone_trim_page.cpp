@@ -40,7 +40,7 @@ CloneTrimPage::CloneTrimPage(CloneDraft* draft, QWidget* parent) : QWizardPage(p
 
     checks_ = new QLabel(this);
     checks_->setWordWrap(true);
-    checks_->setAccessibleName(tr("Clip checks"));
+    checks_->setAccessibleDescription(tr("Clip checks"));   // changing text: read as the name
     column->addWidget(checks_);
 
     transcript_ = new QPlainTextEdit(this);

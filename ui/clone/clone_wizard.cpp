@@ -81,6 +81,10 @@ void CloneWizard::save() {
         request.gender = profile_->genderBox()->currentData().toString();
         request.styles = parseStyleList(profile_->stylesField()->text());
         request.description = profile_->descriptionField()->text().trimmed();
+        // Without one, core would name the file it is given: the wizard's scratch clip.
+        if (request.description.isEmpty())
+            request.description = draft_.sourceName.isEmpty() ? tr("Cloned from a recording.")
+                                                             : tr("Cloned from %1.").arg(draft_.sourceName);
         try {
             // Converting a clip of at most 30 s is quick; the library is only used on this thread.
             const Character character = cloneCharacter(*library_, request);

@@ -13,7 +13,10 @@ QList<ShortcutsDialog::Entry> ShortcutsDialog::entries() {
     return {
         {native("Ctrl+F"), tr("Search the characters")},
         {native("Ctrl+Return"), tr("Generate")},
-        {native("Space"), tr("Play or pause (outside text fields)")},
+        {native("Space"), tr("Play or pause (from the gallery, the player bar or the waveform)")},
+        {tr("Media Play/Pause key"), tr("Play or pause, anywhere")},
+        {tr("Space / Return on a button"), tr("Press it (chips and check boxes toggle)")},
+        {tr("Arrow keys on a chip"), tr("Move between the chips of its row (Tab leaves the row)")},
         {native("Esc"), tr("Cancel the running job")},
         {native("Ctrl+E"), tr("Export the clip")},
         {tr("Arrow keys"), tr("Move through the gallery")},

@@ -52,6 +52,15 @@ QString genderAgeLine(const QString& gender, const QString& ageRange) {
     return parts.join(QStringLiteral(" · "));
 }
 
+QString cardDescription(const QModelIndex& index) {
+    QStringList parts{genderAgeLine(index.data(Roles::GenderRole).toString(), index.data(Roles::AgeRangeRole).toString())};
+    const QStringList styles = index.data(Roles::StylesRole).toStringList();
+    if (!styles.isEmpty()) parts << styles.join(QStringLiteral(", "));
+    parts << QObject::tr("speaks with %1").arg(engineLabel(index.data(Roles::EngineRole).toString()));
+    parts.removeAll(QString());
+    return parts.join(QStringLiteral(" · "));
+}
+
 CharacterCardDelegate::CharacterCardDelegate(QObject* parent) : QStyledItemDelegate(parent) {}
 
 QSize CharacterCardDelegate::sizeHint(const QStyleOptionViewItem&, const QModelIndex&) const {

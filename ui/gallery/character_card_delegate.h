@@ -48,5 +48,8 @@ private:
 
 // "Female · 30s" from the model's gender and age range.
 QString genderAgeLine(const QString& gender, const QString& ageRange);
+// What a card shows besides the name, as one line a screen reader can read (the card is
+// painted, so its text is not there to read): "Female · 30s · warm, narrator · speaks with CSM".
+QString cardDescription(const QModelIndex& index);
 
 } // namespace echoforge::ui

@@ -1,6 +1,7 @@
 #include "ui/gallery/clone_invite_model.h"
 
 #include "core/voices/character_model.h"
+#include "ui/gallery/character_card_delegate.h"
 
 namespace echoforge::ui {
 
@@ -73,8 +74,10 @@ QModelIndex CloneInviteModel::mapToSource(const QModelIndex& proxyIndex) const {
 }
 
 QVariant CloneInviteModel::data(const QModelIndex& index, int role) const {
-    if (!isInvite(index))
+    if (!isInvite(index)) {
+        if (role == Qt::AccessibleDescriptionRole) return cardDescription(index);
         return role == InviteRole ? QVariant(false) : QIdentityProxyModel::data(index, role);
+    }
     switch (role) {
     case InviteRole: return true;
     case Qt::DisplayRole:

@@ -8,6 +8,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalBlocker>
 
@@ -15,6 +16,7 @@
 #include "ui/theme/icons.h"
 #include "ui/theme/theme.h"
 #include "ui/widgets/chip_button.h"
+#include "ui/widgets/chip_focus_group.h"
 #include "ui/widgets/flow_layout.h"
 
 namespace echoforge::ui {
@@ -54,7 +56,8 @@ FilterBar::FilterBar(CharacterFilterModel* filter, QAbstractItemModel* character
     search_ = new QLineEdit(this);
     search_->setPlaceholderText(tr("Search characters…  (Ctrl+F)"));
     search_->setClearButtonEnabled(true);
-    search_->addAction(themedIcon("search"), QLineEdit::LeadingPosition);
+    // The magnifier is a button of its own to a screen reader: it needs a name too.
+    search_->addAction(themedIcon("search"), QLineEdit::LeadingPosition)->setText(tr("Search"));
     search_->setAccessibleName(tr("Search characters"));
     language_ = new QComboBox(this);
     language_->setAccessibleName(tr("Language"));
@@ -90,15 +93,19 @@ FilterBar::FilterBar(CharacterFilterModel* filter, QAbstractItemModel* character
     styleScroll->setWidgetResizable(true);
     styleScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     styleScroll->setAccessibleName(tr("Styles"));
+    styleScroll->setFocusPolicy(Qt::NoFocus);   // the chips take focus; the area is no Tab stop of its own
+    styleScroll->verticalScrollBar()->setAccessibleName(tr("Scroll the styles"));
     styleBox_ = new QWidget(styleScroll);
     styleFlow_ = new FlowLayout(styleBox_, 6);
+    styleFocus_ = new ChipFocusGroup(this);
     styleScroll->setWidget(styleBox_);
     const int chipHeight = ChipButton(QStringLiteral("X")).sizeHint().height();
     styleScroll->setMaximumHeight(2 * chipHeight + 6 + 2);
     grid->addWidget(styleScroll, 2, 1);
 
     count_ = new QLabel(this);
-    count_->setAccessibleName(tr("Characters shown"));
+    // A changing label: its text is what a screen reader reads, a fixed name would hide it.
+    count_->setAccessibleDescription(tr("Characters shown"));
     grid->addWidget(count_, 3, 0, 1, 2);
     grid->setColumnStretch(1, 1);
 
@@ -106,7 +113,9 @@ FilterBar::FilterBar(CharacterFilterModel* filter, QAbstractItemModel* character
         filter_->setSearchText(text.trimmed());
         updateCount();
     });
-    connect(genders_, &QButtonGroup::buttonClicked, this, [this](QAbstractButton* b) {
+    // Toggled, not clicked: a screen reader's toggle action checks a chip without a click.
+    connect(genders_, &QButtonGroup::buttonToggled, this, [this](QAbstractButton* b, bool checked) {
+        if (!checked || filter_->gender() == b->property("gender").toString()) return;
         filter_->setGender(b->property("gender").toString());
         updateCount();
     });
@@ -150,6 +159,7 @@ void FilterBar::rebuildChoices() {
         }
     }
     while (styleFlow_->count() > 0) delete styleFlow_->takeAt(0);
+    QList<QAbstractButton*> ordered;
     for (const QString& style : styles) {
         ChipButton* chip = styleChips_.value(style);
         if (!chip) {
@@ -160,7 +170,15 @@ void FilterBar::rebuildChoices() {
             styleChips_.insert(style, chip);
         }
         styleFlow_->addWidget(chip);
+        ordered << chip;
     }
+    // Tab reaches the style chips right after the gender chips, whenever they were made.
+    QWidget* previous = genderChips_.value(QStringLiteral("neutral"));
+    for (QAbstractButton* chip : ordered) {
+        QWidget::setTabOrder(previous, chip);
+        previous = chip;
+    }
+    styleFocus_->setChips(ordered);
 
     const QSignalBlocker block(language_);
     const QString current = filter_->language();

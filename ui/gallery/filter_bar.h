@@ -20,6 +20,7 @@ class CharacterFilterModel;
 namespace echoforge::ui {
 
 class ChipButton;
+class ChipFocusGroup;
 class FlowLayout;
 
 class FilterBar : public QWidget {
@@ -61,6 +62,7 @@ private:
     QWidget* styleBox_;
     FlowLayout* styleFlow_;
     QHash<QString, ChipButton*> styleChips_;
+    ChipFocusGroup* styleFocus_;   // the style chips: one Tab stop, arrows between them
     QComboBox* language_;
     QLabel* count_;
 };

@@ -8,6 +8,7 @@
 
 #include "ui/gallery/character_card_delegate.h"
 #include "ui/gallery/clone_invite_model.h"
+#include "ui/widgets/current_follows_selection.h"
 
 namespace echoforge::ui {
 
@@ -52,6 +53,7 @@ GalleryView::GalleryView(QWidget* parent) : QListView(parent), delegate_(new Cha
 
 void GalleryView::setModel(QAbstractItemModel* m) {
     QListView::setModel(m);
+    currentFollowsSelection(this);
     connect(m, &QAbstractItemModel::modelReset, this, &GalleryView::updateEmptyState);
     connect(m, &QAbstractItemModel::layoutChanged, this, &GalleryView::updateEmptyState);
     connect(m, &QAbstractItemModel::rowsInserted, this, &GalleryView::updateEmptyState);
@@ -111,6 +113,12 @@ void GalleryView::keyPressEvent(QKeyEvent* e) {
     // Enter uses the selected character (QListView would start editing or do nothing).
     if ((e->key() == Qt::Key_Return || e->key() == Qt::Key_Enter) && currentIndex().isValid()) {
         Q_EMIT activated(currentIndex());
+        return;
+    }
+    // Space would only select the current card again (selection follows it): leave it to the
+    // window, where it plays or pauses.
+    if (e->key() == Qt::Key_Space && e->modifiers() == Qt::NoModifier) {
+        e->ignore();
         return;
     }
     QListView::keyPressEvent(e);

@@ -11,6 +11,7 @@
 #include "core/tasks/history_model.h"
 #include "ui/theme/icons.h"
 #include "ui/theme/theme.h"
+#include "ui/widgets/current_follows_selection.h"
 #include "ui/widgets/time_format.h"
 
 namespace echoforge::ui {
@@ -25,15 +26,16 @@ HistoryDock::HistoryDock(HistoryModel* model, QWidget* parent) : QDockWidget(tr(
     search_->setPlaceholderText(tr("Search the history…"));
     search_->setClearButtonEnabled(true);
     search_->setAccessibleName(tr("Search the history"));
-    search_->addAction(themedIcon("search"), QLineEdit::LeadingPosition);
+    search_->addAction(themedIcon("search"), QLineEdit::LeadingPosition)->setText(tr("Search"));
     view_ = new QListView(body);
     view_->setModel(model_);
+    currentFollowsSelection(view_);
     view_->setAccessibleName(tr("Takes"));
     view_->setAlternatingRowColors(true);
     view_->setTextElideMode(Qt::ElideRight);
     details_ = new QLabel(body);
     details_->setWordWrap(true);
-    details_->setAccessibleName(tr("Take details"));
+    details_->setAccessibleDescription(tr("Take details"));   // changing text: read as the name
     markMuted(details_);
 
     auto button = [body](const QString& icon, const QString& text, const QString& name) {
@@ -61,6 +63,7 @@ HistoryDock::HistoryDock(HistoryModel* model, QWidget* parent) : QDockWidget(tr(
     connect(view_->selectionModel(), &QItemSelectionModel::currentChanged, this, &HistoryDock::showSelected);
     connect(model_, &QAbstractItemModel::modelReset, this, &HistoryDock::showSelected);
     connect(model_, &QAbstractItemModel::rowsRemoved, this, &HistoryDock::showSelected);
+    connect(model_, &QAbstractItemModel::rowsInserted, this, &HistoryDock::showSelected);   // "Select a take.", not "kept here"
     connect(view_, &QListView::activated, this, [this] { Q_EMIT replayRequested(selected()); });
     connect(replay_, &QPushButton::clicked, this, [this] { Q_EMIT replayRequested(selected()); });
     connect(export_, &QPushButton::clicked, this, [this] { Q_EMIT exportRequested(selected()); });

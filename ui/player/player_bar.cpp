@@ -38,10 +38,10 @@ PlayerBar::PlayerBar(PlayerController* player, QWidget* parent) : QWidget(parent
     auto* timeColumn = new QVBoxLayout;
     timeColumn->setSpacing(0);
     time_ = new QLabel(this);
-    time_->setAccessibleName(tr("Position and length"));
+    time_->setAccessibleDescription(tr("Position and length"));   // changing text: read as the name
     time_->setMinimumWidth(time_->fontMetrics().horizontalAdvance(QStringLiteral("00:00 / 00:00")) + 4);
     notice_ = new QLabel(this);
-    notice_->setAccessibleName(tr("Audio output notice"));
+    notice_->setAccessibleDescription(tr("Audio output notice"));
     notice_->setWordWrap(false);
     markMuted(notice_);
     timeColumn->addWidget(time_);

@@ -1,5 +1,6 @@
 #include "ui/queue/queue_dock.h"
 
+#include <QIdentityProxyModel>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QListView>
@@ -10,8 +11,38 @@
 #include "core/tasks/queue_model.h"
 #include "ui/queue/queue_delegate.h"
 #include "ui/theme/theme.h"
+#include "ui/widgets/time_format.h"
 
 namespace echoforge::ui {
+namespace {
+
+// A row as a screen reader hears it: the name is the row's text, the description what the
+// delegate paints beside it (state, progress, time, engine, error), which is not text to read.
+class QueueRowDescriptions : public QIdentityProxyModel {
+public:
+    using QIdentityProxyModel::QIdentityProxyModel;
+
+    QVariant data(const QModelIndex& index, int role) const override {
+        if (role != Qt::AccessibleDescriptionRole)
+            return QIdentityProxyModel::data(index, role);
+        const QString state = index.data(QueueModel::StateRole).toString();
+        QStringList parts{stateLabel(state)};
+        if (state == QLatin1String("running")) {
+            parts << QueueDock::tr("%1%").arg(qRound(index.data(QueueModel::ProgressRole).toDouble() * 100));
+            const double eta = index.data(QueueModel::EtaRole).toDouble();
+            if (eta >= 0) parts << QueueDock::tr("%1 left").arg(formatDuration(eta));
+        }
+        if (state == QLatin1String("finished"))
+            parts << formatDuration(index.data(QueueModel::AudioSecondsRole).toDouble());
+        const QString engine = index.data(QueueModel::EngineRole).toString();
+        if (!engine.isEmpty()) parts << QueueDock::tr("engine %1").arg(engine);
+        const QString error = index.data(QueueModel::ErrorRole).toString();
+        if (!error.isEmpty()) parts << error;
+        return parts.join(QStringLiteral(" · "));
+    }
+};
+
+} // namespace
 
 QueueDock::QueueDock(QueueModel* model, QWidget* parent) : QDockWidget(tr("Queue"), parent), model_(model) {
     setObjectName(QStringLiteral("queueDock"));
@@ -21,7 +52,9 @@ QueueDock::QueueDock(QueueModel* model, QWidget* parent) : QDockWidget(tr("Queue
     column->setContentsMargins(8, 4, 8, 8);
     view_ = new QListView(body);
     view_->setAccessibleName(tr("Jobs"));
-    view_->setModel(model_);
+    auto* described = new QueueRowDescriptions(this);
+    described->setSourceModel(model_);
+    view_->setModel(described);
     auto* delegate = new QueueDelegate(view_);
     view_->setItemDelegate(delegate);
     view_->setMouseTracking(true);

@@ -1,5 +1,6 @@
 #include "ui/settings/settings_dialog.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -76,9 +77,19 @@ SettingsDialog::SettingsDialog(const Settings& settings, const QString& defaultM
     device_ = choiceBox({{"auto", tr("Automatic")}, {"cpu", tr("CPU")}, {"cuda", tr("CUDA GPU")}}, settings.device,
                         tr("Device"), engineGroup);
     engineForm->addRow(tr("Device"), device_);
-    threads_ = numberBox(0, 4 * QThread::idealThreadCount(), settings.threads, {}, tr("Threads"), engineGroup);
-    threads_->setSpecialValueText(tr("Every core (%1)").arg(QThread::idealThreadCount()));
-    engineForm->addRow(tr("Threads"), threads_);
+    // "Every core" is a box of its own, not a special 0 in the spin box: a screen reader reads
+    // a spin box's number, and 0 threads is not what it means.
+    const int cores = QThread::idealThreadCount();
+    everyCore_ = new QCheckBox(tr("Every core (%1)").arg(cores), engineGroup);
+    everyCore_->setAccessibleName(tr("Threads: every core"));
+    everyCore_->setChecked(settings.threads <= 0);
+    threads_ = numberBox(1, 4 * cores, settings.threads > 0 ? settings.threads : cores, {}, tr("Threads"), engineGroup);
+    threads_->setEnabled(settings.threads > 0);
+    connect(everyCore_, &QCheckBox::toggled, threads_, [this](bool all) { threads_->setEnabled(!all); });
+    auto* threadsRow = new QHBoxLayout;
+    threadsRow->addWidget(everyCore_);
+    threadsRow->addWidget(threads_, 1);
+    engineForm->addRow(tr("Threads"), threadsRow);
     precision_ = choiceBox({{"auto", tr("Automatic")}, {"fp32", tr("32-bit float")}, {"bf16", tr("bfloat16")}, {"int8", tr("8-bit integer (fastest)")}},
                            settings.precision, tr("Precision"), engineGroup);
     engineForm->addRow(tr("Precision"), precision_);
@@ -128,7 +139,7 @@ Settings SettingsDialog::settings() const {
     s.modelDir = modelDir_->text().trimmed();
     s.engine = engine_->currentData().toString();
     s.device = device_->currentData().toString();
-    s.threads = threads_->value();
+    s.threads = everyCore_->isChecked() ? 0 : threads_->value();
     s.precision = precision_->currentData().toString();
     s.modelIdleUnloadMinutes = idleUnload_->value();
     s.theme = theme_->currentData().toString();

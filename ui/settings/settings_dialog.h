@@ -44,6 +44,7 @@ private:
     QLineEdit* modelDir_;
     QComboBox* engine_;
     QComboBox* device_;
+    QCheckBox* everyCore_;   // checked: threads = 0, CSM uses every core
     QSpinBox* threads_;
     QComboBox* precision_;
     QSpinBox* idleUnload_;

@@ -1,5 +1,6 @@
 #include "ui/shell/banner.h"
 
+#include <QAccessibleWidget>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPainter>
@@ -12,10 +13,33 @@
 namespace echoforge::ui {
 namespace {
 constexpr int kIconSide = 18;
+
+// To a screen reader a banner is an alert whose name is what it says ("Error: …"); showing one
+// raises an Alert event, which screen readers speak at once.
+class BannerAccessible : public QAccessibleWidget {
+public:
+    explicit BannerAccessible(Banner* banner) : QAccessibleWidget(banner, QAccessible::AlertMessage) {}
+    QString text(QAccessible::Text t) const override {
+        if (t != QAccessible::Name) return QAccessibleWidget::text(t);
+        const auto* banner = static_cast<const Banner*>(widget());
+        return (banner->kind() == Banner::Kind::Error ? Banner::tr("Error: %1") : Banner::tr("Note: %1")).arg(banner->message());
+    }
+};
+
+QAccessibleInterface* bannerFactory(const QString& className, QObject* object) {
+    if (className == QLatin1String(Banner::staticMetaObject.className()) && object && object->isWidgetType())
+        return new BannerAccessible(static_cast<Banner*>(object));
+    return nullptr;
+}
+
 } // namespace
 
 Banner::Banner(QWidget* parent) : QWidget(parent) {
-    setAccessibleName(tr("Notification"));
+    static const bool installed = [] {
+        QAccessible::installFactory(bannerFactory);
+        return true;
+    }();
+    Q_UNUSED(installed);
     auto* row = new QHBoxLayout(this);
     row->setContentsMargins(12, 8, 8, 8);
     row->setSpacing(8);
@@ -24,7 +48,7 @@ Banner::Banner(QWidget* parent) : QWidget(parent) {
     text_ = new QLabel(this);
     text_->setWordWrap(true);
     text_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    text_->setAccessibleName(tr("Notification text"));
+    text_->setAccessibleDescription(tr("Notification text"));   // changing text: read as the name
     action_ = new QPushButton(this);
     close_ = new QToolButton(this);
     close_->setIcon(themedIcon("close"));
@@ -52,6 +76,10 @@ void Banner::showMessage(Kind kind, const QString& sentence, const QString& acti
     icon_->setPixmap(themedIcon(kind == Kind::Error ? "warning" : "info").pixmap(kIconSide, kIconSide));
     show();
     update();
+    QAccessibleEvent named(this, QAccessible::NameChanged);
+    QAccessible::updateAccessibility(&named);
+    QAccessibleEvent alert(this, QAccessible::Alert);
+    QAccessible::updateAccessibility(&alert);
 }
 
 QString Banner::message() const { return text_->text(); }

@@ -39,17 +39,29 @@ HeaderBar::HeaderBar(QWidget* parent) : QWidget(parent) {
     title->setAccessibleName(tr("EchoForge"));
 
     engine_ = new QLabel(this);
-    engine_->setAccessibleName(tr("Active engine"));
+    engine_->setAccessibleDescription(tr("Active engine"));   // the name is the text: which engine speaks
     engine_->setContentsMargins(10, 3, 10, 3);
     engine_->setAutoFillBackground(false);
 
+    // Made in the order they sit, left to right: that is the Tab order.
+    clone_ = headerButton("microphone", tr("Clone a voice…"), tr("Clone a voice"), this);
     queue_ = headerButton("queue", tr("Queue"), tr("Show the queue"), this);
     queue_->setCheckable(true);
     history_ = headerButton("history", tr("History"), tr("Show the history"), this);
     history_->setCheckable(true);
-    clone_ = headerButton("microphone", tr("Clone a voice…"), tr("Clone a voice"), this);
     settings_ = headerButton("settings", {}, tr("Settings"), this);
     help_ = headerButton("help", {}, tr("Help"), this);
+    // The menu opens on a click, Space or Enter like any button (InstantPopup).
+    menu_ = headerButton("menu", {}, tr("More actions"), this);
+    menu_->setPopupMode(QToolButton::InstantPopup);
+    auto* menu = new QMenu(menu_);
+    menu->setAccessibleName(tr("More actions"));
+    menu->addAction(tr("Diagnostics…"), this, &HeaderBar::diagnosticsRequested);
+    menu->addAction(tr("About EchoForge"), this, &HeaderBar::aboutRequested);
+    menu->addSeparator();
+    menu->addAction(tr("Back up your data…"), this, &HeaderBar::backupRequested);
+    menu->addAction(tr("Restore from a backup…"), this, &HeaderBar::restoreRequested);
+    menu_->setMenu(menu);
 
     row->addWidget(title);
     row->addSpacing(8);
@@ -60,6 +72,7 @@ HeaderBar::HeaderBar(QWidget* parent) : QWidget(parent) {
     row->addWidget(history_);
     row->addWidget(settings_);
     row->addWidget(help_);
+    row->addWidget(menu_);
 
     connect(queue_, &QToolButton::toggled, this, &HeaderBar::queueToggled);
     connect(history_, &QToolButton::toggled, this, &HeaderBar::historyToggled);

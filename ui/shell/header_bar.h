@@ -1,6 +1,6 @@
 #pragma once
 // The strip across the top: the app's name, the engine chip (which engine speaks), and buttons
-// for the queue and history panels, cloning, settings and help.
+// for the queue and history panels, cloning, settings, help and a menu of the rest (backup).
 
 #include <QWidget>
 
@@ -22,6 +22,7 @@ public:
 
     QToolButton* queueButton() const { return queue_; }
     QToolButton* historyButton() const { return history_; }
+    QToolButton* menuButton() const { return menu_; }
 
 Q_SIGNALS:
     void queueToggled(bool shown);
@@ -29,6 +30,10 @@ Q_SIGNALS:
     void cloneRequested();
     void settingsRequested();
     void helpRequested();
+    void diagnosticsRequested();
+    void aboutRequested();
+    void backupRequested();
+    void restoreRequested();
 
 protected:
     void paintEvent(QPaintEvent*) override;
@@ -40,6 +45,7 @@ private:
     QToolButton* clone_;
     QToolButton* settings_;
     QToolButton* help_;
+    QToolButton* menu_;
 };
 
 } // namespace echoforge::ui

@@ -1,15 +1,13 @@
 #include "ui/studio/labeled_slider.h"
 
-#include <cmath>
-
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSignalBlocker>
-#include <QSlider>
 #include <QToolButton>
 
 #include "ui/theme/icons.h"
+#include "ui/widgets/value_slider.h"
 
 namespace echoforge::ui {
 
@@ -20,8 +18,7 @@ LabeledSlider::LabeledSlider(const QString& label, const SliderRange& range, QWi
     row->setSpacing(8);
     label_ = new QLabel(label, this);
     label_->setMinimumWidth(label_->fontMetrics().horizontalAdvance(tr("Temperature")) + 8);
-    slider_ = new QSlider(Qt::Horizontal, this);
-    slider_->setRange(0, toTicks(range.maximum));
+    slider_ = new ValueSlider(range, Qt::Horizontal, this);
     slider_->setAccessibleName(label);
     entry_ = new QDoubleSpinBox(this);
     entry_->setRange(range.minimum, range.maximum);
@@ -41,23 +38,19 @@ LabeledSlider::LabeledSlider(const QString& label, const SliderRange& range, QWi
     row->addWidget(reset_);
 
     connect(slider_, &QSlider::valueChanged, this, [this](int ticks) {
-        const double v = range_.minimum + ticks * range_.step;
+        const double v = slider_->toReal(ticks);
         const QSignalBlocker block(entry_);
         entry_->setValue(v);
         Q_EMIT valueChanged(entry_->value());
     });
     connect(entry_, &QDoubleSpinBox::valueChanged, this, [this](double v) {
         const QSignalBlocker block(slider_);
-        slider_->setValue(toTicks(v));
+        slider_->setValue(slider_->toTicks(v));
         Q_EMIT valueChanged(v);
     });
     connect(reset_, &QToolButton::clicked, this, [this] { setValue(range_.defaultValue); });
     setDefaultValue(range.defaultValue);
     setValue(range.defaultValue);
-}
-
-int LabeledSlider::toTicks(double value) const {
-    return static_cast<int>(std::lround((value - range_.minimum) / range_.step));
 }
 
 int LabeledSlider::labelWidth() const { return label_->minimumWidth(); }
@@ -67,7 +60,7 @@ double LabeledSlider::value() const { return entry_->value(); }
 void LabeledSlider::setValue(double value) {
     entry_->setValue(value);
     const QSignalBlocker block(slider_);
-    slider_->setValue(toTicks(entry_->value()));
+    slider_->setValue(slider_->toTicks(entry_->value()));
 }
 
 void LabeledSlider::setDefaultValue(double value) {

@@ -4,20 +4,13 @@
 
 #include <QWidget>
 
+#include "ui/widgets/value_slider.h"
+
 class QDoubleSpinBox;
 class QLabel;
-class QSlider;
 class QToolButton;
 
 namespace echoforge::ui {
-
-struct SliderRange {
-    double minimum = 0;
-    double maximum = 1;
-    double defaultValue = 0.5;
-    double step = 0.01;
-    int decimals = 2;
-};
 
 class LabeledSlider : public QWidget {
     Q_OBJECT
@@ -27,7 +20,7 @@ public:
     double value() const;
     void setValue(double value);
     void setDefaultValue(double value);
-    QSlider* slider() const { return slider_; }
+    ValueSlider* slider() const { return slider_; }
     QDoubleSpinBox* entry() const { return entry_; }
     QToolButton* resetButton() const { return reset_; }
     int labelWidth() const;
@@ -36,11 +29,9 @@ Q_SIGNALS:
     void valueChanged(double value);
 
 private:
-    int toTicks(double value) const;
-
     SliderRange range_;
     QLabel* label_;
-    QSlider* slider_;
+    ValueSlider* slider_;
     QDoubleSpinBox* entry_;
     QToolButton* reset_;
 };

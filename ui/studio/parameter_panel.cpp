@@ -93,6 +93,10 @@ ParameterPanel::ParameterPanel(const ParameterDefaults& defaults, PresetStore* p
     seedRow->addWidget(maxLabel);
     seedRow->addWidget(maxLength_);
     column->addLayout(seedRow);
+    // Tab follows the row as it reads (Roll was made after Random).
+    setTabOrder(seed_, dice_);
+    setTabOrder(dice_, randomSeed_);
+    setTabOrder(randomSeed_, maxLength_);
 
     connect(randomSeed_, &QCheckBox::toggled, seed_, [this](bool random) {
         seed_->setEnabled(!random);

@@ -1,6 +1,10 @@
 #include "ui/studio/preset_store.h"
 
+#include <cmath>
+
 #include <QSettings>
+
+#include "core/common/logging.h"
 
 namespace echoforge::ui {
 namespace {
@@ -24,9 +28,15 @@ QList<ParameterPreset> PresetStore::userPresets(const QString& characterId) cons
         store_.setArrayIndex(i);
         ParameterPreset p;
         p.name = store_.value("name").toString();
-        p.temperature = store_.value("temperature", p.temperature).toDouble();
-        p.topK = store_.value("topK", p.topK).toInt();
-        if (!p.name.isEmpty()) out << p;
+        bool temperatureOk = false, topKOk = false;
+        p.temperature = store_.value("temperature", p.temperature).toDouble(&temperatureOk);
+        p.topK = store_.value("topK", p.topK).toInt(&topKOk);
+        // A hand-edited preset with NaN, infinity or a word for a number is not offered.
+        const bool usable = temperatureOk && std::isfinite(p.temperature) && p.temperature > 0 && topKOk && p.topK >= 1;
+        if (!usable)
+            logger(LogArea::Ui)->warn("preset '{}' of {} skipped: its temperature or top-K is not a usable number",
+                                      p.name, characterId);
+        if (!p.name.isEmpty() && usable) out << p;
     }
     store_.endArray();
     return out;

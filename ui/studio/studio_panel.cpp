@@ -1,7 +1,10 @@
 #include "ui/studio/studio_panel.h"
 
+#include <QEvent>
 #include <QFrame>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QVBoxLayout>
 
 #include "ui/shell/banner.h"
@@ -25,15 +28,36 @@ QFrame* separator(QWidget* parent) {
 StudioPanel::StudioPanel(const ParameterDefaults& defaults, int textLimit, PresetStore* presets, QWidget* parent)
     : QWidget(parent) {
     setAccessibleName(tr("Studio panel"));
-    auto* column = new QVBoxLayout(this);
-    column->setContentsMargins(16, 12, 16, 12);
+    // Everything but Generate scrolls; Generate sits below the scrolling part, so the primary
+    // action is in view at 1024x640 and with a banner or two showing.
+    auto* content = new QWidget(this);
+    auto* column = new QVBoxLayout(content);
+    column->setContentsMargins(16, 12, 16, 8);
     column->setSpacing(12);
 
-    engineBanner_ = new Banner(this);
-    banner_ = new Banner(this);
-    character_ = new CharacterPanel(this);
-    editor_ = new TextEditorPanel(textLimit, this);
-    parameters_ = new ParameterPanel(defaults, presets, this);
+    engineBanner_ = new Banner(content);
+    banner_ = new Banner(content);
+    character_ = new CharacterPanel(content);
+    editor_ = new TextEditorPanel(textLimit, content);
+    parameters_ = new ParameterPanel(defaults, presets, content);
+    column->addWidget(engineBanner_);
+    column->addWidget(banner_);
+    column->addWidget(character_);
+    column->addWidget(separator(content));
+    column->addWidget(editor_, 1);
+    column->addWidget(parameters_);
+
+    scroll_ = new QScrollArea(this);
+    scroll_->setWidget(content);
+    scroll_->setWidgetResizable(true);
+    scroll_->setFrameShape(QFrame::NoFrame);
+    scroll_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll_->setAccessibleName(tr("Studio settings and text"));
+    scroll_->setFocusPolicy(Qt::NoFocus);   // its controls take focus (and scroll into view); no Tab stop of its own
+    scroll_->verticalScrollBar()->setAccessibleName(tr("Scroll the studio panel"));
+    // Never clipped sideways: as wide as the content needs, plus the scroll bar.
+    scroll_->setMinimumWidth(content->minimumSizeHint().width() + scroll_->verticalScrollBar()->sizeHint().width());
+
     generate_ = new QPushButton(themedIcon("play"), tr("Generate   Ctrl+Enter"), this);
     generate_->setAccessibleName(tr("Generate"));
     generate_->setToolTip(tr("Queue the text for speaking (Ctrl+Enter)"));
@@ -41,14 +65,25 @@ StudioPanel::StudioPanel(const ParameterDefaults& defaults, int textLimit, Prese
     generate_->setMinimumHeight(36);
     markAccent(generate_);   // the one accent-filled control: the primary action
 
-    column->addWidget(engineBanner_);
-    column->addWidget(banner_);
-    column->addWidget(character_);
-    column->addWidget(separator(this));
-    column->addWidget(editor_, 1);
-    column->addWidget(parameters_);
-    column->addWidget(generate_);
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->setSpacing(0);
+    outer->addWidget(scroll_, 1);
+    auto* footer = new QVBoxLayout;
+    footer->setContentsMargins(16, 8, 16, 12);
+    footer->addWidget(generate_);
+    outer->addLayout(footer);
+
+    // A banner that appears is scrolled into view (it says what just went wrong).
+    engineBanner_->installEventFilter(this);
+    banner_->installEventFilter(this);
     connect(generate_, &QPushButton::clicked, this, &StudioPanel::generateRequested);
+}
+
+bool StudioPanel::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() == QEvent::Show && (watched == banner_ || watched == engineBanner_))
+        scroll_->ensureWidgetVisible(static_cast<QWidget*>(watched), 0, 0);
+    return QWidget::eventFilter(watched, event);
 }
 
 } // namespace echoforge::ui

@@ -1,12 +1,13 @@
 #pragma once
-// The right-hand column: a notification banner, the selected character, the editor, the
-// parameters and the Generate button.
+// The right-hand column: notification banners, the selected character, the editor and the
+// parameters, which scroll; below them the Generate button, which does not.
 
 #include <QWidget>
 
 #include "ui/studio/parameter_panel.h"
 
 class QPushButton;
+class QScrollArea;
 
 namespace echoforge::ui {
 
@@ -26,11 +27,16 @@ public:
     TextEditorPanel* editor() const { return editor_; }
     ParameterPanel* parameters() const { return parameters_; }
     QPushButton* generateButton() const { return generate_; }
+    QScrollArea* scrollArea() const { return scroll_; }
 
 Q_SIGNALS:
     void generateRequested();
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
+    QScrollArea* scroll_;
     Banner* engineBanner_;
     Banner* banner_;
     CharacterPanel* character_;

@@ -25,7 +25,7 @@ TextEditorPanel::TextEditorPanel(int textLimit, QWidget* parent) : QWidget(paren
     modes_->setAccessibleName(tr("Editor mode"));
     modes_->setTabToolTip(1, tr("Lines written \"Name: text\" become one conversation"));
     count_ = new QLabel(this);
-    count_->setAccessibleName(tr("Character count"));
+    count_->setAccessibleDescription(tr("Character count"));   // changing text: read as the name
     markMuted(count_);
     top->addWidget(modes_);
     top->addStretch();
@@ -39,7 +39,7 @@ TextEditorPanel::TextEditorPanel(int textLimit, QWidget* parent) : QWidget(paren
     column->addWidget(editor_, 1);
 
     estimate_ = new QLabel(this);
-    estimate_->setAccessibleName(tr("Estimated duration"));
+    estimate_->setAccessibleDescription(tr("Estimated duration"));
     markMuted(estimate_);
     estimate_->setWordWrap(true);
     column->addWidget(estimate_);

@@ -1,6 +1,9 @@
 #include "core/codec/mimi/mimi_config.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <type_traits>
 
 #include <QFile>
 #include <nlohmann/json.hpp>
@@ -12,16 +15,37 @@ namespace {
 
 using nlohmann::json;
 
+// Whether every number in `value` (one, or a list of them) converts to T without overflow: a
+// float-to-int conversion out of range is undefined behaviour inside get<T>(), and a literal such
+// as 1e999 reads as infinity. Values of other types are left to get<T>() to refuse.
+template <typename T>
+bool numbersFit(const json& value) {
+    if (value.is_array()) {
+        if constexpr (requires { typename T::value_type; })
+            return std::all_of(value.begin(), value.end(), [](const json& v) { return numbersFit<typename T::value_type>(v); });
+        return true;
+    }
+    if (!value.is_number())
+        return true;
+    const double x = value.get<double>();
+    if constexpr (std::is_integral_v<T>)
+        return x >= double(std::numeric_limits<T>::min()) && x <= double(std::numeric_limits<T>::max());
+    return std::isfinite(x);
+}
+
 // Reads `key` of `object` into `out` when present; a value of the wrong type is an error.
 template <typename T>
 void readOptional(const json& object, const char* key, T& out, const QString& source, const char* section) {
     const auto it = object.find(key);
     if (it == object.end() || it->is_null())
         return;
+    const QString field = *section ? QStringLiteral("%1.%2").arg(section, key) : QString(key);
+    if (!numbersFit<T>(*it))
+        throw Error(QStringLiteral("The Mimi configuration %1 has a value for \"%2\" that is out of range (or not "
+                                   "finite).").arg(source, field));
     try {
         out = it->get<T>();
     } catch (const json::exception&) {
-        const QString field = *section ? QStringLiteral("%1.%2").arg(section, key) : QString(key);
         throw Error(QStringLiteral("The Mimi configuration %1 has an invalid value for \"%2\".").arg(source, field));
     }
 }

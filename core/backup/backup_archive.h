@@ -1,0 +1,40 @@
+#pragma once
+// Backup archives on disk: a gzip-compressed POSIX tar (libarchive) of plain files with the
+// manifest (backup_manifest.h) as its last entry. The reader needs only the bytes or the file,
+// no app and no data folder, so it can be fuzzed on its own.
+
+#include <QByteArrayView>
+#include <QList>
+#include <QString>
+
+#include "core/backup/backup_manifest.h"
+
+namespace echoforge {
+
+struct BackupSource {
+    QString archivePath;   // where the file goes in the archive (isValidBackupPath)
+    QString sourceFile;    // where its bytes are read from
+};
+
+// Writes every source in order and the manifest last to `archiveFile`, through a temporary file,
+// so a failed backup leaves no half-written archive. Each file is hashed as it is written, so the
+// checksum is of the very bytes in the archive. Throws echoforge::Error; returns the manifest.
+BackupManifest writeBackupArchive(const QString& archiveFile, const QList<BackupSource>& sources, const QString& appVersion);
+
+// Receives each file's bytes as the reader meets them (archive order).
+class BackupSink {
+public:
+    virtual ~BackupSink() = default;
+    virtual void open(const QString& archivePath) = 0;
+    virtual void write(QByteArrayView chunk) = 0;
+    virtual void close() = 0;
+};
+
+// Reads the whole archive and checks it: only plain files at valid paths, no file twice, a
+// manifest last, and every file present with the manifest's size and SHA-256, no other. Throws
+// echoforge::Error with a sentence when any of that fails (after the sink has seen the bytes: a
+// caller that writes them somewhere keeps them aside until this returns).
+BackupManifest readBackupArchive(const QString& archiveFile, BackupSink* sink = nullptr);
+BackupManifest readBackupArchive(QByteArrayView bytes, BackupSink* sink = nullptr);
+
+} // namespace echoforge

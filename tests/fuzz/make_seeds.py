@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora of the fuzz targets into tests/fuzz/corpus/<target>/seed-*.
+
+Seeds are small valid (and a few nearly valid) inputs from which libFuzzer mutates; they are
+committed, so this script is only needed to change them. It uses the Python standard library and
+libsndfile through ctypes (the library EchoForge itself reads audio with). Inputs of findings
+go next to the seeds as regression-*; this script never touches those.
+"""
+import ctypes
+import ctypes.util
+import json
+import math
+import os
+import struct
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(ROOT))
+
+
+def write(target, name, data):
+    folder = os.path.join(ROOT, "corpus", target)
+    os.makedirs(folder, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode()
+    with open(os.path.join(folder, "seed-" + name), "wb") as f:
+        f.write(data)
+
+
+def safetensors(header, data):
+    h = json.dumps(header, separators=(",", ":")).encode()
+    return struct.pack("<Q", len(h)) + h + data
+
+
+def safetensors_seeds():
+    data = bytes((i * 7 + 1) % 256 for i in range(51))
+    header = {
+        "__metadata__": {"format": "pt"},
+        "a.weight": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]},
+        "b.scale": {"dtype": "BF16", "shape": [4], "data_offsets": [24, 32]},
+        "c.ids": {"dtype": "I64", "shape": [2], "data_offsets": [32, 48]},
+        "d.mask": {"dtype": "BOOL", "shape": [3], "data_offsets": [48, 51]},
+        "e.empty": {"dtype": "F16", "shape": [0, 5], "data_offsets": [51, 51]},
+    }
+    write("fuzz_safetensors", "dtypes", safetensors(header, data))
+    one = {"x": {"dtype": "I8", "shape": [4, 1], "data_offsets": [0, 4]}}
+    write("fuzz_safetensors", "one", safetensors(one, b"\x01\x02\x03\x04"))
+    write("fuzz_safetensors", "empty-table", safetensors({}, b""))
+    scalar = {"s": {"dtype": "F64", "shape": [], "data_offsets": [0, 8]},
+              "u": {"dtype": "U8", "shape": [2], "data_offsets": [8, 10]},
+              "i": {"dtype": "I32", "shape": [1], "data_offsets": [10, 14]},
+              "j": {"dtype": "I16", "shape": [1], "data_offsets": [14, 16]}}
+    write("fuzz_safetensors", "scalar", safetensors(scalar, bytes(16)))
+
+
+def config_seeds():
+    golden = os.path.join(REPO, "tests", "data", "golden")
+    for target, names in (("fuzz_csm_config", ["A/csm_config.json", "csm_real_config.json"]),
+                          ("fuzz_mimi_config", ["A/mimi_config.json", "mimi_real_config.json"])):
+        for n in names:
+            with open(os.path.join(golden, n), "rb") as f:
+                write(target, n.replace("/", "-"), f.read())
+    published = {"backbone_flavor": "llama-1B", "decoder_flavor": "llama-100M", "text_vocab_size": 128256,
+                 "audio_vocab_size": 2051, "audio_num_codebooks": 32}
+    write("fuzz_csm_config", "published.json", json.dumps(published))
+
+
+def bytes_to_unicode():
+    """GPT-2's byte-level alphabet (the one tokenizer.json's vocabulary is written in)."""
+    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    cs = bs[:]
+    n = 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
+    return {b: chr(c) for b, c in zip(bs, cs)}
+
+
+def tokenizer_seeds():
+    alphabet = bytes_to_unicode()
+    vocab = {alphabet[b]: b for b in range(256)}
+    vocab.update({"ab": 256, "bc": 257, "aa": 258, "abc": 259, alphabet[ord(" ")] + "t": 260})
+    split = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"
+    doc = {
+        "version": "1.0", "truncation": None, "padding": None,
+        "added_tokens": [{"id": 261, "content": "<|begin_of_text|>", "special": True},
+                         {"id": 262, "content": "<|end_of_text|>", "special": True}],
+        "normalizer": None,
+        "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
+            {"type": "Split", "pattern": {"Regex": split}, "behavior": "Isolated", "invert": False},
+            {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": False}]},
+        "post_processor": None,
+        "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True},
+        "model": {"type": "BPE", "dropout": None, "unk_token": None, "byte_fallback": False,
+                  "ignore_merges": False, "vocab": vocab, "merges": ["b c", "a b", "a a", alphabet[ord(" ")] + " t"]},
+    }
+    write("fuzz_tokenizer_json", "tiny-string-merges.json", json.dumps(doc, ensure_ascii=False))
+    doc["model"]["merges"] = [m.split(" ") for m in doc["model"]["merges"]]
+    doc["model"]["ignore_merges"] = True
+    write("fuzz_tokenizer_json", "tiny-pair-merges.json", json.dumps(doc, ensure_ascii=False, indent=1))
+
+
+def character_seeds():
+    ada = {"schema": 1, "id": "ada", "name": "Ada", "gender": "female", "age_range": "30s", "language": "en-GB",
+           "accent": "British (RP)", "styles": ["warm", "narrator"], "description": "A warm narrator.",
+           "sample_text": "Every story begins with a single voice.",
+           "csm": {"speaker_id": 3, "segments": [{"audio": "ref.wav", "transcript": "Hello there.", "speaker_id": 3}]},
+           "espeak": {"voice": "en-gb-x-rp", "variant": "f2", "pitch": 55, "rate": 160}}
+    write("fuzz_character_json", "full.json", json.dumps(ada, indent=2, ensure_ascii=False))
+    minimal = {"schema": 1, "id": "ada", "name": "Ádá ✓", "gender": "neutral", "age_range": "", "sample_text": "Hi."}
+    write("fuzz_character_json", "minimal.json", json.dumps(minimal, ensure_ascii=False))
+
+
+class SfInfo(ctypes.Structure):
+    _fields_ = [("frames", ctypes.c_int64), ("samplerate", ctypes.c_int), ("channels", ctypes.c_int),
+                ("format", ctypes.c_int), ("sections", ctypes.c_int), ("seekable", ctypes.c_int)]
+
+
+def audio_seeds():
+    sf = ctypes.CDLL(ctypes.util.find_library("sndfile") or "libsndfile.so.1")
+    sf.sf_open.restype = ctypes.c_void_p
+    sf.sf_open.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(SfInfo)]
+    sf.sf_writef_float.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_float), ctypes.c_int64]
+    sf.sf_close.argtypes = [ctypes.c_void_p]
+    SFM_WRITE = 0x20
+    formats = {  # name: (major | subtype, rate, channels, frames)
+        "pcm16.wav": (0x010000 | 0x0002, 16000, 1, 800),
+        "float-stereo.wav": (0x010000 | 0x0006, 24000, 2, 600),
+        "ulaw.wav": (0x010000 | 0x0010, 8000, 1, 400),
+        "pcm24.flac": (0x170000 | 0x0003, 44100, 1, 1000),
+        "vorbis.ogg": (0x200000 | 0x0060, 22050, 1, 2205),
+        "pcm16.aiff": (0x020000 | 0x0002, 11025, 2, 300),
+        "layer3.mp3": (0x230000 | 0x0082, 24000, 1, 2400),
+    }
+    tmp = os.path.join(ROOT, ".seed.tmp")
+    for name, (fmt, rate, channels, frames) in formats.items():
+        info = SfInfo(0, rate, channels, fmt, 0, 0)
+        handle = sf.sf_open(tmp.encode(), SFM_WRITE, ctypes.byref(info))
+        if not handle:
+            raise SystemExit(f"libsndfile cannot write {name}")
+        pcm = (ctypes.c_float * (frames * channels))(
+            *[0.5 * math.sin(2 * math.pi * 440 * (i // channels) / rate) for i in range(frames * channels)])
+        sf.sf_writef_float(handle, pcm, frames)
+        sf.sf_close(handle)
+        with open(tmp, "rb") as f:
+            write("fuzz_audio_import", name, f.read())
+        os.remove(tmp)
+
+
+if __name__ == "__main__":
+    safetensors_seeds()
+    config_seeds()
+    tokenizer_seeds()
+    character_seeds()
+    audio_seeds()
