@@ -188,8 +188,9 @@ QString HistoryStore::audioPathFor(JobId id) const {
     return QDir(m_folder).filePath(QStringLiteral("audio/%1.wav").arg(id));
 }
 
-void HistoryStore::addPending(const PendingJob& job) {
-    Connection c(databasePath());
+namespace {
+
+void insertPending(Connection& c, const PendingJob& job) {
     QSqlQuery q = c.query();
     c.prepare(q, QStringLiteral("INSERT OR REPLACE INTO pending_jobs (id, submitted_at, request, options) VALUES (?, ?, ?, ?)"));
     q.addBindValue(job.id);
@@ -199,12 +200,31 @@ void HistoryStore::addPending(const PendingJob& job) {
     c.run(q);
 }
 
-void HistoryStore::removePending(JobId id) {
-    Connection c(databasePath());
+void deletePending(Connection& c, JobId id) {
     QSqlQuery q = c.query();
     c.prepare(q, QStringLiteral("DELETE FROM pending_jobs WHERE id = ?"));
     q.addBindValue(id);
     c.run(q);
+}
+
+} // namespace
+
+void HistoryStore::addPending(const PendingJob& job) {
+    Connection c(databasePath());
+    insertPending(c, job);
+}
+
+void HistoryStore::replacePending(JobId replaced, const PendingJob& job) {
+    Connection c(databasePath());
+    Transaction t(c);
+    insertPending(c, job);
+    if (replaced != job.id) deletePending(c, replaced);
+    t.commit();
+}
+
+void HistoryStore::removePending(JobId id) {
+    Connection c(databasePath());
+    deletePending(c, id);
 }
 
 void HistoryStore::removeAllPending() {

@@ -51,6 +51,9 @@ public:
     QString audioPathFor(JobId id) const;
 
     void addPending(const PendingJob& job);
+    // Stores `job` and forgets the pending row `replaced`, in one transaction: a job offered
+    // again after a crash is never in the queue twice, whenever the app is killed.
+    void replacePending(JobId replaced, const PendingJob& job);
     void removePending(JobId id);
     void removeAllPending();
     QList<PendingJob> pending() const;      // oldest first

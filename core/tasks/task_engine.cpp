@@ -152,7 +152,8 @@ void TaskEngine::insertIntoQueue(JobId id) {
     m_queue.insert(before, id);
 }
 
-std::pair<JobId, QFuture<JobResult>> TaskEngine::enqueue(SpeechRequest request, const JobOptions& options) {
+std::pair<JobId, QFuture<JobResult>> TaskEngine::enqueue(SpeechRequest request, const JobOptions& options,
+                                                          JobId replacesPending) {
     QMutexLocker lock(&m_mutex);
     refuseIfOverLimits(request, options);
     const JobId id = m_nextId++;
@@ -166,10 +167,13 @@ std::pair<JobId, QFuture<JobResult>> TaskEngine::enqueue(SpeechRequest request, 
     job->summary = {id, r.text, r.character.name, options.priority, options.engine};
     if (m_history) {
         try {
-            m_history->addPending({id, QDateTime::currentDateTimeUtc(), r, options});
+            const PendingJob row{id, QDateTime::currentDateTimeUtc(), r, options};
+            if (replacesPending) m_history->replacePending(replacesPending, row);
+            else m_history->addPending(row);
         } catch (const Error& e) {
             // The job still runs; it only would not be offered again after a crash.
             logger(LogArea::Tasks)->warn("job {} is not saved for recovery: {}", id, e.sentence());
+            if (replacesPending) forgetPending(replacesPending);
         }
     }
     QFuture<JobResult> future = job->promise.future();

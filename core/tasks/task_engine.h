@@ -135,7 +135,10 @@ Q_SIGNALS:
 private:
     struct Job;
 
-    std::pair<JobId, QFuture<JobResult>> enqueue(SpeechRequest request, const JobOptions& options);
+    // `replacesPending`: the recovery row of the last run's job this one takes over (0: none);
+    // the new row replaces it in one transaction.
+    std::pair<JobId, QFuture<JobResult>> enqueue(SpeechRequest request, const JobOptions& options,
+                                                 JobId replacesPending = 0);
     void refuseIfOverLimits(const SpeechRequest& request, const JobOptions& options) const;
     InferenceLane* laneFor(const Job& job) const;
     void insertIntoQueue(JobId id);   // with m_mutex held

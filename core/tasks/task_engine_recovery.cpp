@@ -20,8 +20,9 @@ QList<JobId> TaskEngine::resubmitPending() {
     QList<PendingJob> refused;
     for (const PendingJob& p : offered) {
         try {
-            ids.append(submit(p.request, p.options));
-            forgetPending(p.id);
+            // The new pending row replaces the old one in one transaction: a kill between the
+            // two must not leave the job queued twice.
+            ids.append(enqueue(p.request, p.options, p.id).first);
         } catch (const Error& e) {
             logger(LogArea::Tasks)->warn("job {} from the last run stays on offer: {}", p.id, e.sentence());
             refused.append(p);

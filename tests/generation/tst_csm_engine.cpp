@@ -215,7 +215,7 @@ private Q_SLOTS:
         QProcess say;
         say.start(cli, {"say", "--text", "Hello from the command line.", "--voice", voice, "--engine", "csm",
                         "--model-dir", dir_.filePath("models"), "--seed", "5", "--max-seconds", "4", "-o", out});
-        QVERIFY(say.waitForFinished(120000));
+        QVERIFY(say.waitForFinished(420000));
         const QString stdoutText = QString::fromUtf8(say.readAllStandardOutput());
         QVERIFY2(say.exitCode() == 0, qPrintable(QString::fromUtf8(say.readAllStandardError())));
         QVERIFY(stdoutText.contains(out));

@@ -7,6 +7,7 @@
 #include <QAccessible>
 #include <QApplication>
 #include <QFileDialog>
+#include <QLineEdit>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -80,7 +81,12 @@ inline std::shared_ptr<bool> answerFileDialog(const QString& path) {
     QObject::connect(poll, &QTimer::timeout, poll, [poll, path, answered] {
         auto* dialog = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
         if (!dialog || !dialog->isVisible()) return;
-        dialog->selectFile(path);
+        // QFileDialog::selectFile leaves the file-name field alone while it has the focus (it
+        // does whenever the dialog's window is active), and accept() reads that field; so the
+        // path is typed into the field itself, as a user would.
+        auto* nameField = dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"));
+        if (!nameField) return;
+        nameField->setText(path);
         static_cast<QDialog*>(dialog)->accept();   // QFileDialog::accept is protected
         *answered = true;
         poll->deleteLater();
