@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git dpkg-dev
   libtorch-dev libopenblas0-openmp
   qt6-base-dev qt6-multimedia-dev qt6-svg-dev libqt6svg6 libqt6sql6-sqlite
-  qt6-qpa-plugins qcoro-qt6-dev
+  qt6-qpa-plugins qcoro-qt6-dev qt6-httpserver-dev
   libspdlog-dev libfmt-dev nlohmann-json3-dev
   libespeak-ng-dev espeak-ng-data
   libsndfile1-dev libsoxr-dev libebur128-dev

@@ -16,6 +16,7 @@
 #include <QtConcurrent>
 #include <qcoro/qcorofuture.h>
 
+#include "core/api/api_host.h"
 #include "core/audio/audio_io.h"
 #include "core/common/diagnostics.h"
 #include "core/common/error.h"
@@ -179,6 +180,7 @@ void MainWindow::showShortcuts() {
 
 void MainWindow::showSettings() {
     SettingsDialog dialog(services_.settings, services_.paths.modelsDir, this, models_);
+    dialog.setApiHost(services_.api);
     if (std::exchange(openModelsTab_, false))
         dialog.showModelsTab();
     const QString before = services_.settings.theme;
@@ -211,6 +213,13 @@ void MainWindow::showSettings() {
     }
     statusBar()->showMessage(csmChanged ? tr("Settings saved. CSM loads again with them for the next job.") : tr("Settings saved."),
                              4000);
+    if (services_.api) {
+        const QString problem = services_.api->apply(now);
+        if (!problem.isEmpty())
+            showError(problem);
+        else if (services_.api->running())
+            statusBar()->showMessage(tr("Settings saved. The API listens on %1.").arg(services_.api->url()), 6000);
+    }
 }
 
 void MainWindow::showModelSettings() {

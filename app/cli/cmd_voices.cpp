@@ -14,35 +14,12 @@
 #include "core/common/settings.h"
 #include "core/engine/engine_choice.h"
 #include "core/voices/character_model.h"
+#include "core/voices/character_summary.h"
 #include "core/voices/voice_library.h"
 
 namespace {
 
 using echoforge::Character;
-
-QJsonObject toJson(const Character& c, const QString& engine) {
-    return {{"id", c.id},
-            {"name", c.name},
-            {"gender", c.gender},
-            {"age_range", c.ageRange},
-            {"language", c.language},
-            {"accent", c.accent},
-            {"styles", QJsonArray::fromStringList(c.styles)},
-            {"description", c.description},
-            {"sample_text", c.sampleText},
-            {"avatar", c.avatarPath},
-            {"built_in", c.builtIn},
-            {"cloned", !c.segments.isEmpty()},
-            {"engine", engine}};
-}
-
-// The engine that would speak `c` now: what `say --engine auto` would pick, or none for a cloned
-// voice without CSM.
-QString engineFor(const Character& c, const QString& activeEngine) {
-    if (activeEngine == "csm")
-        return activeEngine;
-    return c.espeak.voice.isEmpty() ? QString() : QStringLiteral("espeak");
-}
 
 int runVoices(const QStringList& args) {
     QCommandLineParser parser;
@@ -89,7 +66,7 @@ int runVoices(const QStringList& args) {
     if (parser.isSet(json)) {
         QJsonArray array;
         for (const Character& c : shown)
-            array.append(toJson(c, engineFor(c, activeEngine)));
+            array.append(echoforge::characterSummaryJson(c, echoforge::engineFor(c, activeEngine)));
         std::fputs(QJsonDocument(array).toJson(QJsonDocument::Indented).constData(), stdout);
         return 0;
     }
@@ -102,7 +79,7 @@ int runVoices(const QStringList& args) {
         QString styleText = c.styles.join(", ");
         if (!c.builtIn)
             styleText += "  [user]";
-        if (engineFor(c, activeEngine).isEmpty())
+        if (echoforge::engineFor(c, activeEngine).isEmpty())
             styleText += "  [needs CSM-1B]";
         std::printf("%-18s %-20s %-8s %-8s %-16s %s\n", qPrintable(c.id), qPrintable(c.name), qPrintable(c.gender),
                     qPrintable(c.ageRange), qPrintable(c.accent), qPrintable(styleText));

@@ -2,7 +2,8 @@
 // echoforge-cli subcommands register themselves, one file each:
 //   ECHOFORGE_CLI_COMMAND(tokenize, "tokenize", "Tokenize JSON lines from standard input", runTokenize)
 // A command receives its own arguments (argv[0] is "echoforge-cli <name>") and returns the exit
-// code; it may throw echoforge::Error, which main prints as one sentence with exit code 1.
+// code; it may throw echoforge::Error, which main prints as one sentence and ends with the exit
+// code of its kind (echoforge::cliExitCode: 1 unclassified, 2 invalid input, sysexits.h codes).
 
 #include <vector>
 

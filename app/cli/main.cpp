@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
             return command.run(rest);
         } catch (const echoforge::Error& e) {
             std::fprintf(stderr, "echoforge-cli %s: %s\n", command.name, e.what());
-            return 1;
+            return echoforge::cliExitCode(e.kind());
         } catch (const std::exception& e) {
             std::fprintf(stderr, "echoforge-cli %s: unexpected error: %s\n", command.name, e.what());
             return 1;

@@ -11,6 +11,7 @@
 #include <QSettings>
 #include <QTimer>
 
+#include "core/api/api_host.h"
 #include "core/common/error.h"
 #include "core/common/logging.h"
 #include "core/common/model_layout.h"
@@ -105,8 +106,12 @@ int main(int argc, char** argv) {
         echoforge::SampleCache samples(paths.cacheDir);
         echoforge::ui::SystemAudioOutput output, sampleOutput;
 
+        // Settings → API: the same task engine and voices over HTTP, so its jobs show in the queue.
+        echoforge::api::ApiHost api(&tasks, &library, paths);
+        if (const QString problem = api.apply(settings); !problem.isEmpty())
+            std::fprintf(stderr, "echoforge: the API is off: %s\n", qPrintable(problem));
         echoforge::ui::StudioServices services{paths, settings, uiState.get(), &library, &tasks, &samples,
-                                               &theme, &output, &sampleOutput};
+                                               &theme, &output, &sampleOutput, &api};
         echoforge::ui::MainWindow window(services);
         if (options.size.isValid()) window.resize(options.size);
         if (!options.select.isEmpty()) window.selectCharacter(options.select);

@@ -31,6 +31,9 @@ static void visit(Store&& store, SettingsRef& s) {
     store("ui/theme", s.theme);
     store("output/dir", s.outputDir);
     store("log/level", s.logLevel);
+    store("api/enabled", s.apiEnabled);
+    store("api/port", s.apiPort);
+    store("api/bind", s.apiBind);
 }
 
 namespace {
@@ -44,6 +47,12 @@ std::optional<T> usableValue(const QVariant& v) {
     if constexpr (std::is_same_v<T, int>) {
         const int n = v.toInt(&ok);
         return ok ? std::optional<T>(n) : std::nullopt;
+    } else if constexpr (std::is_same_v<T, bool>) {
+        // QSettings' INI files give "true" and "false" back as strings.
+        const QString text = v.toString().trimmed().toLower();
+        if (text == "true" || text == "1") return true;
+        if (text == "false" || text == "0") return false;
+        return std::nullopt;
     } else if constexpr (std::is_same_v<T, double>) {
         const double x = v.toDouble(&ok);
         return ok && std::isfinite(x) ? std::optional<T>(x) : std::nullopt;
@@ -78,7 +87,8 @@ QStringList unusableStoredSettings(QSettings& qs) {
             return;
         problems << QStringLiteral("The setting %1 is '%2', which is not %3; the default %4 is used instead.")
                         .arg(QLatin1String(key), v.toString(),
-                             std::is_same_v<T, int> ? QStringLiteral("a whole number") : QStringLiteral("a finite number"),
+                             std::is_same_v<T, int> ? QStringLiteral("a whole number")
+                             : std::is_same_v<T, bool> ? QStringLiteral("true or false") : QStringLiteral("a finite number"),
                              QVariant(field).toString());
     }, defaults);
     return problems;

@@ -31,6 +31,11 @@ struct Settings {
     // Post-processing
     double loudnessTargetLufs = -16.0;
 
+    // The local HTTP API served by the studio (docs/api.md); echoforge-server takes its own options
+    bool apiEnabled = false;
+    int apiPort = 8765;
+    QString apiBind = "127.0.0.1";    // another address only when set here: other machines reach it
+
     // Look and output
     QString theme = "system";         // system | light | dark
     QString outputDir;                // empty: the user's Music folder

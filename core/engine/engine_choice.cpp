@@ -14,12 +14,12 @@ EngineChoice chooseEngine(const QString& requested, const QString& modelsDir) {
     if (name == "espeak")
         return {"espeak", "eSpeak NG was asked for."};
     if (name != "csm" && name != "auto" && !name.isEmpty())
-        throw Error(QStringLiteral("There is no engine '%1'; choose auto, csm or espeak.").arg(requested));
+        throw Error(ErrorKind::InvalidInput, QStringLiteral("There is no engine '%1'; choose auto, csm or espeak.").arg(requested));
     const ModelLayout layout = ModelLayout::inspect(modelsDir);
     if (layout.complete())
         return {"csm", name == "csm" ? QStringLiteral("CSM-1B was asked for.") : QStringLiteral("CSM-1B is installed.")};
     if (name == "csm")
-        throw Error(QStringLiteral("%1 Install it (docs/models.md) or use the eSpeak NG engine.").arg(layout.missingSentence()));
+        throw Error(ErrorKind::NotInstalled, QStringLiteral("%1 Install it (docs/models.md) or use the eSpeak NG engine.").arg(layout.missingSentence()));
     return {"espeak", "CSM-1B is not installed, so eSpeak NG speaks."};
 }
 
@@ -48,7 +48,7 @@ std::unique_ptr<SpeechEngine> createEngine(const QString& engineId, const AppPat
         options.loadProgress = loadProgress;
         return CsmEngine::load(options);
     }
-    throw Error(QStringLiteral("This build of EchoForge cannot run the '%1' engine; use --engine espeak.").arg(engineId));
+    throw Error(ErrorKind::NotInstalled, QStringLiteral("This build of EchoForge cannot run the '%1' engine; use --engine espeak.").arg(engineId));
 }
 
 } // namespace echoforge

@@ -19,13 +19,13 @@ bool hasWord(const QString& text) {
 
 void checkSpeakableText(const QString& text, int characterLimit) {
     if (text.trimmed().isEmpty())
-        throw Error("There is no text to speak; type a sentence first.");
+        throw Error(ErrorKind::InvalidInput, "There is no text to speak; type a sentence first.");
     if (characterLimit > 0 && text.size() > characterLimit)
-        throw Error(QStringLiteral("The text is %1 characters long, over the limit of %2; split it into smaller parts "
+        throw Error(ErrorKind::Limit, QStringLiteral("The text is %1 characters long, over the limit of %2; split it into smaller parts "
                                    "(the limit is the textLimit setting).")
                         .arg(text.size()).arg(characterLimit));
     if (!hasWord(text))
-        throw Error("The text has no words to speak, only emoji or symbols.");
+        throw Error(ErrorKind::InvalidInput, "The text has no words to speak, only emoji or symbols.");
 }
 
 QStringList splitIntoSentences(const QString& text) {

@@ -74,7 +74,7 @@ public:
             const QString reason = db.lastError().text();
             db = QSqlDatabase();
             QSqlDatabase::removeDatabase(m_name);
-            throw Error(QStringLiteral("Cannot open the history database %1 (%2); check that the folder is writable.")
+            throw Error(ErrorKind::Io, QStringLiteral("Cannot open the history database %1 (%2); check that the folder is writable.")
                             .arg(databasePath, reason));
         }
         m_path = databasePath;
@@ -98,7 +98,7 @@ public:
     }
 
     [[noreturn]] void fail(const QSqlQuery& q) const {
-        throw Error(QStringLiteral("The history database %1 refused a change (%2); check that the disk has room.")
+        throw Error(ErrorKind::Io, QStringLiteral("The history database %1 refused a change (%2); check that the disk has room.")
                         .arg(m_path, q.lastError().text()));
     }
 
@@ -161,16 +161,16 @@ HistoryEntry entryFromQuery(const QSqlQuery& q) {
 
 HistoryStore::HistoryStore(const QString& folder) : m_folder(QDir(folder).absolutePath()) {
     if (!QDir().mkpath(m_folder))
-        throw Error(QStringLiteral("Cannot create the history folder %1; check that it is writable.").arg(m_folder));
+        throw Error(ErrorKind::Io, QStringLiteral("Cannot create the history folder %1; check that it is writable.").arg(m_folder));
     Connection c(databasePath());
     QSqlQuery version = c.query();
     if (!version.exec(QStringLiteral("PRAGMA user_version")) || !version.next())
-        throw Error(QStringLiteral("%1 is not a readable SQLite database; move it aside to start a new history.")
+        throw Error(ErrorKind::Io, QStringLiteral("%1 is not a readable SQLite database; move it aside to start a new history.")
                         .arg(databasePath()));
     const int found = version.value(0).toInt();
     version.finish();
     if (found > kSchemaVersion)
-        throw Error(QStringLiteral("The history database %1 was written by a newer EchoForge (schema %2, this one reads %3).")
+        throw Error(ErrorKind::Io, QStringLiteral("The history database %1 was written by a newer EchoForge (schema %2, this one reads %3).")
                         .arg(databasePath()).arg(found).arg(kSchemaVersion));
     c.exec(QStringLiteral("PRAGMA journal_mode=WAL"));
     Transaction t(c);

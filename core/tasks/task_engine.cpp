@@ -88,7 +88,7 @@ void TaskEngine::lockHistory() {
     qint64 pid = 0;
     QString host, app;
     m_historyLock->getLockInfo(&pid, &host, &app);
-    throw Error(QStringLiteral("Another EchoForge (%1, process %2) is using the history in %3. Close it first, or start this one "
+    throw Error(ErrorKind::Busy, QStringLiteral("Another EchoForge (%1, process %2) is using the history in %3. Close it first, or start this one "
                                "with another data folder (ECHOFORGE_DATA_DIR).")
                     .arg(app.isEmpty() ? QStringLiteral("unknown") : app)
                     .arg(pid)
@@ -115,9 +115,9 @@ TaskEngine::~TaskEngine() {
 
 void TaskEngine::refuseIfOverLimits(const SpeechRequest& request, const JobOptions& options) const {
     if (request.text.trimmed().isEmpty())
-        throw Error("There is no text to speak; type some text first.");
+        throw Error(ErrorKind::InvalidInput, "There is no text to speak; type some text first.");
     if (request.text.size() > m_config.textLimit)
-        throw Error(QStringLiteral("The text has %1 characters, more than the limit of %2; split it or raise the limit in Settings.")
+        throw Error(ErrorKind::Limit, QStringLiteral("The text has %1 characters, more than the limit of %2; split it or raise the limit in Settings.")
                         .arg(request.text.size()).arg(m_config.textLimit));
     // Every front end (CLI, studio, API, a restored queue) comes through here: NaN or infinity
     // never reaches the sampler or the length limit, where every comparison with NaN is false.
@@ -129,16 +129,16 @@ void TaskEngine::refuseIfOverLimits(const SpeechRequest& request, const JobOptio
         throw Error(QStringLiteral("The longest audio to make must be a positive number of seconds, not %1.")
                         .arg(request.params.maxSeconds));
     if (request.params.maxSeconds > m_config.audioLimitSeconds)
-        throw Error(QStringLiteral("The request asks for up to %1 seconds of audio, more than the limit of %2 seconds; "
+        throw Error(ErrorKind::Limit, QStringLiteral("The request asks for up to %1 seconds of audio, more than the limit of %2 seconds; "
                                    "lower it or raise the limit in Settings.")
                         .arg(request.params.maxSeconds).arg(m_config.audioLimitSeconds));
     if (int(m_jobs.size()) >= m_config.queueLimit)
-        throw Error(QStringLiteral("The queue is full (%1 jobs); wait for some to finish or raise the limit in Settings.")
+        throw Error(ErrorKind::Busy, QStringLiteral("The queue is full (%1 jobs); wait for some to finish or raise the limit in Settings.")
                         .arg(m_config.queueLimit));
     if (!options.outputPath.isEmpty() && !isWritableAudioSuffix(options.outputPath))
-        throw Error(QStringLiteral("Cannot write %1: choose a file name ending in .wav or .flac.").arg(options.outputPath));
+        throw Error(ErrorKind::InvalidInput, QStringLiteral("Cannot write %1: choose a file name ending in .wav or .flac.").arg(options.outputPath));
     if (options.engine == EngineSelection::Csm && !m_csmLane)
-        throw Error(QStringLiteral("%1 is not installed; put its files in the model folder or choose %2.")
+        throw Error(ErrorKind::NotInstalled, QStringLiteral("%1 is not installed; put its files in the model folder or choose %2.")
                         .arg(m_engines.csmName, m_engines.fallbackName));
 }
 

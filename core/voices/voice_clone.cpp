@@ -28,18 +28,18 @@ AudioBuffer prepareReferenceClip(const QString& audioPath, const CloneLimits& li
     const AudioBuffer original = readAudio(audioPath, ChannelMode::MixToMono);
     const QString range = QStringLiteral("%1 to %2 s").arg(seconds(limits.minSpeechSeconds), seconds(limits.maxSpeechSeconds));
     if (original.durationSeconds() < limits.minSpeechSeconds)
-        throw Error(QStringLiteral("The clip %1 is only %2 s long; a voice needs %3 of speech.")
+        throw Error(ErrorKind::InvalidInput, QStringLiteral("The clip %1 is only %2 s long; a voice needs %3 of speech.")
                         .arg(audioPath, seconds(original.durationSeconds()), range));
 
     AudioBuffer clip = trimSilence(resample(original, kOutputSampleRate));
     if (clip.empty())
-        throw Error(QStringLiteral("The clip %1 is silent; record %2 of speech.").arg(audioPath, range));
+        throw Error(ErrorKind::InvalidInput, QStringLiteral("The clip %1 is silent; record %2 of speech.").arg(audioPath, range));
     const double speech = speechSeconds(clip);
     if (speech < limits.minSpeechSeconds)
-        throw Error(QStringLiteral("The clip %1 holds only %2 s of speech (the rest is silence); a voice needs %3.")
+        throw Error(ErrorKind::InvalidInput, QStringLiteral("The clip %1 holds only %2 s of speech (the rest is silence); a voice needs %3.")
                         .arg(audioPath, seconds(speech), range));
     if (clip.durationSeconds() > limits.maxSpeechSeconds)
-        throw Error(QStringLiteral("The clip %1 is %2 s long without its silent ends; cut it to %3 of speech.")
+        throw Error(ErrorKind::InvalidInput, QStringLiteral("The clip %1 is %2 s long without its silent ends; cut it to %3 of speech.")
                         .arg(audioPath, seconds(clip.durationSeconds()), range));
 
     normalizeLoudness(clip, limits.targetLufs);
@@ -49,17 +49,17 @@ AudioBuffer prepareReferenceClip(const QString& audioPath, const CloneLimits& li
 
 Character cloneCharacter(VoiceLibrary& library, const CloneRequest& request, const CloneLimits& limits) {
     if (request.name.trimmed().isEmpty())
-        throw Error("Give the new character a name.");
+        throw Error(ErrorKind::InvalidInput, "Give the new character a name.");
     if (request.transcript.trimmed().isEmpty())
-        throw Error("Give the transcript of the clip: the words spoken in it, as they are spoken.");
+        throw Error(ErrorKind::InvalidInput, "Give the transcript of the clip: the words spoken in it, as they are spoken.");
     const QString gender = request.gender.trimmed().toLower();
     if (gender != "female" && gender != "male" && gender != "neutral")
-        throw Error(QStringLiteral("The gender '%1' is not one of female, male or neutral.").arg(request.gender));
+        throw Error(ErrorKind::InvalidInput, QStringLiteral("The gender '%1' is not one of female, male or neutral.").arg(request.gender));
 
     const AudioBuffer clip = prepareReferenceClip(request.audioPath, limits);
     QTemporaryDir staging;
     if (!staging.isValid())
-        throw Error(QStringLiteral("Cannot make a temporary folder: %1.").arg(staging.errorString()));
+        throw Error(ErrorKind::Io, QStringLiteral("Cannot make a temporary folder: %1.").arg(staging.errorString()));
     const QString clipPath = staging.filePath("reference.wav");
     writeAudio(clipPath, clip, SampleFormat::Pcm16);
 

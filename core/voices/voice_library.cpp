@@ -32,14 +32,14 @@ void sortByName(QList<Character>& list) {
 
 void copyFolder(const QString& from, const QString& to) {
     if (!QDir().mkpath(to))
-        throw Error(QStringLiteral("Cannot create the folder %1.").arg(to));
+        throw Error(ErrorKind::Io, QStringLiteral("Cannot create the folder %1.").arg(to));
     const QDir source(from);
     for (const QFileInfo& entry : source.entryInfoList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot)) {
         const QString target = QDir(to).filePath(entry.fileName());
         if (entry.isDir())
             copyFolder(entry.filePath(), target);
         else if (!QFile::copy(entry.filePath(), target))
-            throw Error(QStringLiteral("Cannot copy %1 to %2.").arg(entry.filePath(), target));
+            throw Error(ErrorKind::Io, QStringLiteral("Cannot copy %1 to %2.").arg(entry.filePath(), target));
     }
 }
 
@@ -50,20 +50,20 @@ QString adoptFile(const QString& path, const QString& folder, const QString& bas
         return path;
     const QFileInfo info(path);
     if (!info.isFile())
-        throw Error(QStringLiteral("The file %1 does not exist.").arg(path));
+        throw Error(ErrorKind::NotFound, QStringLiteral("The file %1 does not exist.").arg(path));
     const QString target = QDir(folder).filePath(baseName + "." + info.suffix().toLower());
     if (QFileInfo(target) == info)
         return target;
     QFile::remove(target);
     if (!QFile::copy(path, target))
-        throw Error(QStringLiteral("Cannot copy %1 into %2.").arg(path, folder));
+        throw Error(ErrorKind::Io, QStringLiteral("Cannot copy %1 into %2.").arg(path, folder));
     return target;
 }
 
 void writeJsonFile(const QString& file, const QByteArray& json) {
     QSaveFile out(file);
     if (!out.open(QIODevice::WriteOnly) || out.write(json) != json.size() || !out.commit())
-        throw Error(QStringLiteral("Cannot write %1: %2.").arg(file, out.errorString()));
+        throw Error(ErrorKind::Io, QStringLiteral("Cannot write %1: %2.").arg(file, out.errorString()));
 }
 
 } // namespace
@@ -138,7 +138,7 @@ std::optional<Character> VoiceLibrary::find(const QString& id) const {
 Character VoiceLibrary::require(const QString& id) const {
     if (auto c = find(id))
         return *c;
-    throw Error(QStringLiteral("There is no character '%1'; run 'echoforge-cli voices' to list them.").arg(id));
+    throw Error(ErrorKind::NotFound, QStringLiteral("There is no character '%1'; run 'echoforge-cli voices' to list them.").arg(id));
 }
 
 QStringList VoiceLibrary::loadErrors() const {
@@ -149,7 +149,7 @@ Character VoiceLibrary::addUserCharacter(Character draft) {
     if (userDir_.isEmpty())
         throw Error("There is no folder for user characters.");
     if (draft.name.trimmed().isEmpty())
-        throw Error("A character needs a name.");
+        throw Error(ErrorKind::InvalidInput, "A character needs a name.");
     draft.name = draft.name.trimmed();
     const QString base = characterIdFromName(draft.name);
     QString id = base;
@@ -158,7 +158,7 @@ Character VoiceLibrary::addUserCharacter(Character draft) {
 
     const QString folder = QDir(userDir_).filePath(id);
     if (!QDir().mkpath(folder))
-        throw Error(QStringLiteral("Cannot create the folder %1; check that it is writable.").arg(folder));
+        throw Error(ErrorKind::Io, QStringLiteral("Cannot create the folder %1; check that it is writable.").arg(folder));
     try {
         draft.id = id;
         draft.folder = QDir::cleanPath(QDir(folder).absolutePath());
@@ -182,7 +182,7 @@ Character VoiceLibrary::addUserCharacter(Character draft) {
 void VoiceLibrary::saveUserCharacter(const Character& character) {
     const Character stored = require(character.id);
     if (stored.builtIn)
-        throw Error(QStringLiteral("'%1' is a built-in character and cannot be changed; duplicate it first.").arg(stored.name));
+        throw Error(ErrorKind::InvalidInput, QStringLiteral("'%1' is a built-in character and cannot be changed; duplicate it first.").arg(stored.name));
     Character updated = character;
     updated.folder = stored.folder;
     updated.builtIn = false;
@@ -197,9 +197,9 @@ void VoiceLibrary::saveUserCharacter(const Character& character) {
 void VoiceLibrary::removeUserCharacter(const QString& id) {
     const Character stored = require(id);
     if (stored.builtIn)
-        throw Error(QStringLiteral("'%1' is a built-in character and cannot be removed.").arg(stored.name));
+        throw Error(ErrorKind::InvalidInput, QStringLiteral("'%1' is a built-in character and cannot be removed.").arg(stored.name));
     if (!QDir(stored.folder).removeRecursively())
-        throw Error(QStringLiteral("Cannot remove the folder %1.").arg(stored.folder));
+        throw Error(ErrorKind::Io, QStringLiteral("Cannot remove the folder %1.").arg(stored.folder));
     reload();
 }
 

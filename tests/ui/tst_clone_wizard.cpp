@@ -17,7 +17,7 @@
 #include "core/voices/voice_library.h"
 #include "fake_audio_output.h"
 #include "recording_engine.h"
-#include "ui/clone/clip_checks.h"
+#include "core/voices/clip_checks.h"
 #include "ui/clone/clone_profile_page.h"
 #include "ui/clone/clone_source_page.h"
 #include "ui/clone/clone_trim_page.h"

@@ -22,7 +22,7 @@
 #include "ui/studio/labeled_slider.h"
 #include "ui/studio/parameter_panel.h"
 #include "ui/studio/preset_store.h"
-#include "ui/studio/script.h"
+#include "core/tasks/script.h"
 #include "ui/studio/text_editor_panel.h"
 
 using namespace echoforge;
@@ -178,7 +178,7 @@ private Q_SLOTS:
         QFETCH(QStringList, speakers);
         QFETCH(QStringList, texts);
         QFETCH(bool, error);
-        const ScriptParse parse = echoforge::ui::parseScript(script);
+        const ScriptParse parse = echoforge::parseScript(script);
         QCOMPARE(!parse.error.isEmpty(), error);
         if (error) return;
         QCOMPARE(parse.turns.size(), speakers.size());

@@ -8,7 +8,7 @@
 #include <QSignalBlocker>
 #include <QVBoxLayout>
 
-#include "ui/clone/clip_checks.h"
+#include "core/voices/clip_checks.h"
 #include "ui/clone/clone_draft.h"
 #include "ui/clone/trim_view.h"
 

@@ -132,9 +132,15 @@ SettingsDialog::SettingsDialog(const Settings& settings, const QString& defaultM
     column->addWidget(engineGroup);
     column->addWidget(lookGroup);
     column->addWidget(limitsGroup);
+    column->addStretch(1);
     tabs_->addTab(general, tr("General"));
     modelsPage_ = new ModelsPage(models, settings.hubToken, tabs_);
     tabs_->addTab(modelsPage_, tr("Models"));
+    auto* apiPage = new QWidget(tabs_);
+    auto* apiColumn = new QVBoxLayout(apiPage);
+    apiColumn->addWidget(apiGroup(settings));
+    apiColumn->addStretch(1);
+    tabs_->addTab(apiPage, tr("API"));
     outer->addWidget(tabs_);
     outer->addWidget(buttons);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
@@ -161,6 +167,9 @@ Settings SettingsDialog::settings() const {
     s.textLimit = textLimit_->value();
     s.audioLimitSeconds = audioLimit_->value();
     s.cacheLimitMegabytes = cacheLimit_->value();
+    s.apiEnabled = apiEnabled_->isChecked();
+    s.apiPort = apiPort_->value();
+    s.apiBind = apiBind_->text().trimmed().isEmpty() ? QStringLiteral("127.0.0.1") : apiBind_->text().trimmed();
     return s;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// The settings: model folder, engine and device, threads, precision, theme, output folder and
-// limits. Edits a copy of Settings; the caller saves and applies what comes back.
+// The settings: model folder, engine and device, threads, precision, theme, output folder,
+// limits and the local HTTP API (settings_api.cpp). Edits a copy of Settings; the caller saves
+// and applies what comes back.
 
 #include <QDialog>
 
@@ -8,6 +9,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QLabel;
 class QLineEdit;
 class QSpinBox;
 class QDoubleSpinBox;
@@ -15,6 +17,10 @@ class QTabWidget;
 
 namespace echoforge {
 class ModelManager;
+}
+
+namespace echoforge::api {
+class ApiHost;
 }
 
 namespace echoforge::ui {
@@ -29,6 +35,9 @@ public:
                    ModelManager* models = nullptr);
 
     Settings settings() const;
+    // Shows the API token with Copy and Regenerate (the host regenerates it); without a host the
+    // token row says the API settings apply at the next start.
+    void setApiHost(api::ApiHost* host);
     QComboBox* themeBox() const { return theme_; }
     // Opens on the Models tab (the first-run banner's "Get the CSM voice model").
     void showModelsTab();
@@ -38,6 +47,7 @@ Q_SIGNALS:
     void themePreviewRequested(const QString& theme);
 
 private:
+    class QGroupBox* apiGroup(const Settings& settings);
     QLineEdit* folderRow(QLineEdit* edit, const QString& placeholder, QWidget* parent, class QFormLayout* form,
                          const QString& label);
 
@@ -57,6 +67,12 @@ private:
     QSpinBox* textLimit_;
     QSpinBox* audioLimit_;
     QSpinBox* cacheLimit_;
+    QCheckBox* apiEnabled_;
+    QSpinBox* apiPort_;
+    QLineEdit* apiBind_;
+    QLineEdit* apiToken_;
+    QLabel* apiWarning_;
+    api::ApiHost* apiHost_ = nullptr;
 };
 
 } // namespace echoforge::ui

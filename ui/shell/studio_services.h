@@ -13,6 +13,10 @@ class TaskEngine;
 class VoiceLibrary;
 }
 
+namespace echoforge::api {
+class ApiHost;
+}
+
 namespace echoforge::ui {
 
 class AudioOutput;
@@ -28,6 +32,7 @@ struct StudioServices {
     ThemeManager* theme = nullptr;       // null: the theme cannot be changed (tests)
     AudioOutput* output = nullptr;       // the main player's
     AudioOutput* sampleOutput = nullptr; // the gallery samples'
+    api::ApiHost* api = nullptr;         // Settings → API; null: not offered (tests)
 };
 
 } // namespace echoforge::ui

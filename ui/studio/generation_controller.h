@@ -1,14 +1,17 @@
 #pragma once
-// Turns the studio's "Generate" into jobs on the TaskEngine and streams their audio into the
-// player. Plain text is one job; a script is one job per turn, run in order, each turn given
-// the earlier ones as context, all rendered into one track with a short pause between turns.
+// Turns the studio's "Generate" into a take on the TaskEngine and streams its audio into the
+// player. The take itself (one job per turn, context, speaker ids, pauses) is core's
+// ConversationRun, the same code the HTTP API runs; this class only ties it to the player.
 
 #include <QHash>
 #include <QList>
 #include <QObject>
 #include <QString>
 
+#include <memory>
+
 #include "core/engine/speech_engine.h"
+#include "core/tasks/conversation.h"
 #include "core/tasks/job.h"
 
 namespace echoforge {
@@ -23,7 +26,7 @@ class PlayerController;
 class GenerationController : public QObject {
     Q_OBJECT
 public:
-    static constexpr double kTurnPauseSeconds = 0.35;
+    static constexpr double kTurnPauseSeconds = ConversationRun::kTurnPauseSeconds;
 
     // All borrowed.
     GenerationController(TaskEngine* tasks, VoiceLibrary* library, PlayerController* player, QObject* parent = nullptr);
@@ -38,8 +41,8 @@ public:
     // Speaks again, as a new take, a job this controller submitted. False when it did not.
     bool retry(JobId id);
 
-    bool busy() const { return !turns_.isEmpty(); }
-    JobId currentJob() const { return currentJob_; }
+    bool busy() const { return run_ && run_->running(); }
+    JobId currentJob() const { return run_ ? run_->currentJob() : 0; }
     // The last request submitted (what the sliders produced).
     const SpeechRequest& lastRequest() const { return lastRequest_; }
     // The character whose display name (or first name) is `name`, case-insensitively.
@@ -52,30 +55,15 @@ Q_SIGNALS:
     void busyChanged(bool busy);
 
 private:
-    struct Turn {
-        Character character;
-        QString text;
-    };
-    bool start(QList<Turn> turns, const GenerationParams& params, QList<ReferenceSegment> context = {});
-    bool submitNext();
-    void onChunk(JobId id, const QVector<float>& samples);
-    void onFinished(JobId id, const JobResult& result);
-    void onFailed(JobId id, const QString& sentence);
-    void onCancelled(JobId id);
+    bool start(QList<ConversationTurn> turns, const GenerationParams& params, QList<ReferenceSegment> context = {});
     void endTake();
 
     TaskEngine* tasks_;
     VoiceLibrary* library_;
     PlayerController* player_;
-    QList<Turn> turns_;                 // the turns not yet finished, the current one first
-    QList<ReferenceSegment> context_;   // finished turns, for the next one's context
-    QList<QString> speakers_;           // speaker ids by order of first appearance
-    GenerationParams params_;
+    std::unique_ptr<ConversationRun> run_;    // the take being made, or the last one
     SpeechRequest lastRequest_;
     QHash<JobId, SpeechRequest> submitted_;   // every job submitted, for retry
-    JobId currentJob_ = 0;
-    bool chunksArrived_ = false;
-    bool firstTurn_ = true;
 };
 
 } // namespace echoforge::ui

@@ -4,7 +4,7 @@
 
 #include <QWidget>
 
-#include "ui/studio/script.h"
+#include "core/tasks/script.h"
 
 class QLabel;
 class QPlainTextEdit;

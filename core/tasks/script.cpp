@@ -1,8 +1,9 @@
-#include "ui/studio/script.h"
+#include "core/tasks/script.h"
 
+#include <QObject>
 #include <QRegularExpression>
 
-namespace echoforge::ui {
+namespace echoforge {
 namespace {
 constexpr double kWordsPerSecond = 2.7;      // conversational English, ~160 words a minute
 constexpr double kSentencePauseSeconds = 0.3;
@@ -47,4 +48,4 @@ double estimateSpeechSeconds(const QString& text) {
     return words / kWordsPerSecond + sentences * kSentencePauseSeconds;
 }
 
-} // namespace echoforge::ui
+} // namespace echoforge

@@ -1,4 +1,4 @@
-#include "ui/clone/clip_checks.h"
+#include "core/voices/clip_checks.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,7 @@
 
 #include <QObject>
 
-namespace echoforge::ui {
+namespace echoforge {
 namespace {
 
 constexpr double kFrameSeconds = 0.05;
@@ -63,4 +63,4 @@ ClipCheck checkClip(std::span<const float> mono, int sampleRate, const ClipCheck
     return check;
 }
 
-} // namespace echoforge::ui
+} // namespace echoforge

@@ -1,12 +1,13 @@
 #pragma once
 // Checks on a voice clip before it becomes a character, each explained in a sentence: too
 // short, too long, clipping, too quiet, too noisy.
+// The clone wizard and the HTTP API (POST /api/voices) run the same checks.
 
 #include <span>
 
 #include <QStringList>
 
-namespace echoforge::ui {
+namespace echoforge {
 
 struct ClipCheckLimits {
     double minSeconds = 3.0;
@@ -25,4 +26,4 @@ struct ClipCheck {
 
 ClipCheck checkClip(std::span<const float> mono, int sampleRate, const ClipCheckLimits& limits = {});
 
-} // namespace echoforge::ui
+} // namespace echoforge
