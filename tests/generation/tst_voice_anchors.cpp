@@ -106,14 +106,17 @@ private Q_SLOTS:
         QCOMPARE(anchor->segment.transcript, QStringLiteral("Every story begins with a single voice, and two more."));
         QVERIFY2(first.notes.join(' ').contains("became its voice"), qPrintable(first.notes.join(' ')));
         QVERIFY(readAudio(anchor->segment.audioPath).durationSeconds() >= 1.0);
-        QCOMPARE(seen_.size(), 1);
-        QVERIFY(seen_[0].prefixFrames > 0);   // the anchor is the prompt's voice
-        const auto prefix = seen_[0].prefixTokens;
+        // Two prompts: the sample line without a voice (making the anchor), then the request with it.
+        QCOMPARE(seen_.size(), 2);
+        QCOMPARE(seen_[0].prefixFrames, 0);
+        QVERIFY(seen_[1].prefixFrames > 0);   // the anchor is the prompt's voice
+        const auto prefix = seen_[1].prefixTokens;
 
         // The next request uses it as it is: no new anchor, the same prefix frames.
         const SpeechResult second = speak(*engine, request(c, "Something else entirely.", 6, 2.0));
         QVERIFY(!second.notes.join(' ').contains("became its voice"));
         QCOMPARE(store.find(c.id)->segment.audioPath, anchor->segment.audioPath);
+        QCOMPARE(seen_.size(), 1);
         QCOMPARE(seen_[0].prefixTokens, prefix);
 
         // The same character on another machine (fresh folders) gets the same first-use voice.
@@ -121,7 +124,7 @@ private Q_SLOTS:
         elsewhere.anchorsDir = dir_.filePath("anchors-elsewhere");
         auto other = CsmEngine::load(elsewhere);
         speak(*other, request(c, "Hello there.", 5, 2.0));
-        QCOMPARE(seen_[0].prefixTokens, prefix);
+        QCOMPARE(seen_.back().prefixTokens, prefix);
     }
 
     void auditionsMakeDifferentTakes() {
@@ -191,12 +194,14 @@ private Q_SLOTS:
         QVERIFY(store.reset(c.id));
         speak(*restarted, request(c, "After the reset.", 3, 2.0));
         QVERIFY(store.find(c.id)->automatic);
-        QVERIFY(seen_.front().prefixTokens != before.prefixTokens);
+        QVERIFY(seen_.back().prefixFrames > 0);
+        QVERIFY(seen_.back().prefixTokens != before.prefixTokens);
     }
 
     void longTextKeepsTheAnchorFirstInEveryPiece() {
         auto engine = CsmEngine::load(options("cache-long"));
         const Character c = tester("long");
+        speak(*engine, request(c, "Warm up.", 1, 1.0));   // anchors it
         QString text;
         for (int s = 0; s < 6; ++s)
             text += QStringLiteral("Sentence number %1 says a handful of ordinary words to fill the piece. ").arg(s + 1);
@@ -213,7 +218,7 @@ private Q_SLOTS:
         auto engine = CsmEngine::load(options("cache-script"));
         const Character c = tester("script");
         speak(*engine, request(c, "Warm up.", 1, 1.0));   // anchors it
-        const auto voice = seen_.front().prefixTokens;
+        const auto voice = seen_.back().prefixTokens;
         // Earlier turns of a long script: more than the window holds next to the voice.
         SpeechRequest r = request(c, "My next line.", 2, 2.0);
         const QString clip = AnchorStore(dir_.filePath("anchors")).find(c.id)->segment.audioPath;
@@ -227,6 +232,7 @@ private Q_SLOTS:
     void pauseMarksInsertSilence() {
         auto engine = CsmEngine::load(options("cache-pause"));
         Character c = tester("pauser");
+        speak(*engine, request(c, "Warm up.", 1, 1.0));   // anchors it
         const SpeechResult plain = speak(*engine, request(c, "One short line. [pause 2s] Another short line.", 4, 20.0));
         QCOMPARE(seen_.size(), 2);   // the mark splits the text
         QVERIFY2(longestSilenceSeconds(plain.audio) >= 1.9, qPrintable(QString::number(longestSilenceSeconds(plain.audio))));

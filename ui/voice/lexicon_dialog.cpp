@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QStandardItemModel>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -91,6 +92,7 @@ LexiconDialog::LexiconDialog(QString lexiconsDir, Character character, const QSt
     });
     connect(model_, &QStandardItemModel::dataChanged, this, &LexiconDialog::updatePreview);
     connect(model_, &QStandardItemModel::rowsRemoved, this, &LexiconDialog::updatePreview);
+    connect(model_, &QStandardItemModel::rowsInserted, this, &LexiconDialog::updatePreview);
     connect(preview_, &QPlainTextEdit::textChanged, this, &LexiconDialog::updatePreview);
     connect(buttons, &QDialogButtonBox::accepted, this, [this] {
         if (save())
@@ -108,6 +110,7 @@ void LexiconDialog::setScope(int scope) {
         return;
     }
     scope_ = scope;
+    const QSignalBlocker quiet(scopeBox_);   // this is where the box's own signal leads
     scopeBox_->setCurrentIndex(scope);
     showScope();
 }
