@@ -58,6 +58,7 @@
 #include "ui/studio/text_editor_panel.h"
 #include "ui/theme/theme.h"
 #include "ui/widgets/return_presses.h"
+#include "ui/voice/voice_actions.h"
 
 namespace echoforge::ui {
 namespace {
@@ -229,6 +230,22 @@ void MainWindow::connectStudio() {
     });
     connect(panel, &CharacterPanel::deleteRequested, this, [actions, panel] { actions->remove(panel->characterId()); });
     connect(panel, &CharacterPanel::exportRequested, this, [actions, panel] { actions->exportCharacter(panel->characterId()); });
+    // The CSM voice: auditions, the lexicon, and the first take that sets a voice (the studio says so).
+    auto* voices = new VoiceActions(services_.tasks, player_, services_.library, characters_, services_.paths, this);
+    connect(panel, &CharacterPanel::auditionRequested, this, [this, voices, panel] {
+        voices->audition(panel->characterId(), studio_->parameters()->params());
+    });
+    connect(panel, &CharacterPanel::lexiconRequested, this, [this, voices, panel] {
+        voices->editLexicon(panel->characterId(), studio_->editor()->editor()->toPlainText());
+    });
+    connect(voices, &VoiceActions::voiceChanged, this, [this, panel] { panel->setCharacter(gallery_->currentIndex()); });
+    connect(generation_, &GenerationController::takeFinished, this, [this, voices, panel](const JobResult& r) {
+        const QString note = voices->noticeTake(r);
+        if (note.isEmpty())
+            return;
+        statusBar()->showMessage(note, 12000);
+        panel->setCharacter(gallery_->currentIndex());
+    });
     connect(actions, &CharacterActions::failed, this, &MainWindow::showError);
     connect(actions, &CharacterActions::done, this, [this](const QString& s) { statusBar()->showMessage(s, 5000); });
 

@@ -38,6 +38,7 @@
 #include "ui/shell/header_bar.h"
 #include "ui/studio/generation_controller.h"
 #include "ui/studio/parameter_panel.h"
+#include "ui/studio/character_panel.h"
 #include "ui/studio/studio_panel.h"
 #include "ui/studio/text_editor_panel.h"
 #include "ui/theme/theme.h"
@@ -256,6 +257,8 @@ bool MainWindow::openPanel(const QString& name) {
     else if (name == QLatin1String("clone")) showCloneWizard();
     else if (name == QLatin1String("queue")) queueDock_->show();
     else if (name == QLatin1String("history") && historyDock_) historyDock_->show();
+    else if (name == QLatin1String("audition")) Q_EMIT studio_->characterPanel()->auditionRequested();
+    else if (name == QLatin1String("pronunciations")) Q_EMIT studio_->characterPanel()->lexiconRequested();
     else return false;
     return true;
 }

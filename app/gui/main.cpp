@@ -47,7 +47,7 @@ Options parseOptions(QApplication& app) {
     const QCommandLineOption screenshot("screenshot", "Render the window (or the panel opened with --open) to PATH once shown, then exit.", "PATH");
     const QCommandLineOption theme("theme", "Use this theme for this run: light, dark or system.", "THEME");
     const QCommandLineOption size("size", "Window size in pixels, e.g. 1024x640.", "WxH");
-    const QCommandLineOption open("open", "Open a panel at start: queue, history, clone, settings, models, diagnostics, about, shortcuts.", "PANEL");
+    const QCommandLineOption open("open", "Open a panel at start: queue, history, clone, settings, models, diagnostics, about, shortcuts, audition, pronunciations (of the selected character).", "PANEL");
     const QCommandLineOption select("select", "Select the character with this id.", "ID");
     const QCommandLineOption text("text", "Put TEXT in the editor.", "TEXT");
     parser.addOptions({screenshot, theme, size, open, select, text});
@@ -118,7 +118,7 @@ int main(int argc, char** argv) {
         if (!options.text.isEmpty()) window.setEditorText(options.text);
         window.show();
         if (!options.open.isEmpty() && !window.openPanel(options.open)) {
-            std::fprintf(stderr, "echoforge: --open takes queue, history, clone, settings, diagnostics, about or shortcuts\n");
+            std::fprintf(stderr, "echoforge: --open takes queue, history, clone, settings, models, diagnostics, about, shortcuts, audition or pronunciations\n");
             return 2;
         }
         if (!options.screenshot.isEmpty()) {

@@ -178,13 +178,18 @@ void readElectronic(QString& text) {
 }
 
 void expandAbbreviations(QString& text) {
-    for (const Abbreviation& a : abbreviations()) {
-        const QString written = QString::fromLatin1(a.written);
-        static QHash<QString, QRegularExpression> cache;
-        auto it = cache.find(written);
-        if (it == cache.end())
-            it = cache.insert(written, QRegularExpression(QStringLiteral("(?<![\\w.])") + QRegularExpression::escape(written) +
-                                                          QStringLiteral("(?!\\w)")));
+    // Compiled once (thread-safe static initialisation): the normaliser runs on the CSM lane and
+    // in the studio's preview at the same time.
+    static const std::vector<QRegularExpression> patterns = [] {
+        std::vector<QRegularExpression> list;
+        for (const Abbreviation& a : abbreviations())
+            list.emplace_back(QStringLiteral("(?<![\\w.])") + QRegularExpression::escape(QString::fromLatin1(a.written)) +
+                              QStringLiteral("(?!\\w)"));
+        return list;
+    }();
+    for (std::size_t i = 0; i < abbreviations().size(); ++i) {
+        const Abbreviation& a = abbreviations()[i];
+        const QRegularExpression* it = &patterns[i];
         substitute(text, *it, [&](const QRegularExpressionMatch& m) {
             QString spoken = QString::fromLatin1(a.spoken);
             // "etc." at the end of a sentence ends it too.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/common/error.h"
+#include "core/voices/voice_anchor.h"
 #include "core/voices/voice_library.h"
 
 namespace echoforge {
@@ -10,12 +12,43 @@ CharacterModel::CharacterModel(VoiceLibrary* library, QObject* parent)
     : QAbstractListModel(parent), library_(library) {
     characters_ = library_->characters();
     connect(library_, &VoiceLibrary::changed, this, &CharacterModel::resetFromLibrary);
+    refreshVoiceStates();
 }
 
 void CharacterModel::resetFromLibrary() {
     beginResetModel();
     characters_ = library_->characters();
     endResetModel();
+    refreshVoiceStates();
+}
+
+void CharacterModel::setAnchorsDir(const QString& dir) {
+    anchorsDir_ = dir;
+    refreshVoiceStates();
+}
+
+QString CharacterModel::voiceStateOf(const Character& c) const {
+    if (!c.segments.isEmpty())
+        return QStringLiteral("clip");
+    try {
+        if (const auto anchor = AnchorStore(anchorsDir_).find(c.id))
+            return anchor->automatic ? QStringLiteral("first-use") : QStringLiteral("chosen");
+    } catch (const Error&) {
+        return QStringLiteral("none");   // a broken anchor: the next request says why
+    }
+    return QStringLiteral("none");
+}
+
+void CharacterModel::refreshVoiceStates() {
+    // One small file per character: read here, once, not on every paint.
+    QHash<QString, QString> states;
+    for (const Character& c : characters_)
+        states.insert(c.id, voiceStateOf(c));
+    if (states == voiceStates_)
+        return;
+    voiceStates_ = states;
+    if (!characters_.isEmpty())
+        Q_EMIT dataChanged(index(0), index(int(characters_.size()) - 1), {VoiceStateRole});
 }
 
 int CharacterModel::rowCount(const QModelIndex& parent) const {
@@ -48,6 +81,9 @@ QVariant CharacterModel::data(const QModelIndex& index, int role) const {
     case EngineRole: return engineFor(c);
     case SampleTextRole: return c.sampleText;
     case ClonedRole: return !c.segments.isEmpty();
+    case Qt::AccessibleDescriptionRole:
+        return voiceStates_.value(c.id) == QLatin1String("none") ? tr("CSM voice not set yet") : tr("CSM voice set");
+    case VoiceStateRole: return voiceStates_.value(c.id, c.segments.isEmpty() ? QStringLiteral("none") : QStringLiteral("clip"));
     default: return {};
     }
 }
@@ -57,7 +93,8 @@ QHash<int, QByteArray> CharacterModel::roleNames() const {
     names.insert({{IdRole, "id"}, {NameRole, "name"}, {GenderRole, "gender"}, {AgeRangeRole, "ageRange"},
                   {LanguageRole, "language"}, {AccentRole, "accent"}, {StylesRole, "styles"},
                   {DescriptionRole, "description"}, {AvatarPathRole, "avatarPath"}, {BuiltInRole, "builtIn"},
-                  {EngineRole, "engine"}, {SampleTextRole, "sampleText"}, {ClonedRole, "cloned"}});
+                  {EngineRole, "engine"}, {SampleTextRole, "sampleText"}, {ClonedRole, "cloned"},
+                  {VoiceStateRole, "voiceState"}});
     return names;
 }
 

@@ -29,6 +29,7 @@ public:
         EngineRole,        // "csm" | "espeak": the engine that will speak it; "" when none can
         SampleTextRole,
         ClonedRole,        // bool: has reference audio (a voice cloned from a clip)
+        VoiceStateRole,    // CSM voice: "clip" (its own) | "chosen" | "first-use" (anchors) | "none" yet
     };
     Q_ENUM(Role)
 
@@ -43,14 +44,23 @@ public:
     void setActiveEngine(const QString& engineId);
     QString activeEngine() const { return activeEngine_; }
 
+    // Where the characters' kept CSM voices are (AppPaths::anchorsDir); empty: VoiceStateRole says
+    // "none" for every character without a clip.
+    void setAnchorsDir(const QString& dir);
+    // Reads the kept voices again (after an audition was kept, a reset, a first-use anchor).
+    void refreshVoiceStates();
+
     const Character* characterAt(int row) const;
     int rowOf(const QString& id) const;   // -1 when absent
 
 private:
     void resetFromLibrary();
     QString engineFor(const Character& c) const;
+    QString voiceStateOf(const Character& c) const;
 
     VoiceLibrary* library_;
+    QString anchorsDir_;
+    QHash<QString, QString> voiceStates_;   // id -> VoiceStateRole value, read by refreshVoiceStates()
     QList<Character> characters_;
     QString activeEngine_ = "espeak";
 };

@@ -21,6 +21,7 @@ namespace echoforge::test {
 struct EngineLog {
     QMutex mutex;
     QStringList spoken;                    // texts, in the order synthesis started
+    QList<SpeechRequest> requests;         // the whole requests, in the same order
     std::atomic<int> created{0};
     std::atomic<int> destroyed{0};
     std::atomic<int> framesAfterCancel{0}; // frames made after isCancelled turned true
@@ -56,6 +57,7 @@ public:
         {
             QMutexLocker lock(&m_log->mutex);
             m_log->spoken.append(request.text);
+            m_log->requests.append(request);
         }
         if (request.text.startsWith("fail:"))
             throw Error(QStringLiteral("The fake engine refuses \"%1\".").arg(request.text));

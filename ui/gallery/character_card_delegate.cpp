@@ -198,8 +198,17 @@ void CharacterCardDelegate::paint(QPainter* p, const QStyleOptionViewItem& optio
     QColor badgeInk = engine == QLatin1String("csm") ? accent : muted;
     QColor badgeFill = badgeInk;
     badgeFill.setAlphaF(0.14);
-    drawChip(p, {card.left() + kPadding, play.center().y() - kChipHeight / 2}, engineLabel(engine), badgeFill, badgeInk,
-             small);
+    const int badgeWidth = drawChip(p, {card.left() + kPadding, play.center().y() - kChipHeight / 2}, engineLabel(engine),
+                                    badgeFill, badgeInk, small);
+    // Under CSM, whether the voice is set: a filled dot when it is (a clip or a kept anchor), a ring
+    // when its first take will set it.
+    if (engine == QLatin1String("csm")) {
+        const bool set = index.data(Roles::VoiceStateRole).toString() != QLatin1String("none");
+        const QRectF dot(card.left() + kPadding + badgeWidth + 5, play.center().y() - 4, 8, 8);
+        p->setPen(QPen(accent, 1.5));
+        p->setBrush(set ? QBrush(accent) : Qt::NoBrush);
+        p->drawEllipse(dot);
+    }
 
     // Sample button (bottom right): play, playing (filled), or a spinner while it renders
     const bool busy = busy_.contains(id);

@@ -76,6 +76,25 @@ CharacterPanel::CharacterPanel(QWidget* parent) : QWidget(parent), avatars_(std:
         actions->addWidget(b);
     grid->addLayout(actions, 2, 0, 1, 2);
 
+    // The CSM voice: set or not, and how to choose it.
+    auto* voice = new QHBoxLayout;
+    voice->setSpacing(4);
+    voiceState_ = new QLabel(this);
+    voiceState_->setWordWrap(true);
+    markMuted(voiceState_);
+    audition_ = new QPushButton(tr("Audition…"), this);
+    audition_->setAccessibleName(tr("Audition voices for this character"));
+    audition_->setToolTip(tr("Hear several takes of the sample line under CSM and keep one as this character's voice"));
+    lexicon_ = new QPushButton(tr("Pronunciations…"), this);
+    lexicon_->setAccessibleName(tr("Edit pronunciations"));
+    lexicon_->setToolTip(tr("Say how words are spoken, for the library or for this character, and see what will be spoken"));
+    voice->addWidget(voiceState_, 1);
+    voice->addWidget(audition_);
+    voice->addWidget(lexicon_);
+    grid->addLayout(voice, 3, 0, 1, 2);
+    connect(audition_, &QPushButton::clicked, this, &CharacterPanel::auditionRequested);
+    connect(lexicon_, &QPushButton::clicked, this, &CharacterPanel::lexiconRequested);
+
     connect(sample_, &QPushButton::clicked, this, &CharacterPanel::sampleRequested);
     connect(use_, &QPushButton::clicked, this, &CharacterPanel::useRequested);
     connect(edit_, &QToolButton::clicked, this, &CharacterPanel::editRequested);
@@ -94,9 +113,10 @@ QString CharacterPanel::characterId() const {
 void CharacterPanel::setCharacter(const QModelIndex& index) {
     index_ = index;
     const bool valid = index.isValid();
-    for (QWidget* w : std::initializer_list<QWidget*>{sample_, use_, edit_, duplicate_, delete_, export_})
+    for (QWidget* w : std::initializer_list<QWidget*>{sample_, use_, edit_, duplicate_, delete_, export_, audition_, lexicon_})
         w->setEnabled(valid);
     if (!valid) {
+        voiceState_->clear();
         avatar_->clear();
         name_->setText(tr("No character selected"));
         details_->setText(tr("Pick a character in the gallery."));
@@ -121,6 +141,21 @@ void CharacterPanel::setCharacter(const QModelIndex& index) {
     delete_->setEnabled(!builtIn);
     edit_->setToolTip(builtIn ? tr("Built-in characters cannot be edited; duplicate it first") : tr("Edit the character"));
     delete_->setToolTip(builtIn ? tr("Built-in characters cannot be deleted") : tr("Delete the character"));
+    setVoiceState(index.data(CharacterModel::VoiceStateRole).toString());
+}
+
+void CharacterPanel::setVoiceState(const QString& state) {
+    // CSM gives a random voice unless a clip of the voice is in its context: say which one it has.
+    const bool clip = state == QLatin1String("clip");
+    voiceState_->setText(clip ? tr("CSM voice: its own reference clip.")
+                         : state == QLatin1String("chosen") ? tr("CSM voice: set, kept from an audition.")
+                         : state == QLatin1String("first-use")
+                             ? tr("CSM voice: set from its sample line at first use; audition to choose another.")
+                             : tr("CSM voice: not set yet; the first CSM take sets it, or audition to choose."));
+    voiceState_->setAccessibleName(voiceState_->text());
+    audition_->setEnabled(!clip && index_.isValid());
+    audition_->setToolTip(clip ? tr("This character speaks with its own reference clip")
+                               : tr("Hear several takes of the sample line under CSM and keep one as this character's voice"));
 }
 
 void CharacterPanel::setSampleState(bool busy, bool playing) {

@@ -1,6 +1,7 @@
 #pragma once
 // The selected character at the top of the studio panel: avatar, name, details, description and
-// its actions (sample, use, edit, duplicate, delete for user characters, export).
+// its actions (sample, use, edit, duplicate, delete for user characters, export), and whether its
+// CSM voice is set, with the way to choose it (audition) and to fix pronunciations.
 
 #include <QPersistentModelIndex>
 #include <QWidget>
@@ -23,6 +24,8 @@ public:
     void setCharacter(const QModelIndex& index);
     QString characterId() const;
     void setSampleState(bool busy, bool playing);
+    // "clip" | "chosen" | "first-use" | "none" (CharacterModel::VoiceStateRole).
+    void setVoiceState(const QString& state);
 
     QPushButton* useButton() const { return use_; }
 
@@ -33,6 +36,8 @@ Q_SIGNALS:
     void duplicateRequested();
     void deleteRequested();
     void exportRequested();
+    void auditionRequested();   // choose the character's CSM voice
+    void lexiconRequested();    // edit how words are pronounced
 
 private:
     QPersistentModelIndex index_;
@@ -41,6 +46,9 @@ private:
     QLabel* name_;
     QLabel* details_;
     QLabel* description_;
+    QLabel* voiceState_;        // whether the CSM voice is set (VoiceStateRole)
+    QPushButton* audition_;
+    QPushButton* lexicon_;
     QPushButton* sample_;
     QPushButton* use_;
     QToolButton* edit_;
