@@ -1,9 +1,11 @@
-// echoforge-bench csm [--frames N] [--prompt T] [--precision fp32|bf16|int8|both|all|none] [--kernels avx512|avx2|scalar]
+// echoforge-bench csm [--frames N] [--prompt T] [--precision fp32|bf16|int8|q4|both|all|none] [--kernels ISA] [--batch LIST]
 // CSM-1B at full size with random weights made in memory, forced to make N frames after a
 // T-frame prompt (no early stop). Prints ms per frame split into backbone, decoder and sampling,
 // peak resident memory, and the memory-bandwidth floor (weight bytes per frame / measured read
 // bandwidth) beside the measured time. Also times the one-row products the kernels choose from.
-// --kernels runs bf16 on a lesser instruction set than the CPU's best, to see what it costs.
+// --kernels runs every format on a lesser instruction set than the CPU's best, to see what it
+// costs. Batched figures: B streams side by side (CsmModel::generateBatch), aggregate real-time
+// factor once every stream's prompt is done.
 
 #include <algorithm>
 #include <cmath>
@@ -80,19 +82,20 @@ void printKernels() {
     struct Shape { int64_t out, in; const char* what; };
     const Shape shapes[] = {{8192, 2048, "backbone w1/w3"}, {2048, 8192, "backbone w2"}, {2048, 2048, "backbone q/output"},
                             {8192, 1024, "decoder w1/w3"}, {1024, 8192, "decoder w2"}, {2051, 1024, "audio head"}};
-    std::printf("one-row product x·Wᵀ, weights streamed in GB/s (ours: Linear, kernels %s):\n  %-28s %8s %8s %8s %8s %8s %8s\n",
-                kernels::kernelIsaName(), "W [out, in]", "f32 lin", "f32 mv", "f32 ours", "bf16 lin", "bf16 ours", "int8 ours");
+    std::printf("one-row product x·Wᵀ, weights streamed in GB/s (ours: Linear, kernels %s):\n  %-28s %8s %8s %8s %8s %8s %8s %8s\n",
+                kernels::kernelIsaName(), "W [out, in]", "f32 lin", "f32 mv", "f32 ours", "bf16 lin", "bf16 ours", "int8 ours", "q4 ours");
     constexpr double kWorkingSet = 512e6;
     for (const auto& shape : shapes) {
         const int copies = int(std::ceil(kWorkingSet / double(shape.out * shape.in * 4)));
         std::vector<torch::Tensor> w32, w16;
-        std::vector<Linear> ours32, ours16, ours8;
+        std::vector<Linear> ours32, ours16, ours8, ours4;
         for (int i = 0; i < copies; ++i) {
             w32.push_back(torch::rand({shape.out, shape.in}) - 0.5);
             w16.push_back(w32.back().to(torch::kBFloat16));
             ours32.emplace_back(w32.back(), WeightPrecision::Float32);
             ours16.emplace_back(w16.back(), WeightPrecision::BFloat16);
             ours8.emplace_back(w32.back(), WeightPrecision::Int8);
+            ours4.emplace_back(w32.back(), WeightPrecision::Q4);
         }
         const auto x = torch::rand({1, shape.in});
         const auto xBf16 = x.to(torch::kBFloat16);
@@ -110,13 +113,41 @@ void printKernels() {
         const double f32Ours = rate(4, [&](int i) { return ours32[i](x); });
         const double bf16Ours = rate(2, [&](int i) { return ours16[i](x); });
         const double int8Ours = rate(double(ours8[0].weightBytes()) / double(shape.out * shape.in), [&](int i) { return ours8[i](x); });
-        std::printf("  %-28s %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f\n",
+        const double q4Ours = rate(double(ours4[0].weightBytes()) / double(shape.out * shape.in), [&](int i) { return ours4[i](x); });
+        std::printf("  %-28s %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f\n",
                     qPrintable(QStringLiteral("[%1, %2] %3").arg(shape.out).arg(shape.in).arg(shape.what)), f32Linear,
-                    f32Mv, f32Ours, bf16Linear, bf16Ours, int8Ours);
+                    f32Mv, f32Ours, bf16Linear, bf16Ours, int8Ours, q4Ours);
     }
 }
 
-void runPrecision(WeightPrecision precision, int frames, int promptFrames, double bandwidth) {
+// B streams side by side, each with its own prompt and seed: ms per batched frame step and the
+// aggregate real-time factor (audio made / time taken; 80 ms of audio per frame), timed from
+// when every stream's prompt and first frame are done.
+void runBatched(CsmModel& model, const std::vector<int>& sizes, int frames, int promptFrames) {
+    constexpr double kFrameMs = 80.0;
+    for (int b : sizes) {
+        std::vector<CsmPrompt> prompts;
+        std::vector<CsmSampling> samplings;
+        for (int i = 0; i < b; ++i) {
+            prompts.push_back(syntheticTextPrompt(model.config(), promptFrames + i));
+            samplings.push_back({0.9, 50, std::uint64_t(100 + i)});
+        }
+        int made = 0;
+        Clock::time_point steadyStart;
+        model.generateBatch(prompts, samplings, frames + 1, [&](int, const std::vector<int64_t>&) {
+            if (++made == b)
+                steadyStart = Clock::now();   // every stream's first frame is out
+            return true;
+        });
+        const double seconds = secondsSince(steadyStart);
+        const int steady = made - b;
+        std::printf("  batch of %d: %d frames in %.1f ms = %.1f ms per frame step; aggregate real-time factor %.2f (%s real time)\n",
+                    b, steady, seconds * 1e3, seconds * 1e3 / std::max(1, steady / b), steady * kFrameMs / (seconds * 1e3),
+                    steady * kFrameMs >= seconds * 1e3 ? "faster than" : "slower than");
+    }
+}
+
+void runPrecision(WeightPrecision precision, int frames, int promptFrames, double bandwidth, const std::vector<int>& batches) {
     const auto buildStart = Clock::now();
     const auto model = CsmModel::withRandomWeights(CsmConfig::csm1b(), {precision, -1}, 1);
     const double buildSeconds = secondsSince(buildStart);
@@ -141,6 +172,8 @@ void runPrecision(WeightPrecision precision, int frames, int promptFrames, doubl
                 sum.backboneMs / frames, sum.decoderMs / frames, sum.samplingMs / frames);
     std::printf("  weights read per frame %.2f GB; bandwidth floor %.1f ms/frame; measured/floor = %.2f\n", bytes / 1e9,
                 floorMs, perFrameMs / floorMs);
+    std::printf("  real time is %.0f ms per frame: %s\n", 80.0, perFrameMs < 80.0 ? "faster than real time" : "slower than real time");
+    runBatched(*model, batches, frames, promptFrames);
     std::printf("  peak resident memory so far %.2f GB\n", double(peakResidentBytes()) / 1e9);
 }
 
@@ -148,13 +181,17 @@ int runCsmBench(const QStringList& args) {
     QCommandLineParser parser;
     QCommandLineOption framesOpt("frames", "Frames to generate after the prompt.", "N", "10");
     QCommandLineOption promptOpt("prompt", "Prompt length in frames.", "T", "40");
-    QCommandLineOption precisionOpt("precision", "fp32, bf16, int8, both (fp32 and bf16), all or none (kernels only).", "P", "both");
-    QCommandLineOption kernelsOpt("kernels", "bf16 kernels' instruction set: avx512, avx2 or scalar (default: the best).", "ISA");
-    parser.addOptions({framesOpt, promptOpt, precisionOpt, kernelsOpt});
+    QCommandLineOption precisionOpt("precision", "fp32, bf16, int8, q4, both (fp32 and bf16), all or none (kernels only).", "P", "both");
+    QCommandLineOption kernelsOpt("kernels", "The kernels' instruction set: avx512vnni, avx512, avxvnni, avx2 or scalar (default: the best).", "ISA");
+    QCommandLineOption batchOpt("batch", "Batch sizes to time side by side, comma-separated (empty: none).", "LIST", "1,2,4,8");
+    parser.addOptions({framesOpt, promptOpt, precisionOpt, kernelsOpt, batchOpt});
     parser.parse(QStringList{"csm"} + args);
     const int frames = std::max(1, parser.value(framesOpt).toInt());
     const int promptFrames = std::max(1, parser.value(promptOpt).toInt());
     const QString which = parser.value(precisionOpt);
+    std::vector<int> batches;
+    for (const QString& size : parser.value(batchOpt).split(',', Qt::SkipEmptyParts))
+        batches.push_back(std::clamp(size.toInt(), 1, CsmModel::kMaxStreams));
     if (parser.isSet(kernelsOpt) && !kernels::useKernelIsa(parser.value(kernelsOpt).toStdString())) {
         std::fprintf(stderr, "This CPU cannot run the %s kernels (it has %s at best).\n", qPrintable(parser.value(kernelsOpt)),
                      kernels::kernelIsaName());
@@ -166,12 +203,14 @@ int runCsmBench(const QStringList& args) {
     std::printf("memory read bandwidth (sum over 1 GiB, %d threads): %.1f GB/s\n", at::get_num_threads(), bandwidth);
     printKernels();
     // The smallest first: the process's peak memory then still says what each needs alone.
+    if (which == "q4" || which == "all")
+        runPrecision(WeightPrecision::Q4, frames, promptFrames, bandwidth, batches);
     if (which == "int8" || which == "all")
-        runPrecision(WeightPrecision::Int8, frames, promptFrames, bandwidth);
+        runPrecision(WeightPrecision::Int8, frames, promptFrames, bandwidth, batches);
     if (which == "bf16" || which == "both" || which == "all")
-        runPrecision(WeightPrecision::BFloat16, frames, promptFrames, bandwidth);
+        runPrecision(WeightPrecision::BFloat16, frames, promptFrames, bandwidth, batches);
     if (which == "fp32" || which == "both" || which == "all")
-        runPrecision(WeightPrecision::Float32, frames, promptFrames, bandwidth);
+        runPrecision(WeightPrecision::Float32, frames, promptFrames, bandwidth, batches);
     return 0;
 }
 

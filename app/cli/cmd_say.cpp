@@ -22,6 +22,7 @@
 #include "core/common/settings.h"
 #include "core/engine/engine_choice.h"
 #include "core/engine/speech_text.h"
+#include "core/model/precision.h"
 #include "core/tasks/installed_engines.h"
 #include "core/tasks/task_engine.h"
 #include "core/voices/voice_library.h"
@@ -93,7 +94,9 @@ int runSay(const QStringList& args) {
     QCommandLineOption seed("seed", "Random seed, for the same take again (CSM).", "S");
     QCommandLineOption maxSeconds("max-seconds", "Longest audio to make.", "N");
     QCommandLineOption modelDir("model-dir", "The model folder (csm/, mimi/, tokenizer/).", "DIR");
-    parser.addOptions({text, file, voice, output, engine, temperature, topK, seed, maxSeconds, modelDir});
+    QCommandLineOption precision("precision", "CSM's weights: auto, fp32, bf16, int8 or q4 (default: the setting).", "P");
+    QCommandLineOption threads("threads", "CPU threads for CSM, 0 for every core (default: the setting).", "N");
+    parser.addOptions({text, file, voice, output, engine, temperature, topK, seed, maxSeconds, modelDir, precision, threads});
     parser.process(args);
 
     if (parser.isSet(text) == parser.isSet(file))
@@ -104,6 +107,12 @@ int runSay(const QStringList& args) {
     auto settings = echoforge::loadSettings(echoforge::AppPaths::resolveDefault());
     if (parser.isSet(modelDir))
         settings.modelDir = parser.value(modelDir);
+    if (parser.isSet(precision)) {
+        (void)echoforge::choosePrecision(parser.value(precision));   // refuses an unknown word with a sentence
+        settings.precision = parser.value(precision);
+    }
+    if (parser.isSet(threads))
+        settings.threads = int(parseNumber(parser, threads, 0, 1024, settings.threads));
     auto paths = echoforge::AppPaths::resolve(settings);
     if (parser.isSet(modelDir))
         paths.modelsDir = QDir(parser.value(modelDir)).absolutePath();

@@ -37,7 +37,9 @@ const CpuFeatures& CpuFeatures::detect() {
         c.avx512bw = __builtin_cpu_supports("avx512bw");
         c.avx512vnni = __builtin_cpu_supports("avx512vnni");
         // GCC 12's __builtin_cpu_supports knows no avx512bf16; /proc/cpuinfo does.
-        c.avx512bf16 = procLines("/proc/cpuinfo").join('\n').contains(" avx512_bf16");
+        const QString cpuinfo = procLines("/proc/cpuinfo").join('\n');
+        c.avx512bf16 = cpuinfo.contains(" avx512_bf16");
+        c.avxvnni = cpuinfo.contains(" avx_vnni");
         return c;
     }();
     return features;
@@ -59,6 +61,7 @@ QStringList CpuFeatures::flagNames() const {
     if (avx512bw) names << "avx512bw";
     if (avx512vnni) names << "avx512_vnni";
     if (avx512bf16) names << "avx512_bf16";
+    if (avxvnni) names << "avx_vnni";
     return names;
 }
 

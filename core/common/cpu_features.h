@@ -15,6 +15,7 @@ struct CpuFeatures {
     bool avx512bw = false;
     bool avx512vnni = false;
     bool avx512bf16 = false;
+    bool avxvnni = false;   // the 256-bit VEX form of vpdpbusd (Alder Lake, Zen 5)
 
     // The best SIMD level by name: "avx512_bf16", "avx512", "avx2", "sse4.2" or "baseline".
     QString simdLevel() const;

@@ -1,6 +1,7 @@
 #include "core/model/csm.h"
 
 #include <chrono>
+#include <cstring>
 
 #include "core/common/error.h"
 
@@ -67,11 +68,57 @@ torch::Tensor CsmNetwork::embedAudio(int codebook, int64_t code) const {
 
 torch::Tensor CsmNetwork::codebook0Logits(const torch::Tensor& lastHidden) const { return codebook0Head_(lastHidden); }
 
+void CsmNetwork::audioEmbeddingInto(int codebook, int64_t code, float* out) const {
+    if (code < 0 || code >= config_.audioVocabSize)
+        (void)embedAudio(codebook, code);   // throws its sentence
+    const int64_t d = config_.backbone.dim, row = code + int64_t(codebook) * config_.audioVocabSize;
+    if (audioEmbeddings_.scalar_type() == torch::kFloat32) {
+        std::copy_n(audioEmbeddings_.data_ptr<float>() + row * d, d, out);
+        return;
+    }
+    const auto* bits = reinterpret_cast<const std::uint16_t*>(audioEmbeddings_.data_ptr<at::BFloat16>()) + row * d;
+    for (int64_t i = 0; i < d; ++i) {   // a bf16 is the high half of an fp32
+        const std::uint32_t word = std::uint32_t(bits[i]) << 16;
+        std::memcpy(out + i, &word, sizeof(float));
+    }
+}
+
+std::vector<int64_t> CsmNetwork::decodeOnCpu(const torch::Tensor& lastHidden, int64_t code0,
+                                             const std::function<int64_t(int, const torch::Tensor&)>& pick,
+                                             const std::function<void(int, const torch::Tensor&)>& observeStep) {
+    const int64_t d = config_.backbone.dim, dd = config_.decoder.dim, vocab = config_.audioVocabSize;
+    std::vector<float> input(std::size_t(2 * d)), projected(std::size_t(2 * dd)), hidden(std::size_t(2 * dd));
+    const auto last = lastHidden.to(torch::kCPU, torch::kFloat32).contiguous();
+    std::copy_n(last.data_ptr<float>(), d, input.data());        // positions 0, 1: [lastHidden, emb₀(code0)]
+    audioEmbeddingInto(0, code0, input.data() + d);
+    int64_t rows = 2, position = 0;
+    std::vector<int64_t> codes;
+    for (int i = 1; i < config_.audioNumCodebooks; ++i) {
+        projection_.multiply(input.data(), rows, projected.data());
+        decoder_.step(projected.data(), rows, position, hidden.data());
+        position += rows;
+        const float* lastRow = hidden.data() + (rows - 1) * dd;   // [Dd]
+        if (observeStep)
+            observeStep(i, torch::from_blob(const_cast<float*>(lastRow), {dd}).clone());
+        // A tensor of its own per step: callers may keep the logits they are shown.
+        auto logits = torch::empty({vocab});
+        audioHeads_[std::size_t(i - 1)].multiply(lastRow, 1, logits.data_ptr<float>());
+        const int64_t code = pick(i, logits);
+        codes.push_back(code);
+        if (i + 1 < config_.audioNumCodebooks)
+            audioEmbeddingInto(i, code, input.data());
+        rows = 1;
+    }
+    return codes;
+}
+
 std::vector<int64_t> CsmNetwork::decodeCodebooks(const torch::Tensor& lastHidden, int64_t code0,
                                                  const std::function<int64_t(int, const torch::Tensor&)>& pick,
                                                  const std::function<void(int, const torch::Tensor&)>& observeStep) {
     // models.py: "Decoder caches must be reset every frame."
     decoder_.resetCache();
+    if (device_.is_cpu())
+        return decodeOnCpu(lastHidden, code0, pick, observeStep);
     torch::Tensor input = torch::stack({lastHidden, embedAudio(0, code0)});   // [2, D] at positions 0, 1
     int64_t position = 0;
     std::vector<int64_t> codes;
@@ -115,6 +162,54 @@ std::vector<int64_t> CsmNetwork::generateFrame(const torch::Tensor& tokens, cons
     t.samplingMs += sampling;
     frame.insert(frame.end(), rest.begin(), rest.end());
     return frame;
+}
+
+void CsmNetwork::codebook0LogitsRows(const float* hidden, int64_t rows, float* logits) const {
+    codebook0Head_.multiply(hidden, rows, logits);
+}
+
+std::vector<std::vector<int64_t>> CsmNetwork::decodeBatch(const std::vector<const float*>& lastHidden,
+                                                          const std::vector<int64_t>& codes0,
+                                                          const std::function<int64_t(int, int, const float*)>& pick) {
+    const int streams = int(lastHidden.size());
+    const int64_t d = config_.backbone.dim, dd = config_.decoder.dim, vocab = config_.audioVocabSize;
+    if (2 * int64_t(streams) > Linear::kMaxKernelRows)
+        throw Error(QStringLiteral("At most %1 streams can be decoded side by side, not %2.").arg(Linear::kMaxKernelRows / 2).arg(streams));
+    decoder_.setStreamCount(std::max(streams, decoder_.streamCount()));
+    for (int b = 0; b < streams; ++b) {   // models.py: "Decoder caches must be reset every frame."
+        decoder_.selectStream(b);
+        decoder_.resetCache();
+    }
+    decoder_.selectStream(0);
+    // First step: two rows per stream ([lastHidden, emb₀(code0)] at positions 0, 1), then one.
+    std::vector<float> input(std::size_t(2 * streams * d)), projected(std::size_t(2 * streams * dd));
+    std::vector<float> hidden(std::size_t(2 * streams * dd)), heads(std::size_t(streams * dd)), logits(std::size_t(streams * vocab));
+    std::vector<LlamaTransformer::RowPlace> places;
+    for (int b = 0; b < streams; ++b) {
+        std::copy_n(lastHidden[std::size_t(b)], d, input.data() + 2 * b * d);
+        audioEmbeddingInto(0, codes0[std::size_t(b)], input.data() + (2 * b + 1) * d);
+        places.push_back({b, 0});
+        places.push_back({b, 1});
+    }
+    std::vector<std::vector<int64_t>> codes(static_cast<std::size_t>(streams));
+    for (int i = 1; i < config_.audioNumCodebooks; ++i) {
+        const int64_t rows = int64_t(places.size()), perStream = rows / streams;
+        projection_.multiply(input.data(), rows, projected.data());
+        decoder_.stepRows(projected.data(), places.data(), rows, hidden.data());
+        for (int b = 0; b < streams; ++b)   // each stream's last row
+            std::copy_n(hidden.data() + ((b + 1) * perStream - 1) * dd, dd, heads.data() + b * dd);
+        // The heads differ per codebook but not per stream: one product serves every stream.
+        audioHeads_[std::size_t(i - 1)].multiply(heads.data(), streams, logits.data());
+        places.clear();
+        for (int b = 0; b < streams; ++b) {
+            const int64_t code = pick(b, i, logits.data() + b * vocab);
+            codes[std::size_t(b)].push_back(code);
+            if (i + 1 < config_.audioNumCodebooks)
+                audioEmbeddingInto(i, code, input.data() + b * d);
+            places.push_back({b, i + 1});
+        }
+    }
+    return codes;
 }
 
 void CsmNetwork::resetCaches() {

@@ -58,11 +58,29 @@ public:
                                        TopKSampler& sampler, double temperature, int topK,
                                        FrameTimings* timings = nullptr);
 
+    // Batched generation on the CPU (CsmModel::generateBatch): the rows of several streams at
+    // once, each weight read serving all of them. hidden [rows, D] → logits [rows, audioVocab].
+    void codebook0LogitsRows(const float* hidden, int64_t rows, float* logits) const;
+    // decodeCodebooks for `lastHidden.size()` streams side by side: stream b's decoder keys and
+    // values are decoder stream b (made here), codes0[b] its codebook-0 code, and
+    // pick(b, i, logits) draws its code i from logits [audioVocab]. Returns codes 1..K-1 per
+    // stream, exactly those decodeCodebooks gives each stream alone.
+    std::vector<std::vector<int64_t>> decodeBatch(const std::vector<const float*>& lastHidden, const std::vector<int64_t>& codes0,
+                                                  const std::function<int64_t(int, int, const float*)>& pick);
+
     void resetCaches();
     // Weight bytes read to make one frame after the prompt (the bandwidth floor's numerator).
     int64_t weightBytesPerFrame() const;
 
 private:
+    // decodeCodebooks on the CPU: float rows through Linear::multiply and the decoder's step(),
+    // no torch operation per step (llama.h).
+    std::vector<int64_t> decodeOnCpu(const torch::Tensor& lastHidden, int64_t code0,
+                                     const std::function<int64_t(int, const torch::Tensor&)>& pick,
+                                     const std::function<void(int, const torch::Tensor&)>& observeStep);
+    // Row code + codebook·audioVocab of audio_embeddings into out [D] as fp32.
+    void audioEmbeddingInto(int codebook, int64_t code, float* out) const;
+
     CsmConfig config_;
     WeightPrecision precision_;
     torch::Device device_;

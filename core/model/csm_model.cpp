@@ -182,3 +182,94 @@ std::vector<std::vector<int64_t>> CsmModel::generate(const CsmPrompt& prompt, co
 }
 
 } // namespace echoforge
+
+namespace echoforge {
+
+namespace {
+
+bool endOfSpeech(const std::vector<int64_t>& frame) {
+    return std::all_of(frame.begin(), frame.end(), [](int64_t c) { return c == 0; });
+}
+
+} // namespace
+
+std::vector<std::vector<std::vector<int64_t>>> CsmModel::generateBatch(
+    const std::vector<CsmPrompt>& prompts, const std::vector<CsmSampling>& samplings, int maxFrames,
+    const std::function<bool(int, const std::vector<int64_t>&)>& onFrame) {
+    const int streams = int(prompts.size());
+    if (streams < 1 || streams > kMaxStreams || samplings.size() != prompts.size())
+        throw Error(QStringLiteral("A batch takes 1 to %1 prompts, each with its sampling; got %2 prompts and %3 samplings.")
+                        .arg(kMaxStreams).arg(streams).arg(samplings.size()));
+    if (!network_->device().is_cpu())
+        throw Error("Batched generation runs on the CPU only.");
+    c10::InferenceMode inference;
+    LlamaTransformer& backbone = network_->backbone();
+    backbone.setStreamCount(std::max(streams, backbone.streamCount()));
+    const int64_t k = config().audioNumCodebooks, d = config().backbone.dim, vocab = config().audioVocabSize;
+
+    // Each stream's prompt and first frame exactly as generate() makes them, in its own streams.
+    std::vector<std::unique_ptr<Run>> runs(static_cast<std::size_t>(streams));
+    std::vector<std::vector<std::vector<int64_t>>> frames(static_cast<std::size_t>(streams));
+    std::vector<int> active;
+    auto keep = [&](int b, std::vector<int64_t> frame) {
+        if (endOfSpeech(frame))
+            return;   // the all-zero frame is not kept, and the stream ends
+        frames[std::size_t(b)].push_back(std::move(frame));
+        const bool more = !onFrame || onFrame(b, frames[std::size_t(b)].back());
+        if (more && int(frames[std::size_t(b)].size()) < maxFrames)
+            active.push_back(b);
+    };
+    for (int b = 0; b < streams; ++b) {
+        backbone.selectStream(b);
+        network_->decoder().selectStream(0);
+        begin(prompts[std::size_t(b)], samplings[std::size_t(b)], maxFrames);
+        auto first = nextFrame();
+        runs[std::size_t(b)] = std::move(run_);
+        keep(b, std::move(first));
+    }
+    backbone.selectStream(0);
+
+    std::vector<float> rows(std::size_t(streams * d)), hidden(std::size_t(streams * d)), logits(std::size_t(streams * vocab));
+    while (!active.empty()) {
+        const std::vector<int> now = std::move(active);
+        active.clear();
+        const int64_t n = int64_t(now.size());
+        // generator.py: each stream's previous frame comes back as [codes, 0] with mask [1…1, 0].
+        std::vector<LlamaTransformer::RowPlace> places;
+        for (int64_t r = 0; r < n; ++r) {
+            Run& run = *runs[std::size_t(now[std::size_t(r)])];
+            auto tokens = torch::zeros({1, k + 1}, torch::kInt64);
+            tokens.narrow(1, 0, k).copy_(torch::tensor(run.lastFrame, torch::kInt64).view({1, k}));
+            auto mask = torch::ones({1, k + 1}, torch::kBool);
+            mask[0][k] = false;
+            const auto embedded = network_->embedFrames(tokens, mask).contiguous();   // [1, D]
+            std::copy_n(embedded.data_ptr<float>(), d, rows.data() + r * d);
+            places.push_back({now[std::size_t(r)], run.position});
+        }
+        backbone.stepRows(rows.data(), places.data(), n, hidden.data());
+        network_->codebook0LogitsRows(hidden.data(), n, logits.data());
+        std::vector<const float*> lastHidden;
+        std::vector<int64_t> codes0;
+        for (int64_t r = 0; r < n; ++r) {
+            Run& run = *runs[std::size_t(now[std::size_t(r)])];
+            codes0.push_back(run.sampler.sample(logits.data() + r * vocab, vocab, run.sampling.temperature, run.sampling.topK));
+            lastHidden.push_back(hidden.data() + r * d);
+        }
+        const auto rest = network_->decodeBatch(lastHidden, codes0, [&](int r, int, const float* l) {
+            Run& run = *runs[std::size_t(now[std::size_t(r)])];
+            return run.sampler.sample(l, vocab, run.sampling.temperature, run.sampling.topK);
+        });
+        for (int64_t r = 0; r < n; ++r) {
+            const int b = now[std::size_t(r)];
+            Run& run = *runs[std::size_t(b)];
+            std::vector<int64_t> frame{codes0[std::size_t(r)]};
+            frame.insert(frame.end(), rest[std::size_t(r)].begin(), rest[std::size_t(r)].end());
+            run.lastFrame = frame;
+            run.position += 1;
+            keep(b, std::move(frame));
+        }
+    }
+    return frames;
+}
+
+} // namespace echoforge

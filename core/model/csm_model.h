@@ -84,6 +84,16 @@ public:
     std::vector<std::vector<int64_t>> generate(const CsmPrompt& prompt, const CsmSampling& sampling, int maxFrames,
                                                const std::function<bool(const std::vector<int64_t>&)>& onFrame = {});
 
+    // Several prompts side by side (pieces of a long text, queued jobs): after each stream's
+    // prompt, every frame step runs one backbone row per stream and the decoder's steps for all
+    // streams as one batch, so each weight read serves every stream. Stream i's frames are
+    // exactly those generate(prompts[i], samplings[i], maxFrames) makes. CPU only; at most
+    // kMaxStreams prompts. `onFrame(i, frame)` may return false to stop stream i.
+    static constexpr int kMaxStreams = 8;
+    std::vector<std::vector<std::vector<int64_t>>> generateBatch(
+        const std::vector<CsmPrompt>& prompts, const std::vector<CsmSampling>& samplings, int maxFrames,
+        const std::function<bool(int, const std::vector<int64_t>&)>& onFrame = {});
+
 private:
     explicit CsmModel(std::unique_ptr<CsmNetwork> network);
     void runPrefix(const CsmPrompt& prompt);   // from begin(): the prefix's keys and values, run or kept

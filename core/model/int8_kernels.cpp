@@ -37,24 +37,47 @@ void scalarGroups(const std::int8_t* weights, const float* scales, const Int8Lay
     }
 }
 
-#pragma GCC push_options
-#pragma GCC target("avx2,fma")
-
-inline float horizontalSum(__m256 v) {
+__attribute__((target("avx2"))) inline float horizontalSum(__m256 v) {
     const __m128 quad = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
     const __m128 pair = _mm_add_ps(quad, _mm_movehl_ps(quad, quad));
     return _mm_cvtss_f32(_mm_add_ss(pair, _mm_movehdup_ps(pair)));
 }
 
-// Σ w·x over 32 int8 pairs, as 8 int32 lanes. maddubs multiplies unsigned by signed bytes, so
-// |w| meets x with w's sign; no pair sum can saturate, since both stay within ±127.
-inline __m256i blockDot(__m256i w, __m256i x) {
-    const __m256i pairs = _mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w));
-    return _mm256_madd_epi16(pairs, _mm256_set1_epi16(1));
-}
+// Each kernel is written once for a CPU with and without VNNI; the region is compiled for the
+// former, and the variant without VNNI uses no VNNI intrinsic (the compiler makes none of its own
+// from intrinsic code: maddubs saturates, vpdpbusd does not).
+//
+// A `Dot` gives Σ w·x of each four byte pairs as int32 lanes: `prepare(x)` once per block of
+// inputs (shared by the group's four rows), then `dot(prepared, w)` per row.
+//   Without VNNI, maddubs multiplies unsigned by signed bytes, so |w| meets x with w's sign, and
+//   madd adds the pairs; no pair sum can saturate, since both stay within ±127.
+//   With VNNI, vpdpbusd does it in one instruction: the weights go in as w + 128 (w xor 0x80, now
+//   unsigned) and the lanes start from −128·Σx of their four inputs, so each ends with Σ w·x.
+#pragma GCC push_options
+#pragma GCC target("avx2,fma,avxvnni")
 
-void avx2Groups(const std::int8_t* weights, const float* scales, const Int8Layout& layout, const std::int8_t* xq,
-                const float* xScales, float* y, int64_t g0, int64_t g1) {
+struct Avx2Dot {
+    __m256i prepare(__m256i x) const { return x; }
+    __m256i dot(__m256i x, __m256i w) const {
+        const __m256i pairs = _mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w));
+        return _mm256_madd_epi16(pairs, _mm256_set1_epi16(1));
+    }
+};
+struct AvxVnniDot {
+    struct Prepared { __m256i x, start; };
+    Prepared prepare(__m256i x) const {
+        const __m256i bias = _mm256_set1_epi8(char(0x80));
+        return {x, _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_dpbusd_avx_epi32(_mm256_setzero_si256(), bias, x))};
+    }
+    __m256i dot(const Prepared& p, __m256i w) const {
+        return _mm256_dpbusd_avx_epi32(p.start, _mm256_xor_si256(w, _mm256_set1_epi8(char(0x80))), p.x);
+    }
+};
+
+// One block of 32 weights per vector.
+template <typename Dot>
+void avx2Like(const std::int8_t* weights, const float* scales, const Int8Layout& layout, const std::int8_t* xq,
+              const float* xScales, float* y, int64_t g0, int64_t g1, Dot kernel) {
     const int64_t chunks = layout.chunks();
     for (int64_t g = g0; g < g1; ++g) {
         __m256 acc[kRowsPerGroup];
@@ -64,11 +87,11 @@ void avx2Groups(const std::int8_t* weights, const float* scales, const Int8Layou
         const float* s = scales + g * chunks * kRowsPerGroup * kBlocks;
         for (int64_t c = 0; c < chunks; ++c, w += kRowsPerGroup * kChunk, s += kRowsPerGroup * kBlocks)
             for (int64_t b = 0; b < kBlocks; ++b) {
-                const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq + c * kChunk + b * kBlock));
+                const auto x = kernel.prepare(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq + c * kChunk + b * kBlock)));
                 const float xScale = xScales[c * kBlocks + b];
                 for (int k = 0; k < kRowsPerGroup; ++k) {
                     const __m256i block = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + k * kChunk + b * kBlock));
-                    const __m256 dot = _mm256_cvtepi32_ps(blockDot(block, x));
+                    const __m256 dot = _mm256_cvtepi32_ps(kernel.dot(x, block));
                     acc[k] = _mm256_fmadd_ps(dot, _mm256_set1_ps(s[k * kBlocks + b] * xScale), acc[k]);
                 }
             }
@@ -78,10 +101,40 @@ void avx2Groups(const std::int8_t* weights, const float* scales, const Int8Layou
     }
 }
 
+void avx2Groups(const std::int8_t* weights, const float* scales, const Int8Layout& layout, const std::int8_t* xq,
+                const float* xScales, float* y, int64_t g0, int64_t g1) {
+    avx2Like(weights, scales, layout, xq, xScales, y, g0, g1, Avx2Dot{});
+}
+
+void avxVnniGroups(const std::int8_t* weights, const float* scales, const Int8Layout& layout, const std::int8_t* xq,
+                   const float* xScales, float* y, int64_t g0, int64_t g1) {
+    avx2Like(weights, scales, layout, xq, xScales, y, g0, g1, AvxVnniDot{});
+}
+
 #pragma GCC pop_options
 
 #pragma GCC push_options
-#pragma GCC target("avx512f,avx512bw")
+#pragma GCC target("avx512f,avx512bw,avx512vnni")
+
+struct Avx512Dot {
+    __m512i prepare(__m512i x) const { return x; }
+    __m512i dot(__m512i x, __m512i w) const {
+        // AVX-512 has no byte sign instruction: negate x where w < 0, and take |w|.
+        const __mmask64 wNegative = _mm512_movepi8_mask(w);   // the sign bits
+        const __m512i xSigned = _mm512_mask_sub_epi8(x, wNegative, _mm512_setzero_si512(), x);
+        return _mm512_madd_epi16(_mm512_maddubs_epi16(_mm512_abs_epi8(w), xSigned), _mm512_set1_epi16(1));
+    }
+};
+struct Avx512VnniDot {
+    struct Prepared { __m512i x, start; };
+    Prepared prepare(__m512i x) const {
+        const __m512i bias = _mm512_set1_epi8(char(0x80));
+        return {x, _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), bias, x))};
+    }
+    __m512i dot(const Prepared& p, __m512i w) const {
+        return _mm512_dpbusd_epi32(p.start, _mm512_xor_si512(w, _mm512_set1_epi8(char(0x80))), p.x);
+    }
+};
 
 // The two blocks' scales, in the lanes that hold their sums.
 inline __m512 perBlock(const float* scales) {
@@ -89,10 +142,10 @@ inline __m512 perBlock(const float* scales) {
 }
 
 // A whole chunk at once: lanes 0–7 hold the first block's sums, lanes 8–15 the second's.
-void avx512Groups(const std::int8_t* weights, const float* scales, const Int8Layout& layout, const std::int8_t* xq,
-                  const float* xScales, float* y, int64_t g0, int64_t g1) {
+template <typename Dot>
+void avx512Like(const std::int8_t* weights, const float* scales, const Int8Layout& layout, const std::int8_t* xq,
+                const float* xScales, float* y, int64_t g0, int64_t g1, Dot kernel) {
     const int64_t chunks = layout.chunks();
-    const __m512i ones = _mm512_set1_epi16(1);
     for (int64_t g = g0; g < g1; ++g) {
         __m512 acc[kRowsPerGroup];
         for (auto& a : acc)
@@ -100,17 +153,11 @@ void avx512Groups(const std::int8_t* weights, const float* scales, const Int8Lay
         const std::int8_t* w = weights + g * chunks * kRowsPerGroup * kChunk;
         const float* s = scales + g * chunks * kRowsPerGroup * kBlocks;
         for (int64_t c = 0; c < chunks; ++c, w += kRowsPerGroup * kChunk, s += kRowsPerGroup * kBlocks) {
-            const __m512i x = _mm512_loadu_si512(xq + c * kChunk);
+            const auto x = kernel.prepare(_mm512_loadu_si512(xq + c * kChunk));
             const __m512 xScale = perBlock(xScales + c * kBlocks);
             for (int k = 0; k < kRowsPerGroup; ++k) {
-                const __m512i block = _mm512_loadu_si512(w + k * kChunk);
-                // AVX-512 has no byte sign instruction: negate x where w < 0, and take |w|.
-                const __mmask64 wNegative = _mm512_movepi8_mask(block);   // the sign bits
-                const __m512i xSigned = _mm512_mask_sub_epi8(x, wNegative, _mm512_setzero_si512(), x);
-                const __m512i pairs = _mm512_maddubs_epi16(_mm512_abs_epi8(block), xSigned);
-                const __m512 dot = _mm512_cvtepi32_ps(_mm512_madd_epi16(pairs, ones));
-                const __m512 scale = perBlock(s + k * kBlocks);
-                acc[k] = _mm512_fmadd_ps(dot, _mm512_mul_ps(scale, xScale), acc[k]);
+                const __m512 dot = _mm512_cvtepi32_ps(kernel.dot(x, _mm512_loadu_si512(w + k * kChunk)));
+                acc[k] = _mm512_fmadd_ps(dot, _mm512_mul_ps(perBlock(s + k * kBlocks), xScale), acc[k]);
             }
         }
         for (int k = 0; k < kRowsPerGroup; ++k)
@@ -119,11 +166,23 @@ void avx512Groups(const std::int8_t* weights, const float* scales, const Int8Lay
     }
 }
 
+void avx512Groups(const std::int8_t* weights, const float* scales, const Int8Layout& layout, const std::int8_t* xq,
+                  const float* xScales, float* y, int64_t g0, int64_t g1) {
+    avx512Like(weights, scales, layout, xq, xScales, y, g0, g1, Avx512Dot{});
+}
+
+void avx512VnniGroups(const std::int8_t* weights, const float* scales, const Int8Layout& layout, const std::int8_t* xq,
+                      const float* xScales, float* y, int64_t g0, int64_t g1) {
+    avx512Like(weights, scales, layout, xq, xScales, y, g0, g1, Avx512VnniDot{});
+}
+
 #pragma GCC pop_options
 
 GroupKernel chooseKernel() {
     switch (activeIsa()) {
+    case Isa::Avx512Vnni: return avx512VnniGroups;
     case Isa::Avx512: return avx512Groups;
+    case Isa::AvxVnni: return avxVnniGroups;
     case Isa::Avx2: return avx2Groups;
     case Isa::Scalar: break;
     }

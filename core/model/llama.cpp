@@ -69,53 +69,80 @@ LlamaTransformer::LlamaTransformer(const LlamaConfig& config, int cacheLen, Weig
     auto linear = [&](const std::string& name, int64_t out, int64_t in) {
         return Linear(weights.take(name, {out, in}), precision, device);
     };
+    auto stacked = [&](std::initializer_list<std::pair<std::string, int64_t>> parts, int64_t in) {
+        std::vector<torch::Tensor> rows;
+        for (const auto& [name, out] : parts)
+            rows.push_back(weights.take(name, {out, in}));
+        return Linear(torch::cat(rows, 0), precision, device);
+    };
     for (int i = 0; i < config.layers; ++i) {
         const std::string p = prefix + "layers." + std::to_string(i) + ".";
         LlamaLayerWeights w;
         w.saNormScale = weights.take(p + "sa_norm.scale", {d}).to(onDevice);
-        w.q = linear(p + "attn.q_proj.weight", qDim, d);
-        w.k = linear(p + "attn.k_proj.weight", kvDim, d);
-        w.v = linear(p + "attn.v_proj.weight", kvDim, d);
+        w.qkv = stacked({{p + "attn.q_proj.weight", qDim}, {p + "attn.k_proj.weight", kvDim}, {p + "attn.v_proj.weight", kvDim}}, d);
         w.output = linear(p + "attn.output_proj.weight", d, qDim);
         w.mlpNormScale = weights.take(p + "mlp_norm.scale", {d}).to(onDevice);
-        w.w1 = linear(p + "mlp.w1.weight", inter, d);
+        w.w13 = stacked({{p + "mlp.w1.weight", inter}, {p + "mlp.w3.weight", inter}}, d);
         w.w2 = linear(p + "mlp.w2.weight", d, inter);
-        w.w3 = linear(p + "mlp.w3.weight", inter, d);
         layers_.push_back(std::move(w));
-        caches_.push_back({torch::zeros({config.kvHeads, cacheLen, config.headDim}, onDevice),
-                           torch::zeros({config.kvHeads, cacheLen, config.headDim}, onDevice), 0});
+        streams_.front().push_back(emptyCache());
     }
     normScale_ = weights.take(prefix + "norm.scale", {d}).to(onDevice);
 }
 
+KVCache LlamaTransformer::emptyCache() const {
+    const auto onDevice = torch::TensorOptions().dtype(torch::kFloat32).device(device_);
+    return {torch::zeros({config_.kvHeads, cacheLen_, config_.headDim}, onDevice),
+            torch::zeros({config_.kvHeads, cacheLen_, config_.headDim}, onDevice), 0};
+}
+
+void LlamaTransformer::setStreamCount(int streams) {
+    if (streams < 1)
+        throw Error(QStringLiteral("A transformer needs at least one stream, not %1.").arg(streams));
+    while (int(streams_.size()) < streams) {
+        std::vector<KVCache> caches;
+        for (std::size_t i = 0; i < layers_.size(); ++i)
+            caches.push_back(emptyCache());
+        streams_.push_back(std::move(caches));
+    }
+    streams_.resize(std::size_t(streams));
+    current_ = std::min(current_, streams - 1);
+}
+
+void LlamaTransformer::selectStream(int stream) {
+    if (stream < 0 || stream >= streamCount())
+        throw Error(QStringLiteral("Stream %1 does not exist; the transformer has %2.").arg(stream).arg(streamCount()));
+    current_ = stream;
+}
+
 void LlamaTransformer::resetCache() {
     // Slots past `size` are never read, so forgetting the count is a reset.
-    for (auto& cache : caches_)
+    for (auto& cache : caches())
         cache.size = 0;
 }
 
 std::vector<std::pair<torch::Tensor, torch::Tensor>> LlamaTransformer::cacheSnapshot() const {
     std::vector<std::pair<torch::Tensor, torch::Tensor>> snapshot;
-    for (const auto& cache : caches_)
+    for (const auto& cache : caches())
         snapshot.emplace_back(cache.keys.narrow(1, 0, cache.size).clone(), cache.values.narrow(1, 0, cache.size).clone());
     return snapshot;
 }
 
 void LlamaTransformer::restoreCache(const std::vector<std::pair<torch::Tensor, torch::Tensor>>& snapshot) {
-    if (snapshot.size() != caches_.size())
-        throw Error(QStringLiteral("A cache snapshot of %1 layers cannot be restored into %2.").arg(snapshot.size()).arg(caches_.size()));
-    for (std::size_t i = 0; i < caches_.size(); ++i) {
+    if (snapshot.size() != caches().size())
+        throw Error(QStringLiteral("A cache snapshot of %1 layers cannot be restored into %2.").arg(snapshot.size()).arg(caches().size()));
+    for (std::size_t i = 0; i < caches().size(); ++i) {
         const int64_t len = snapshot[i].first.size(1);
-        caches_[i].keys.narrow(1, 0, len).copy_(snapshot[i].first);
-        caches_[i].values.narrow(1, 0, len).copy_(snapshot[i].second);
-        caches_[i].size = len;
+        caches()[i].keys.narrow(1, 0, len).copy_(snapshot[i].first);
+        caches()[i].values.narrow(1, 0, len).copy_(snapshot[i].second);
+        caches()[i].size = len;
     }
 }
 
 int64_t LlamaTransformer::weightBytes() const {
     int64_t bytes = normScale_.numel() * 4;
     for (const auto& w : layers_)
-        for (const Linear* l : {&w.q, &w.k, &w.v, &w.output, &w.w1, &w.w2, &w.w3})
+        for (const Linear* l : {&w.qkv, &w.output, &w.w13, &w.w2})
             bytes += l->weightBytes();
     return bytes + int64_t(layers_.size()) * 2 * config_.dim * 4;
 }
@@ -129,9 +156,10 @@ torch::Tensor LlamaTransformer::attention(const LlamaLayerWeights& w, KVCache& c
                                           int64_t start) const {
     const int64_t s = x.size(0), heads = config_.heads, kvHeads = config_.kvHeads, hd = config_.headDim;
     const int64_t group = heads / kvHeads;
-    const auto q = rope_.apply(w.q(x).view({s, heads, hd}), start);     // [s, h, hd]
-    const auto k = rope_.apply(w.k(x).view({s, kvHeads, hd}), start);   // [s, kv, hd]
-    const auto v = w.v(x).view({s, kvHeads, hd});
+    const auto qkv = w.qkv(x);                                                                     // [s, (h + 2·kv)·hd]
+    const auto q = rope_.apply(qkv.narrow(1, 0, heads * hd).reshape({s, heads, hd}), start);          // [s, h, hd]
+    const auto k = rope_.apply(qkv.narrow(1, heads * hd, kvHeads * hd).reshape({s, kvHeads, hd}), start);   // [s, kv, hd]
+    const auto v = qkv.narrow(1, (heads + kvHeads) * hd, kvHeads * hd).reshape({s, kvHeads, hd});
     cache.keys.narrow(1, start, s).copy_(k.transpose(0, 1));
     cache.values.narrow(1, start, s).copy_(v.transpose(0, 1));
     cache.size = start + s;
@@ -155,21 +183,36 @@ torch::Tensor LlamaTransformer::attention(const LlamaLayerWeights& w, KVCache& c
     return w.output(perHead);
 }
 
-torch::Tensor LlamaTransformer::forward(const torch::Tensor& x, int64_t start,
-                                        const std::function<void(int, const torch::Tensor&)>& observeLayer) {
-    const int64_t s = x.size(0);
+void LlamaTransformer::checkPositions(int64_t start, int64_t s) const {
     if (start != cacheSize())
         throw Error(QStringLiteral("The transformer was given positions from %1 but its cache holds %2; positions must follow on.")
                         .arg(start).arg(cacheSize()));
     if (start + s > cacheLen_ || start + s > config_.maxSeqLen)
         throw Error(QStringLiteral("The transformer's context of %1 positions is full: %2 more cannot follow position %3.")
                         .arg(std::min<int64_t>(cacheLen_, config_.maxSeqLen)).arg(s).arg(start));
+}
+
+torch::Tensor LlamaTransformer::forward(const torch::Tensor& x, int64_t start,
+                                        const std::function<void(int, const torch::Tensor&)>& observeLayer) {
+    const int64_t s = x.size(0);
+    checkPositions(start, s);
+    if (device_.is_cpu() && s <= Linear::kMaxKernelRows) {
+        const auto rows = x.to(torch::kFloat32).contiguous();
+        auto out = torch::empty({s, int64_t(config_.dim)});
+        step(rows.data_ptr<float>(), s, start, out.data_ptr<float>(), [&](int layer, const float* h) {
+            if (observeLayer)
+                observeLayer(layer, torch::from_blob(const_cast<float*>(h), {s, int64_t(config_.dim)}).clone());
+        });
+        return out;
+    }
     torch::Tensor h = x.to(device_, torch::kFloat32);                    // [s, dim]
     for (std::size_t i = 0; i < layers_.size(); ++i) {
         const auto& w = layers_[i];
-        h = h + attention(w, caches_[i], rmsNorm(h, w.saNormScale), start);
+        h = h + attention(w, caches()[i], rmsNorm(h, w.saNormScale), start);
         const auto normed = rmsNorm(h, w.mlpNormScale);
-        h = h + w.w2(torch::silu(w.w1(normed)) * w.w3(normed));         // SwiGLU
+        const auto gateUp = w.w13(normed);                               // [s, 2·inter]
+        const int64_t inter = config_.intermediate;
+        h = h + w.w2(torch::silu(gateUp.narrow(1, 0, inter)) * gateUp.narrow(1, inter, inter));   // SwiGLU
         if (observeLayer)
             observeLayer(int(i), h);
     }

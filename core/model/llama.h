@@ -41,10 +41,14 @@ struct KVCache {
     int64_t capacity() const { return keys.size(1); }
 };
 
+// q/k/v and gate/up are stacked so one pass over the normed input reads all of them (one
+// product and one thread wake-up instead of three or two).
 struct LlamaLayerWeights {
-    torch::Tensor saNormScale, mlpNormScale;   // [dim]
-    Linear q, k, v, output;                    // q: [heads·hd, dim], k/v: [kvHeads·hd, dim]
-    Linear w1, w2, w3;                         // gate [inter, dim], down [dim, inter], up [inter, dim]
+    torch::Tensor saNormScale, mlpNormScale;   // [dim] fp32
+    Linear qkv;      // [(heads + 2·kvHeads)·hd, dim]: q rows, then k, then v
+    Linear output;   // [dim, heads·hd]
+    Linear w13;      // [2·inter, dim]: gate w1 rows, then up w3
+    Linear w2;       // down [dim, inter]
 };
 
 class LlamaTransformer {
@@ -56,14 +60,38 @@ public:
     // x [s, dim] (fp32, any device) at positions start..start+s-1 (start must equal the cache
     // size) → hidden [s, dim] after the final norm, on the model's device. `observeLayer` sees
     // each layer's output, for debugging.
+    // On the CPU, up to Linear::kMaxKernelRows rows take step() instead of torch's operations.
     torch::Tensor forward(const torch::Tensor& x, int64_t start,
                           const std::function<void(int layer, const torch::Tensor&)>& observeLayer = {});
+    // forward() in plain C++ over the kernels, CPU only (llama_step.cpp): x [s, dim] at positions
+    // start.. → out [s, dim], s ≤ Linear::kMaxKernelRows. RoPE in place, attention over the cache
+    // by hand, no torch operation: a decoder step is 4 layers of one-row products, and torch's
+    // per-operation cost was as large as the products themselves (docs/performance.md).
+    void step(const float* x, int64_t s, int64_t start, float* out,
+              const std::function<void(int layer, const float* h)>& observeLayer = {});
+
+    // Streams: independent sequences, each with its own keys and values, that share the weights
+    // (batched generation). There is one at first. forward(), step(), resetCache() and the
+    // snapshots act on the selected stream; stepRows() on the streams its rows name.
+    void setStreamCount(int streams);
+    int streamCount() const { return int(streams_.size()); }
+    void selectStream(int stream);
+    // Where one row of a batched step belongs: its stream, and its position there (rows of one
+    // stream come in order and continue its cache).
+    struct RowPlace {
+        int stream = 0;
+        int64_t position = 0;
+    };
+    // step() for rows of several streams at once, each weight read serving all of them. Each
+    // row's result is exactly what step() gives it alone: the kernels treat rows independently.
+    void stepRows(const float* x, const RowPlace* places, int64_t rows, float* out,
+                  const std::function<void(int layer, const float* h)>& observeLayer = {});
     void resetCache();
     // The keys and values of every position so far, per layer (copies), and back: a transformer
     // restored from a snapshot continues exactly as the one that made it.
     std::vector<std::pair<torch::Tensor, torch::Tensor>> cacheSnapshot() const;
     void restoreCache(const std::vector<std::pair<torch::Tensor, torch::Tensor>>& snapshot);
-    int64_t cacheSize() const { return caches_.empty() ? 0 : caches_.front().size; }
+    int64_t cacheSize() const { return caches().empty() ? 0 : caches().front().size; }
     int64_t cacheCapacity() const { return cacheLen_; }
 
     const RotaryEmbedding& rope() const { return rope_; }
@@ -73,6 +101,11 @@ public:
 
 private:
     torch::Tensor rmsNorm(const torch::Tensor& x, const torch::Tensor& scale) const;
+    void checkPositions(int64_t start, int64_t s) const;
+    void attendRows(int layer, const float* qkv, const RowPlace* places, int64_t rows, float* mixed);
+    KVCache emptyCache() const;
+    std::vector<KVCache>& caches() { return streams_[std::size_t(current_)]; }
+    const std::vector<KVCache>& caches() const { return streams_[std::size_t(current_)]; }
     torch::Tensor attention(const LlamaLayerWeights& w, KVCache& cache, const torch::Tensor& x, int64_t start) const;
 
     LlamaConfig config_;
@@ -80,8 +113,13 @@ private:
     torch::Device device_;
     RotaryEmbedding rope_;
     std::vector<LlamaLayerWeights> layers_;
-    std::vector<KVCache> caches_;
+    std::vector<std::vector<KVCache>> streams_{1};   // [stream][layer]
+    int current_ = 0;                                 // the stream forward() and step() use
     torch::Tensor normScale_;
+    // step()'s working rows, kept between steps (one model runs one step at a time).
+    struct StepBuffers {
+        std::vector<float> h, normed, qkv, mixed, projected, gateUp, gated;
+    } buffers_;
 };
 
 } // namespace echoforge

@@ -9,6 +9,7 @@ QString precisionName(WeightPrecision precision) {
     switch (precision) {
     case WeightPrecision::BFloat16: return QStringLiteral("bf16");
     case WeightPrecision::Int8: return QStringLiteral("int8");
+    case WeightPrecision::Q4: return QStringLiteral("q4");
     case WeightPrecision::Float32: break;
     }
     return QStringLiteral("fp32");
@@ -21,12 +22,14 @@ WeightPrecision choosePrecision(const QString& setting) {
         return WeightPrecision::BFloat16;
     if (setting == QLatin1String("int8"))
         return WeightPrecision::Int8;
+    if (setting == QLatin1String("q4"))
+        return WeightPrecision::Q4;
     if (setting == QLatin1String("auto") || setting.isEmpty()) {
         const auto& cpu = CpuFeatures::detect();
         const bool vectorised = (cpu.avx2 && cpu.fma) || (cpu.avx512f && cpu.avx512bw);   // see row_kernels.cpp
         return vectorised ? WeightPrecision::BFloat16 : WeightPrecision::Float32;
     }
-    throw Error(QStringLiteral("Unknown precision \"%1\": choose auto, fp32, bf16 or int8.").arg(setting));
+    throw Error(QStringLiteral("Unknown precision \"%1\": choose auto, fp32, bf16, int8 or q4.").arg(setting));
 }
 
 } // namespace echoforge

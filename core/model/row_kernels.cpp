@@ -12,13 +12,37 @@ namespace echoforge::kernels {
 
 namespace {
 
-Isa detectIsa() {
+bool supported(Isa isa) {
     const auto& cpu = CpuFeatures::detect();
-    if (cpu.avx512f && cpu.avx512bw)
-        return Isa::Avx512;
-    if (cpu.avx2 && cpu.fma)
-        return Isa::Avx2;
+    const bool avx2 = cpu.avx2 && cpu.fma, avx512 = cpu.avx512f && cpu.avx512bw;
+    switch (isa) {
+    case Isa::Avx512Vnni: return avx512 && cpu.avx512vnni;
+    case Isa::Avx512: return avx512;
+    case Isa::AvxVnni: return avx2 && cpu.avxvnni;
+    case Isa::Avx2: return avx2;
+    case Isa::Scalar: break;
+    }
+    return true;
+}
+
+constexpr Isa kBestFirst[] = {Isa::Avx512Vnni, Isa::Avx512, Isa::AvxVnni, Isa::Avx2, Isa::Scalar};
+
+Isa detectIsa() {
+    for (Isa isa : kBestFirst)
+        if (supported(isa))
+            return isa;
     return Isa::Scalar;
+}
+
+const char* nameOf(Isa isa) {
+    switch (isa) {
+    case Isa::Avx512Vnni: return "avx512vnni";
+    case Isa::Avx512: return "avx512";
+    case Isa::AvxVnni: return "avxvnni";
+    case Isa::Avx2: return "avx2";
+    case Isa::Scalar: break;
+    }
+    return "scalar";
 }
 
 std::atomic<Isa>& chosenIsa() {
@@ -27,6 +51,8 @@ std::atomic<Isa>& chosenIsa() {
 }
 
 Isa isa() { return activeIsa(); }
+// The bf16 kernels' own level: the VNNI levels add nothing to the widen-and-FMA loops.
+bool avx512Level(Isa i) { return i == Isa::Avx512 || i == Isa::Avx512Vnni; }
 
 // A bf16 is the high half of an fp32.
 inline float bf16Value(std::uint16_t bits) {
@@ -42,7 +68,7 @@ constexpr int64_t kPerChunk = InterleavedLayout::kElementsPerChunk;
 int64_t packedPosition(int64_t i, Isa kernel) {
     if (kernel == Isa::Scalar)
         return i;
-    const int64_t span = kernel == Isa::Avx512 ? 32 : 16;   // weights one vector load widens
+    const int64_t span = avx512Level(kernel) ? 32 : 16;   // weights one vector load widens
     const int64_t base = i / span * span, t = i % span;
     return base + (t % 2 == 0 ? t / 2 : span / 2 + t / 2);
 }
@@ -173,15 +199,49 @@ void avx512Groups(const std::uint16_t* packed, const InterleavedLayout& layout, 
 
 #pragma GCC pop_options
 
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512bw,avx512bf16")
+
+// A chunk is one 64-byte load of W and of x: lane j holds the pair (2j, 2j+1) of both.
+template <int R>
+void avx512Bf16Groups(const std::uint16_t* packed, const InterleavedLayout& layout, const std::uint16_t* x,
+                      int64_t xStride, float* y, int64_t g0, int64_t g1) {
+    const int64_t chunks = layout.paddedIn() / kPerChunk, groupElements = kRowsPerGroup * layout.paddedIn();
+    for (int64_t g = g0; g < g1; ++g) {
+        __m512 acc[kRowsPerGroup][R];
+        for (auto& row : acc)
+            for (auto& a : row)
+                a = _mm512_setzero_ps();
+        for (int64_t c = 0; c < chunks; ++c) {
+            const std::uint16_t* w = packed + g * groupElements + c * kRowsPerGroup * kPerChunk;
+            __m512bh xs[R];
+            for (int r = 0; r < R; ++r)
+                xs[r] = (__m512bh)_mm512_loadu_si512(x + r * xStride + c * kPerChunk);
+            for (int k = 0; k < kRowsPerGroup; ++k) {
+                const __m512bh pairs = (__m512bh)_mm512_loadu_si512(w + k * kPerChunk);
+                for (int r = 0; r < R; ++r)
+                    acc[k][r] = _mm512_dpbf16_ps(acc[k][r], pairs, xs[r]);
+            }
+        }
+        for (int k = 0; k < kRowsPerGroup; ++k) {
+            const int64_t o = g * kRowsPerGroup + k;
+            if (o < layout.out)
+                for (int r = 0; r < R; ++r)
+                    y[r * layout.out + o] = _mm512_reduce_add_ps(acc[k][r]);
+        }
+    }
+}
+
+#pragma GCC pop_options
+
 // The kernel for this CPU and number of activation rows (1 or 2).
 GroupKernel chooseKernel(int rows) {
     const bool two = rows == 2;
-    switch (isa()) {
-    case Isa::Avx512: return two ? avx512Groups<2> : avx512Groups<1>;
-    case Isa::Avx2: return two ? avx2Groups<2> : avx2Groups<1>;
-    case Isa::Scalar: break;
-    }
-    return two ? scalarGroups<2> : scalarGroups<1>;
+    if (isa() == Isa::Scalar)
+        return two ? scalarGroups<2> : scalarGroups<1>;
+    if (avx512Level(isa()))
+        return two ? avx512Groups<2> : avx512Groups<1>;
+    return two ? avx2Groups<2> : avx2Groups<1>;
 }
 
 } // namespace
@@ -194,6 +254,17 @@ void interleave(const std::uint16_t* rowMajor, const InterleavedLayout& layout, 
             std::uint16_t* chunk = packed + chunkOffset(layout, o, c);
             const int64_t present = o < layout.out ? std::clamp<int64_t>(layout.in - c * kPerChunk, 0, kPerChunk) : 0;
             std::copy_n(rowMajor + o * layout.in + c * kPerChunk, present, chunk);
+            std::fill(chunk + present, chunk + kPerChunk, std::uint16_t(0));
+        }
+}
+
+void interleaveGroup(const std::uint16_t* rows, const InterleavedLayout& layout, std::uint16_t* packed, int64_t g) {
+    const int64_t chunks = layout.paddedIn() / kPerChunk;
+    for (int64_t k = 0; k < kRowsPerGroup; ++k)
+        for (int64_t c = 0; c < chunks; ++c) {
+            std::uint16_t* chunk = packed + chunkOffset(layout, g * kRowsPerGroup + k, c);
+            const int64_t present = std::clamp<int64_t>(layout.in - c * kPerChunk, 0, kPerChunk);
+            std::copy_n(rows + k * layout.in + c * kPerChunk, present, chunk);
             std::fill(chunk + present, chunk + kPerChunk, std::uint16_t(0));
         }
 }
@@ -232,32 +303,53 @@ void rowProduct(const std::uint16_t* packed, const InterleavedLayout& layout, co
     }
 }
 
+bool bf16DotProduct() { return isa() == Isa::Avx512Vnni && CpuFeatures::detect().avx512bf16; }
+
+std::uint16_t roundToBf16(float value) {
+    std::uint32_t word;
+    std::memcpy(&word, &value, sizeof word);
+    if ((word & 0x7fffffffu) > 0x7f800000u)
+        return 0x7fc0;   // a quiet NaN
+    return std::uint16_t((word + 0x7fffu + ((word >> 16) & 1u)) >> 16);
+}
+
+void packRowsBf16(const float* x, int64_t rows, const InterleavedLayout& layout, std::uint16_t* out) {
+    const int64_t stride = layout.paddedIn();
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t i = 0; i < stride; ++i)
+            out[r * stride + i] = i < layout.in ? roundToBf16(x[r * layout.in + i]) : 0;
+}
+
+void rowProductBf16(const std::uint16_t* packed, const InterleavedLayout& layout, const std::uint16_t* x, int64_t rows,
+                    float* y, int64_t groupBegin, int64_t groupEnd) {
+    const int64_t stride = layout.paddedIn();
+    for (int64_t r = 0; r < std::min<int64_t>(rows, kMaxRowsPerPass); r += 2) {
+        const auto kernel = rows - r >= 2 ? avx512Bf16Groups<2> : avx512Bf16Groups<1>;
+        kernel(packed, layout, x + r * stride, stride, y + r * layout.out, groupBegin, groupEnd);
+    }
+}
+
 Isa activeIsa() { return chosenIsa().load(std::memory_order_relaxed); }
 
 bool useKernelIsa(std::string_view name) {
-    const Isa best = detectIsa();
-    Isa wanted;
-    if (name == "avx512")
-        wanted = Isa::Avx512;
-    else if (name == "avx2")
-        wanted = Isa::Avx2;
-    else if (name == "scalar")
-        wanted = Isa::Scalar;
-    else
-        return false;
-    if (int(wanted) > int(best))
-        return false;
-    chosenIsa().store(wanted);
-    return true;
+    for (Isa isa : kBestFirst)
+        if (name == nameOf(isa)) {
+            if (!supported(isa))
+                return false;
+            chosenIsa().store(isa);
+            return true;
+        }
+    return false;
 }
 
-const char* kernelIsaName() {
-    switch (isa()) {
-    case Isa::Avx512: return "avx512";
-    case Isa::Avx2: return "avx2";
-    case Isa::Scalar: break;
-    }
-    return "scalar";
+std::vector<std::string> availableKernelIsas() {
+    std::vector<std::string> names;
+    for (Isa isa : kBestFirst)
+        if (supported(isa))
+            names.emplace_back(nameOf(isa));
+    return names;
 }
+
+const char* kernelIsaName() { return nameOf(isa()); }
 
 } // namespace echoforge::kernels

@@ -11,7 +11,9 @@
 // The instruction set is chosen at run time. Torch-free: the caller splits groups across threads.
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace echoforge::kernels {
 
@@ -36,6 +38,8 @@ struct InterleavedLayout {
 // Row-major bf16 W [out, in] (raw 16-bit patterns) → the groups [groupBegin, groupEnd) of `packed`, which holds layout.storageElements() elements.
 void interleave(const std::uint16_t* rowMajor, const InterleavedLayout& layout, std::uint16_t* packed,
                 int64_t groupBegin, int64_t groupEnd);
+// Group g from its four rows alone, `rows` [kRowsPerGroup, in] row-major (zeros past out).
+void interleaveGroup(const std::uint16_t* rows, const InterleavedLayout& layout, std::uint16_t* packed, int64_t g);
 // Rows [rowBegin, rowEnd) of an interleaved W back to row-major fp32 [rowEnd − rowBegin, in].
 void deinterleaveToFloat(const std::uint16_t* packed, const InterleavedLayout& layout, int64_t rowBegin, int64_t rowEnd,
                          float* out);
@@ -57,13 +61,30 @@ PackedRows packRows(const float* x, int64_t rows, const InterleavedLayout& layou
 void rowProduct(const std::uint16_t* packed, const InterleavedLayout& layout, const PackedRows& x, float* y,
                 int64_t groupBegin, int64_t groupEnd);
 
+// With AVX-512 BF16 (at the Avx512Vnni level, below): the activations are rounded to bf16 too and
+// each vdpbf16ps multiplies 32 pairs, half the instructions of widening W and two FMAs (kernel
+// study in docs/performance.md: 125 against 156 ms per frame). The activations lose their low 16
+// bits, as they do in the reference's bf16 model. Whether rowProductBf16 is the kernel now:
+bool bf16DotProduct();
+// x [rows, in] → bf16 bits [rows][layout.paddedIn()], rounded to nearest even, zero-padded.
+void packRowsBf16(const float* x, int64_t rows, const InterleavedLayout& layout, std::uint16_t* out);
+// rowProduct's contract with x as packRowsBf16 left it; rows ≤ kMaxRowsPerPass.
+void rowProductBf16(const std::uint16_t* packed, const InterleavedLayout& layout, const std::uint16_t* x, int64_t rows,
+                    float* y, int64_t groupBegin, int64_t groupEnd);
+// fp32 → bf16 bits, rounded to nearest even as torch's conversion does (NaN stays NaN).
+std::uint16_t roundToBf16(float value);
+
 // The instruction set the kernels use: the best this CPU has, unless a test chose a lesser one.
-enum class Isa { Scalar, Avx2, Avx512 };
+// The VNNI levels add the integer dot product (vpdpbusd) to the int8 and 4-bit kernels; at
+// Avx512Vnni the bf16 kernel also uses vdpbf16ps where the CPU has AVX-512 BF16.
+enum class Isa { Scalar, Avx2, AvxVnni, Avx512, Avx512Vnni };
 Isa activeIsa();
-// Its name: "avx512", "avx2" or "scalar".
+// Its name: "avx512vnni", "avx512", "avxvnni", "avx2" or "scalar".
 const char* kernelIsaName();
-// Uses a lesser instruction set from now on (tests compare them); false where the CPU lacks it or
-// the name is unknown. Weights interleave the same for all; packed rows must be packed anew.
+// Every instruction set this CPU can run, best first (the names above).
+std::vector<std::string> availableKernelIsas();
+// Uses another instruction set from now on (tests compare them); false where the CPU lacks it or
+// the name is unknown. Weights are packed the same for all; activations are prepared per product.
 bool useKernelIsa(std::string_view name);
 
 } // namespace echoforge::kernels

@@ -1,9 +1,15 @@
 // Linear's products against a double-precision reference over the weights as the layer keeps
-// them (fp32, bf16, int8 with block scales), for every kernel instruction set this
-// CPU has, awkward shapes (rows not a multiple of the group, inputs not a multiple of a chunk),
-// one to nine activation rows (the hand-written kernels and the gemm path), and two threads.
+// them (fp32, bf16, int8 and 4-bit with block scales), for every kernel instruction set this
+// CPU has (AVX-512 with VNNI and BF16, AVX-512, AVX-VNNI, AVX2, portable), awkward shapes (rows
+// not a multiple of the group, inputs not a multiple of a chunk), one to seventeen activation rows
+// (the hand-written kernels, their tiled passes and the gemm path), and two threads.
 
 #include "core/model/linear.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/common/cpu_features.h"
 
 #include <QtTest>
 
@@ -28,7 +34,7 @@ torch::Tensor inputRoundingBound(const torch::Tensor& x, const torch::Tensor& w)
 void checkAllShapes(WeightPrecision precision) {
     torch::manual_seed(7);
     for (const auto& shape : kShapes)
-        for (int64_t rows : {1, 2, 3, 4, 5, 9}) {
+        for (int64_t rows : {1, 2, 3, 4, 5, 9, 17}) {
             const auto w = torch::rand({shape.out, shape.in}) * 2 - 1;
             const auto x = torch::rand({rows, shape.in}) * 2 - 1;
             const Linear layer(w, precision);
@@ -40,8 +46,10 @@ void checkAllShapes(WeightPrecision precision) {
             // fp32 accumulation over `in` terms of size ≤ 1; for int8, also each input's rounding
             // to half a step of its block of 32 (1/254 of the block's largest magnitude).
             auto allowed = torch::full({rows, shape.out}, 4e-7 * double(shape.in) + 1e-6, torch::kFloat64);
-            if (precision == WeightPrecision::Int8)
+            if (precision == WeightPrecision::Int8 || precision == WeightPrecision::Q4)
                 allowed += inputRoundingBound(x.to(torch::kFloat64), stored);
+            if (precision == WeightPrecision::BFloat16 && kernels::bf16DotProduct())   // x rounded to bf16: half a step, 2⁻⁸ of each
+                allowed += x.to(torch::kFloat64).abs().matmul(stored.abs().t()) * (std::ldexp(1.0, -8) * 1.001);
             const auto excess = ((got.to(torch::kFloat64) - expected).abs() - allowed).max().item<double>();
             if (excess > 0)
                 QFAIL(qPrintable(QStringLiteral("W [%1, %2], %3 rows: error over the bound by %4")
@@ -58,27 +66,69 @@ private Q_SLOTS:
 
     void fp32MatchesReference() { checkAllShapes(WeightPrecision::Float32); }
 
-    void bf16MatchesReferenceOnEveryInstructionSet() {
-        const QString best = QString::fromLatin1(kernels::kernelIsaName());
-        int tried = 0;
-        for (const char* isa : {"avx512", "avx2", "scalar"}) {
-            if (!kernels::useKernelIsa(isa))
-                continue;   // this CPU lacks it
-            ++tried;
-            QCOMPARE(QString::fromLatin1(kernels::kernelIsaName()), QString::fromLatin1(isa));
-            checkAllShapes(WeightPrecision::BFloat16);
-        }
-        QVERIFY(kernels::useKernelIsa(best.toStdString()));
-        QVERIFY(tried >= 1);
-        QVERIFY(!kernels::useKernelIsa("sse9"));
+    void everyFormatOnEveryInstructionSet_data() {
+        QTest::addColumn<int>("precision");
+        QTest::addColumn<QString>("isa");
+        for (auto precision : {WeightPrecision::Float32, WeightPrecision::BFloat16, WeightPrecision::Int8, WeightPrecision::Q4})
+            for (const auto& isa : kernels::availableKernelIsas())
+                QTest::addRow("%s %s", qPrintable(precisionName(precision)), isa.c_str()) << int(precision) << QString::fromStdString(isa);
     }
 
-    void int8MatchesReferenceOnEveryInstructionSet() {
-        const QString best = QString::fromLatin1(kernels::kernelIsaName());
-        for (const char* isa : {"avx512", "avx2", "scalar"})
-            if (kernels::useKernelIsa(isa))
-                checkAllShapes(WeightPrecision::Int8);
-        QVERIFY(kernels::useKernelIsa(best.toStdString()));
+    void everyFormatOnEveryInstructionSet() {
+        QFETCH(int, precision);
+        QFETCH(QString, isa);
+        const std::string best = kernels::kernelIsaName();
+        QVERIFY(kernels::useKernelIsa(isa.toStdString()));
+        QCOMPARE(QString::fromLatin1(kernels::kernelIsaName()), isa);
+        checkAllShapes(WeightPrecision(precision));
+        QVERIFY(kernels::useKernelIsa(best));
+    }
+
+    void instructionSetsByName() {
+        const auto all = kernels::availableKernelIsas();
+        QVERIFY(!all.empty());
+        QCOMPARE(all.back(), std::string("scalar"));   // the portable fallback is always there
+        QCOMPARE(std::string(kernels::kernelIsaName()), all.front());
+        QVERIFY(!kernels::useKernelIsa("sse9"));
+        const auto& cpu = CpuFeatures::detect();
+        // This CPU's flags decide the list (checked against /proc/cpuinfo's own words).
+        QCOMPARE(std::find(all.begin(), all.end(), "avx512vnni") != all.end(), cpu.avx512f && cpu.avx512bw && cpu.avx512vnni);
+        QCOMPARE(std::find(all.begin(), all.end(), "avxvnni") != all.end(), cpu.avx2 && cpu.fma && cpu.avxvnni);
+    }
+
+    // Each block of 32 weights is rounded to 4-bit steps of a bf16 scale (its largest
+    // magnitude / 7): no weight moves more than half a step, and the product stays close.
+    void q4ErrorIsHalfAStepPerBlock() {
+        torch::manual_seed(5);
+        const auto w = torch::randn({37, 100});
+        const Linear layer(w, WeightPrecision::Q4);
+        QCOMPARE(layer.weightBytes(), int64_t(37 * 100 / 2 + 37 * 100 / 32 * 2));
+        const auto stored = layer.weightAsFloat();
+        for (int64_t start = 0; start < 100; start += 32) {
+            const int64_t n = std::min<int64_t>(32, 100 - start);
+            const auto block = w.narrow(1, start, n);
+            const auto halfStep = block.abs().amax(1, true) / 7.0 / 2.0 * 1.01;   // bf16 scale: within 2⁻⁸
+            QVERIFY(((stored.narrow(1, start, n) - block).abs() <= halfStep + 1e-7).all().item<bool>());
+        }
+        const auto x = torch::randn({1, 100});
+        const double relative = ((layer(x) - x.matmul(w.t())).norm() / x.matmul(w.t()).norm()).item<double>();
+        QVERIFY2(relative < 0.15, qPrintable(QString::number(relative)));
+        QVERIFY2(relative > 0.001, qPrintable(QString::number(relative)));   // it is rounded
+    }
+
+    // multiply() on raw memory gives what operator() gives, for every row count it takes.
+    void rawMultiplyMatchesTensorProduct() {
+        torch::manual_seed(9);
+        const auto w = torch::randn({70, 90});
+        for (auto precision : {WeightPrecision::Float32, WeightPrecision::BFloat16, WeightPrecision::Int8, WeightPrecision::Q4}) {
+            const Linear layer(w, precision);
+            for (int64_t rows : {int64_t(1), int64_t(2), int64_t(7), Linear::kMaxKernelRows}) {
+                const auto x = torch::randn({rows, 90});
+                auto y = torch::empty({rows, 70});
+                layer.multiply(x.data_ptr<float>(), rows, y.data_ptr<float>());
+                QVERIFY(torch::equal(y, layer(x)));
+            }
+        }
     }
 
     // Each block of 32 weights is rounded to 255 levels of its largest magnitude: no weight moves
@@ -112,7 +162,7 @@ private Q_SLOTS:
     }
 
     void keepsLeadingDimensions() {
-        for (auto precision : {WeightPrecision::Float32, WeightPrecision::BFloat16, WeightPrecision::Int8}) {
+        for (auto precision : {WeightPrecision::Float32, WeightPrecision::BFloat16, WeightPrecision::Int8, WeightPrecision::Q4}) {
             const Linear layer(torch::randn({6, 8}), precision);
             QCOMPARE(layer(torch::randn({8})).sizes().vec(), std::vector<int64_t>({6}));
             QCOMPARE(layer(torch::randn({2, 3, 8})).sizes().vec(), std::vector<int64_t>({2, 3, 6}));
