@@ -72,11 +72,13 @@ void CsmNetwork::audioEmbeddingInto(int codebook, int64_t code, float* out) cons
     if (code < 0 || code >= config_.audioVocabSize)
         (void)embedAudio(codebook, code);   // throws its sentence
     const int64_t d = config_.backbone.dim, row = code + int64_t(codebook) * config_.audioVocabSize;
-    if (audioEmbeddings_.scalar_type() == torch::kFloat32) {
-        std::copy_n(audioEmbeddings_.data_ptr<float>() + row * d, d, out);
+    // The decoder reads its own table when the config unties it (as embedAudio does).
+    const torch::Tensor& table = decoderAudioEmbeddings_.defined() ? decoderAudioEmbeddings_ : audioEmbeddings_;
+    if (table.scalar_type() == torch::kFloat32) {
+        std::copy_n(table.data_ptr<float>() + row * d, d, out);
         return;
     }
-    const auto* bits = reinterpret_cast<const std::uint16_t*>(audioEmbeddings_.data_ptr<at::BFloat16>()) + row * d;
+    const auto* bits = reinterpret_cast<const std::uint16_t*>(table.data_ptr<at::BFloat16>()) + row * d;
     for (int64_t i = 0; i < d; ++i) {   // a bf16 is the high half of an fp32
         const std::uint32_t word = std::uint32_t(bits[i]) << 16;
         std::memcpy(out + i, &word, sizeof(float));
