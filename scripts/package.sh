@@ -5,9 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
-targets=(echoforge echoforge-cli echoforge-package-data)
-# The server joins the package once its target exists (app/server).
-[[ -d app/server ]] && targets+=(echoforge-server)
+targets=(echoforge echoforge-cli echoforge-server echoforge-package-data)
 bash scripts/build.sh --target "${targets[@]}"
 # dpkg-shlibdeps comes with dpkg-dev.
 command -v dpkg-shlibdeps >/dev/null || { echo "package: dpkg-shlibdeps is missing (apt-get install dpkg-dev)" >&2; exit 1; }

@@ -2,6 +2,8 @@
 // with progress, cancellation and a length limit; every built-in character speaks; bad text,
 // unknown voices and cloned voices are refused with a sentence.
 
+#include <cmath>
+
 #include <QtTest>
 
 #include "core/audio/audio_buffer.h"
@@ -69,6 +71,34 @@ private Q_SLOTS:
         QVERIFY(rmsAmplitude(audio) > 0.02);
         QVERIFY(measureLoudness(audio).integratedLufs > -40.0);
         QVERIFY(peakAmplitude(audio) <= 1.0f);
+    }
+
+    // "[pause 2s]" adds two seconds of silence where it stands; "[pause]" half a second; brackets
+    // that are not a pause are spoken as written, never a crash.
+    void pauseMarksInsertSilence() {
+        const Character c = builtIn("marcus");
+        const SpeechResult plain = engine_.synthesize(requestFor("One short line. Another short line.", c), {});
+        const SpeechResult paused = engine_.synthesize(requestFor("One short line. [pause 2s] Another short line.", c), {});
+        const double added = paused.durationSeconds() - plain.durationSeconds();
+        QVERIFY2(added > 1.7 && added < 2.5, qPrintable(QString::number(added)));
+        // The longest run of true silence (|x| < 1e-4) lies in the middle and lasts about 2 s.
+        std::size_t longest = 0, run = 0, longestEnd = 0;
+        for (std::size_t i = 0; i < paused.audio.size(); ++i) {
+            run = std::abs(paused.audio[i]) < 1e-4f ? run + 1 : 0;
+            if (run > longest) longest = run, longestEnd = i;
+        }
+        const double longestSeconds = double(longest) / paused.sampleRate;
+        QVERIFY2(longestSeconds >= 1.9 && longestSeconds < 2.6, qPrintable(QString::number(longestSeconds)));
+        const double endsAt = double(longestEnd) / paused.sampleRate;
+        QVERIFY(endsAt > 2.0 && endsAt < paused.durationSeconds() - 0.3);
+
+        const SpeechResult shortPause = engine_.synthesize(requestFor("One short line. [pause] Another short line.", c), {});
+        const double addedShort = shortPause.durationSeconds() - plain.durationSeconds();
+        QVERIFY2(addedShort > 0.3 && addedShort < 0.9, qPrintable(QString::number(addedShort)));
+
+        const SpeechResult odd = engine_.synthesize(requestFor("A line [laughs] with [pause x] odd [ marks.", c), {});
+        QVERIFY(odd.durationSeconds() > 1.0);
+        QVERIFY(rmsAmplitude(AudioBuffer{odd.audio, odd.sampleRate, 1}) > 0.02);
     }
 
     void fasterRateIsShorter() {
