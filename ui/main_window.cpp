@@ -24,13 +24,12 @@
 #include <QtConcurrent>
 
 #include "core/audio/audio_io.h"
-#include "core/common/diagnostics.h"
+#include "core/tasks/diagnostics.h"
 #include "core/common/error.h"
 #include "core/hub/model_manager.h"
-#include "core/model/precision.h"
-#include "core/model/torch_runtime.h"
 #include "core/tasks/history_model.h"
 #include "core/tasks/queue_model.h"
+#include "core/tasks/installed_engines.h"
 #include "core/tasks/task_engine.h"
 #include "core/voices/character_model.h"
 #include "core/voices/voice_library.h"
@@ -356,23 +355,13 @@ void MainWindow::showEngineState() {
     const QString engine = tasks->activeEngineName();
     const bool fallback = !tasks->csmInstalled() || !tasks->csmLoadError().isEmpty();
     header_->setEngine(engine, fallback);
-    bool onGpu = false;
-    if (!fallback) {
-        try {
-            onGpu = chooseDevice(services_.settings.device) == ComputeDevice::Cuda;
-        } catch (const std::exception&) {
-            // a device CSM could not use fails its load, and eSpeak NG speaks on the CPU
-        }
-    }
+    const CsmRunPlan plan = plannedCsmRun(services_.settings);
+    const bool onGpu = !fallback && plan.onGpu;
     QString status = tr("%1 · %2").arg(engine, onGpu ? tr("GPU") : tr("CPU"));
     if (!fallback && !onGpu) {
         // As CSM will run: its threads and weight format (the CPU's best where set to auto).
-        const int threads = services_.settings.threads > 0 ? services_.settings.threads : QThread::idealThreadCount();
-        try {
-            status += tr(" · %n thread(s) · %1", nullptr, threads).arg(precisionName(choosePrecision(services_.settings.precision)));
-        } catch (const std::exception&) {
-            status += tr(" · %n thread(s)", nullptr, threads);
-        }
+        status += plan.formatName.isEmpty() ? tr(" · %n thread(s)", nullptr, plan.threads)
+                                            : tr(" · %n thread(s) · %1", nullptr, plan.threads).arg(plan.formatName);
     }
     engineStatus_->setText(status);
     characters_->setActiveEngine(fallback ? QStringLiteral("espeak") : QStringLiteral("csm"));

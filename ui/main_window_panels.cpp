@@ -18,7 +18,7 @@
 
 #include "core/api/api_host.h"
 #include "core/audio/audio_io.h"
-#include "core/common/diagnostics.h"
+#include "core/tasks/diagnostics.h"
 #include "core/common/error.h"
 #include "core/common/paths.h"
 #include "core/hub/model_manager.h"

@@ -21,7 +21,7 @@
 #include "core/engine/engine_choice.h"
 #include "core/tasks/installed_engines.h"
 #include "core/tasks/task_engine.h"
-#include "core/voices/sample_cache.h"
+#include "core/tasks/sample_cache.h"
 #include "core/voices/voice_library.h"
 #include "ui/main_window.h"
 #include "ui/shell/backup_actions.h"

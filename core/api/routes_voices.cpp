@@ -13,7 +13,7 @@
 #include "core/voices/character_model.h"
 #include "core/voices/character_summary.h"
 #include "core/voices/clip_checks.h"
-#include "core/voices/sample_cache.h"
+#include "core/tasks/sample_cache.h"
 #include "core/voices/voice_clone.h"
 #include "core/voices/voice_library.h"
 

@@ -6,6 +6,9 @@
 
 namespace echoforge {
 
+// The rate of everything EchoForge speaks and writes (CSM's Mimi runs at 24 kHz).
+inline constexpr int kOutputSampleRate = 24000;
+
 struct AudioBuffer {
     std::vector<float> samples;   // interleaved: frame f, channel c at samples[f * channels + c]
     int sampleRate = 0;

@@ -12,11 +12,10 @@
 #include <QString>
 #include <QStringList>
 
+#include "core/audio/audio_buffer.h"
 #include "core/voices/character.h"
 
 namespace echoforge {
-
-inline constexpr int kOutputSampleRate = 24000;
 
 struct GenerationParams {
     double temperature = 0.9;

@@ -1,9 +1,14 @@
 #include "core/tasks/installed_engines.h"
 
+#include <QThread>
+
 #include "core/common/model_layout.h"
 #include "core/common/paths.h"
 #include "core/common/settings.h"
-#include "core/engine/engine_choice.h"
+#include "core/engine/espeak_engine.h"
+#include "core/generation/csm_engine.h"
+#include "core/model/precision.h"
+#include "core/model/torch_runtime.h"
 
 namespace echoforge {
 
@@ -21,6 +26,49 @@ EngineSet installedEngines(const AppPaths& paths, const Settings& settings) {
         };
     }
     return engines;
+}
+
+std::unique_ptr<SpeechEngine> createEngine(const QString& engineId, const QString& modelsDir) {
+    const Settings settings;
+    AppPaths paths = AppPaths::resolve(settings);
+    paths.modelsDir = modelsDir;
+    return createEngine(engineId, paths, settings);
+}
+
+std::unique_ptr<SpeechEngine> createEngine(const QString& engineId, const AppPaths& paths, const Settings& settings,
+                                           const std::function<void(double, const QString&)>& loadProgress) {
+    if (engineId == "espeak")
+        return std::make_unique<EspeakEngine>();
+    if (engineId == "csm") {
+        CsmEngineOptions options;
+        options.modelsDir = paths.modelsDir;
+        options.cacheDir = paths.cacheDir;
+        options.precision = choosePrecision(settings.precision);
+        options.threads = settings.threads;
+        options.device = chooseDevice(settings.device);
+        options.loudnessTargetLufs = settings.loudnessTargetLufs;
+        options.audioCacheBytes = std::int64_t(settings.cacheLimitMegabytes) << 20;
+        options.anchorsDir = paths.anchorsDir;
+        options.lexiconsDir = paths.lexiconsDir;
+        options.loadProgress = loadProgress;
+        return CsmEngine::load(options);
+    }
+    throw Error(ErrorKind::NotInstalled, QStringLiteral("This build of EchoForge cannot run the '%1' engine; use --engine espeak.").arg(engineId));
+}
+
+CsmRunPlan plannedCsmRun(const Settings& settings) {
+    CsmRunPlan plan;
+    try {
+        plan.onGpu = chooseDevice(settings.device) == ComputeDevice::Cuda;
+    } catch (const std::exception&) {
+        // a device CSM could not use fails its load, and eSpeak NG speaks on the CPU
+    }
+    plan.threads = settings.threads > 0 ? settings.threads : QThread::idealThreadCount();
+    try {
+        plan.formatName = precisionName(choosePrecision(settings.precision));
+    } catch (const std::exception&) {
+    }
+    return plan;
 }
 
 } // namespace echoforge

@@ -4,12 +4,12 @@
 #include <QFileInfo>
 #include <QTemporaryDir>
 
+#include "core/audio/audio_buffer.h"
 #include "core/audio/audio_io.h"
 #include "core/audio/loudness.h"
 #include "core/audio/resampler.h"
 #include "core/audio/silence.h"
 #include "core/common/error.h"
-#include "core/engine/speech_engine.h"
 #include "core/voices/voice_library.h"
 
 namespace echoforge {

@@ -17,7 +17,7 @@
 #include "core/common/settings.h"
 #include "core/engine/espeak_engine.h"
 #include "core/tasks/task_engine.h"
-#include "core/voices/sample_cache.h"
+#include "core/tasks/sample_cache.h"
 #include "core/voices/voice_library.h"
 #include "fake_audio_output.h"
 #include "ui/main_window.h"

@@ -14,7 +14,7 @@
 #include "core/engine/espeak_engine.h"
 #include "core/tasks/queue_model.h"
 #include "core/tasks/task_engine.h"
-#include "core/voices/sample_cache.h"
+#include "core/tasks/sample_cache.h"
 #include "core/voices/voice_library.h"
 #include "studio_fixture.h"
 #include "core/voices/character_model.h"

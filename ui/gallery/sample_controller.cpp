@@ -7,7 +7,7 @@
 #include "core/audio/audio_io.h"
 #include "core/common/error.h"
 #include "core/tasks/task_engine.h"
-#include "core/voices/sample_cache.h"
+#include "core/tasks/sample_cache.h"
 #include "core/voices/voice_library.h"
 #include "ui/player/player_controller.h"
 

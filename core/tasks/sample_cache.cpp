@@ -1,4 +1,4 @@
-#include "core/voices/sample_cache.h"
+#include "core/tasks/sample_cache.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -1,4 +1,4 @@
-#include "core/common/diagnostics.h"
+#include "core/tasks/diagnostics.h"
 
 #include <espeak-ng/speak_lib.h>
 
