@@ -65,8 +65,11 @@ void ResponseStream::write(const QByteArray& bytes) {
 }
 
 void ResponseStream::end() {
-    if (open() && m_socket->state() == QAbstractSocket::ConnectedState)
+    if (open() && m_socket->state() == QAbstractSocket::ConnectedState) {
         m_responder->writeBody("0\r\n\r\n");
+        if (m_closeWhenEnded)
+            m_socket->disconnectFromHost();   // after what is written has left
+    }
     m_ended = true;
 }
 
@@ -96,9 +99,14 @@ void Exchange::respond(const HttpResponse& response) {
     const auto responder = std::move(m_responder);
     if (!connected())
         return;
+    const bool close = m_request.wantsClose();
     writeHead(*responder, response.status, response.contentType, response.headers + extraHeaders);
     responder->writeHeader("Content-Length", QByteArray::number(response.body.size()));
+    if (close)
+        responder->writeHeader("Connection", "close");
     responder->writeBody(m_request.method == "HEAD" ? QByteArray() : response.body);
+    if (close)
+        m_socket->disconnectFromHost();   // after what is written has left
 }
 
 void Exchange::fail(const ApiError& error) {
@@ -116,7 +124,11 @@ ResponseStream* Exchange::stream(int status, const QByteArray& contentType, Head
         dead->setParent(m_server->scope());
         return dead;
     }
+    if (m_request.wantsClose())
+        headers.append({"Connection", "close"});
     auto* s = new ResponseStream(std::move(m_responder), status, contentType, headers + extraHeaders);
+    if (m_request.wantsClose())
+        s->closeWhenEnded();
     s->setParent(m_server->scope());   // freed with the server at the latest; handlers deleteLater() it on end
     return s;
 }

@@ -11,6 +11,13 @@ QByteArray HttpRequest::header(QByteArrayView name) const {
     return {};
 }
 
+bool HttpRequest::wantsClose() const {
+    for (const QByteArray& token : header("Connection").split(','))
+        if (token.trimmed().compare("close", Qt::CaseInsensitive) == 0)
+            return true;
+    return false;
+}
+
 HttpResponse HttpResponse::json(const QJsonObject& object, int status) {
     return {status, "application/json", QJsonDocument(object).toJson(QJsonDocument::Compact), {}};
 }

@@ -29,6 +29,9 @@ struct HttpRequest {
 
     // The first header named `name`, case-insensitively; empty when absent.
     QByteArray header(QByteArrayView name) const;
+    // "Connection: close": the client reads until the server closes (HTTP/1.0 tools, bash's
+    // /dev/tcp, `curl -H "Connection: close"`), so the answer ends the connection.
+    bool wantsClose() const;
 };
 
 struct HttpResponse {

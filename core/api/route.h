@@ -32,6 +32,8 @@ public:
     void abort();                   // drops the connection without the last chunk: the client sees
                                     // a broken transfer, not a short file that looks whole
     bool open() const { return m_socket && !m_ended; }
+    // end() also closes the connection (the request said "Connection: close").
+    void closeWhenEnded() { m_closeWhenEnded = true; }
 
 Q_SIGNALS:
     void closed();                  // the client went away before end()
@@ -40,6 +42,7 @@ private:
     std::unique_ptr<QHttpServerResponder> m_responder;
     QPointer<QTcpSocket> m_socket;
     bool m_ended = false;
+    bool m_closeWhenEnded = false;
 };
 
 // One request and the means to answer it, now or later (an answer that waits for a job).

@@ -52,6 +52,41 @@ class TestApiRoutes : public QObject {
     }
 
 private Q_SLOTS:
+    // "Connection: close" (HTTP/1.0 tools, bash's /dev/tcp) gets the whole answer and then the
+    // end of the connection, so a client reading to the end is not left waiting; without it the
+    // connection stays open for the next request.
+    void connectionCloseEndsTheConnection() {
+        ApiRig rig;
+        QVERIFY(rig.port != 0);
+        QTcpSocket socket;
+        bool closedByServer = false;
+        connect(&socket, &QTcpSocket::disconnected, this, [&] { closedByServer = true; });
+        socket.connectToHost(QHostAddress::LocalHost, rig.port);
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write("GET /api/health HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        QByteArray answer;
+        QVERIFY(QTest::qWaitFor([&] { answer += socket.readAll(); return closedByServer; }, 5000));
+        answer += socket.readAll();
+        QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
+        const QByteArray body = answer.mid(answer.indexOf("\r\n\r\n") + 4);
+        QCOMPARE(QJsonDocument::fromJson(body).object().value("status").toString(), QStringLiteral("ok"));
+
+        QTcpSocket kept;
+        bool keptClosed = false;
+        connect(&kept, &QTcpSocket::disconnected, this, [&] { keptClosed = true; });
+        kept.connectToHost(QHostAddress::LocalHost, rig.port);
+        QVERIFY(kept.waitForConnected(5000));
+        int answers = 0;
+        for (int i = 0; i < 2; ++i) {
+            kept.write("GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            QByteArray got;
+            QVERIFY(QTest::qWaitFor([&] { got += kept.readAll(); return got.contains("\"status\""); }, 5000));
+            answers += got.startsWith("HTTP/1.1 200");
+        }
+        QCOMPARE(answers, 2);
+        QVERIFY(!keptClosed);
+    }
+
     void health() {
         ApiRig rig;
         QVERIFY(rig.port != 0);

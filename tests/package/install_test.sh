@@ -77,7 +77,7 @@ in_root echoforge-cli say --engine espeak --voice ada --text "$TEXT" -o /root/he
 
 # 5. The server's health answer.
 health() {   # GET /api/health with bash's /dev/tcp: the minimal root has no curl
-  in_root bash -c 'exec 3<>/dev/tcp/127.0.0.1/18765 && printf "GET /api/health HTTP/1.0\r\nHost: localhost\r\n\r\n" >&3 && cat <&3'
+  in_root bash -c 'exec 3<>/dev/tcp/127.0.0.1/18765 && printf "GET /api/health HTTP/1.0\r\nHost: localhost\r\nConnection: close\r\n\r\n" >&3 && timeout 10 cat <&3'
 }
 step "echoforge-server health"
 [[ -x $ROOT/usr/bin/echoforge-server ]] || fail "the package has no echoforge-server"
