@@ -8,16 +8,20 @@
 namespace echoforge::watermark {
 namespace {
 
-constexpr std::complex<double> kI(0.0, 1.0);
+// a * b written out: std::complex's operator* goes through a library call that checks for NaN and
+// infinity (C99 Annex G), which cost more than the FFTs here.
+inline std::complex<double> times(std::complex<double> a, std::complex<double> b) {
+    return {a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()};
+}
 
 } // namespace
 
 ScaleSearch::ScaleSearch(WatermarkKey key, const WatermarkScheme& scheme)
     : scheme_(scheme), band_(bandBins(scheme)), fft_(std::size_t(scheme.period)) {
     const auto phasors = patternPhasors(key, scheme);
-    conjPhasors_.reserve(phasors.size());
+    halfConjPhasors_.reserve(phasors.size());
     for (const auto& p : phasors)
-        conjPhasors_.push_back(std::conj(p));
+        halfConjPhasors_.push_back(0.5 * std::conj(p));
     lowBin_ = int(std::lround(band_.first * scheme_.searchScaleMin));
     highBin_ = std::min(int(std::lround(band_.last * scheme_.searchScaleMax)), scheme_.period / 2 - 1);
     window_.resize(std::size_t(scheme_.period));
@@ -89,11 +93,12 @@ ScaleSearchResult ScaleSearch::search(std::span<const float> pcm24k) const {
             std::fill(spectrum.begin(), spectrum.end(), std::complex<double>());
             for (int k = band_.first; k <= band_.last; ++k) {
                 const std::size_t i = std::size_t(k - band_.first);
-                const std::complex<double> a = 0.5 * bins[std::size_t(source[j][i])] * conjPhasors_[i];
+                const std::complex<double> a = times(bins[std::size_t(source[j][i])], halfConjPhasors_[i]);
                 const std::complex<double> b =
-                    pair ? 0.5 * bins[std::size_t(source[j + 1][i])] * conjPhasors_[i] : std::complex<double>();
-                spectrum[std::size_t(k)] = a + kI * b;
-                spectrum[period - std::size_t(k)] = std::conj(a) + kI * std::conj(b);
+                    pair ? times(bins[std::size_t(source[j + 1][i])], halfConjPhasors_[i]) : std::complex<double>();
+                // a + i b at k and conj(a) + i conj(b) at L - k.
+                spectrum[std::size_t(k)] = {a.real() - b.imag(), a.imag() + b.real()};
+                spectrum[period - std::size_t(k)] = {a.real() + b.imag(), b.real() - a.imag()};
             }
             fft_.inverseUnscaled(spectrum);
             double peakA = 0, peakB = 0;

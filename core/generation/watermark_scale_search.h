@@ -39,7 +39,7 @@ private:
     WatermarkScheme scheme_;
     BandBins band_;
     int lowBin_ = 0, highBin_ = 0;                 // bins any scale may read
-    std::vector<std::complex<double>> conjPhasors_;   // e^{-i phi_k}, [band.count()]
+    std::vector<std::complex<double>> halfConjPhasors_;   // e^{-i phi_k} / 2, [band.count()]
     std::vector<double> window_;                   // periodic Hann, [period]
     Fft fft_;
 };
