@@ -5,9 +5,11 @@
 //
 // In short: a periodic, band-limited (1-5 kHz) noise pattern with random phases drawn from the
 // key is added to the 24 kHz audio, scaled by a causal envelope of the signal so that it stays
-// 38-40 dB below speech (the requirement is -35 dB or lower). The detector whitens blocks of one
+// 36-38 dB below speech (the requirement is -35 dB or lower). The detector whitens blocks of one
 // pattern period, correlates them with the pattern at every circular offset and reports the
-// height of the best peak in standard deviations (a z-score).
+// height of the best peak in standard deviations (a z-score). A search over time scales finds the
+// mark after speed, tempo and pitch changes of up to 10 %: each frame is correlated on its own with
+// the pattern scaled in frequency by 161 factors, and the frames' best peaks are summed.
 
 #include <cstdint>
 #include <memory>
