@@ -5,6 +5,8 @@
 #include <limits>
 #include <numbers>
 
+#include "core/common/error.h"
+
 namespace echoforge::watermark {
 namespace {
 
@@ -18,12 +20,19 @@ inline std::complex<double> times(std::complex<double> a, std::complex<double> b
 
 ScaleSearch::ScaleSearch(WatermarkKey key, const WatermarkScheme& scheme)
     : scheme_(scheme), band_(bandBins(scheme)), fft_(std::size_t(scheme.period)) {
+    if (scheme_.searchScaleCount < 2 || !(scheme_.searchScaleMin > 0.0) ||
+        !(scheme_.searchScaleMax > scheme_.searchScaleMin) || !(scheme_.searchNullDeviation > 0.0))
+        throw Error(QStringLiteral("The watermark's search over time scales needs at least two factors, from a "
+                                   "positive one up to a larger one, and a positive null spread."));
     const auto phasors = patternPhasors(key, scheme);
     halfConjPhasors_.reserve(phasors.size());
     for (const auto& p : phasors)
         halfConjPhasors_.push_back(0.5 * std::conj(p));
     lowBin_ = int(std::lround(band_.first * scheme_.searchScaleMin));
-    highBin_ = std::min(int(std::lround(band_.last * scheme_.searchScaleMax)), scheme_.period / 2 - 1);
+    highBin_ = int(std::lround(band_.last * scheme_.searchScaleMax));
+    if (lowBin_ < 1 || highBin_ >= scheme_.period / 2)
+        throw Error(QStringLiteral("The watermark's search over time scales would move the band outside the "
+                                   "spectrum: lower the largest factor %1.").arg(scheme_.searchScaleMax));
     window_.resize(std::size_t(scheme_.period));
     for (std::size_t n = 0; n < window_.size(); ++n)
         window_[n] = 0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * double(n) / double(scheme_.period));
