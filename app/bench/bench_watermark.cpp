@@ -61,8 +61,8 @@ int runWatermarkBench(const QStringList&) {
     std::printf("%.0f s of 24 kHz audio\n", kSeconds);
     std::printf("  embed whole take:            %8.2f ms  (%6.0fx real time)\n", whole * 1e3, kSeconds / whole);
     std::printf("  embed in 80 ms chunks:       %8.2f ms  (%6.0fx real time)\n", streamed * 1e3, kSeconds / streamed);
-    std::printf("  detect at 24 kHz:            %8.2f ms  (%6.0fx real time), score %.1f\n", detect24 * 1e3,
-                kSeconds / detect24, d24.score);
+    std::printf("  detect at 24 kHz:            %8.2f ms  (%6.0fx real time), score %.1f, search %.1f\n", detect24 * 1e3,
+                kSeconds / detect24, d24.score, d24.searchScore);
     std::printf("  detect at 44.1 kHz (+soxr):  %8.2f ms  (%6.0fx real time), score %.1f\n", detect44 * 1e3,
                 kSeconds / detect44, d44.score);
     return 0;

@@ -35,8 +35,11 @@ echoforge::WatermarkKey keyFrom(const QCommandLineParser& parser, const QCommand
 int detect(const echoforge::Watermarker& marker, const QString& path) {
     const echoforge::AudioBuffer audio = echoforge::readAudio(path, echoforge::ChannelMode::MixToMono);
     const echoforge::Detection d = marker.detect(audio.samples, audio.sampleRate);
-    std::printf("%s: watermark %s (score %.2f, threshold %.2f, %.2f s, %d blocks)\n", qPrintable(path),
-                d.detected ? "found" : "not found", d.score, d.threshold, d.secondsAnalysed, d.blocksUsed);
+    // The synchronous score first, then the search over time scales (speed, tempo, pitch changes).
+    std::printf("%s: watermark %s (score %.2f, threshold %.2f, %.2f s, %d blocks; scale search %.2f at x%.4f, "
+                "threshold %.2f)\n",
+                qPrintable(path), d.detected ? "found" : "not found", d.score, d.threshold, d.secondsAnalysed,
+                d.blocksUsed, d.searchScore, d.scale, d.searchThreshold);
     return d.detected ? kFound : kNotFound;
 }
 

@@ -5,9 +5,11 @@
 //
 // In short: a periodic, band-limited (1-5 kHz) noise pattern with random phases drawn from the
 // key is added to the 24 kHz audio, scaled by a causal envelope of the signal so that it stays
-// 38-40 dB below speech (the requirement is -35 dB or lower). The detector whitens blocks of one
+// 36-38 dB below speech (the requirement is -35 dB or lower). The detector whitens blocks of one
 // pattern period, correlates them with the pattern at every circular offset and reports the
-// height of the best peak in standard deviations (a z-score).
+// height of the best peak in standard deviations (a z-score). A search over time scales finds the
+// mark after speed, tempo and pitch changes of up to 10 %: each frame is correlated on its own with
+// the pattern scaled in frequency by 161 factors, and the frames' best peaks are summed.
 
 #include <cstdint>
 #include <memory>
@@ -36,18 +38,31 @@ struct WatermarkScheme {
     double bandHighHz = 5000.0;
     double attackSeconds = 0.002;      // envelope follower: time constant while the power rises
     double releaseSeconds = 0.008;     // ... and while it falls (short: no mark tails after words)
-    double markToEnvelopeDb = -42.0;   // pattern RMS relative to the envelope
+    double markToEnvelopeDb = -40.0;   // pattern RMS relative to the envelope
     double blockGateDb = -40.0;        // detector: blocks quieter than the loudest by more are skipped
     double threshold = 6.0;            // detector: z-score at or above which the mark is found
+    // The search over time scales (speed, tempo and pitch changes; docs/watermark.md):
+    double searchScaleMin = 0.90;      // frequency factors searched, evenly spaced, ends included
+    double searchScaleMax = 1.10;
+    int searchScaleCount = 161;        // a step of 0.00125
+    double searchNullMean = 3.84;      // mean of a frame's peak without a mark (measured)
+    double searchNullDeviation = 0.43; // its spread, frame overlap included (measured)
+    double searchThreshold = 8.0;      // search score at or above which the mark is found
 };
 
 struct Detection {
     double score = 0;                  // z-score of the correlation peak (0 when nothing was analysed)
     double threshold = 0;
-    bool detected = false;             // score >= threshold
+    bool synchronousDetected = false;  // score >= threshold
     int blocksUsed = 0;                // pattern periods that entered the correlation
     double secondsAnalysed = 0;        // length of the clip at 24 kHz
     int patternPhase = 0;              // where in the pattern the clip's first 24 kHz sample falls
+    // The search over time scales, which finds the mark after a speed, tempo or pitch change:
+    double searchScore = 0;            // standardised sum of the frames' best peaks, best factor
+    double searchThreshold = 0;
+    bool searchDetected = false;       // searchScore >= searchThreshold
+    double scale = 1.0;                // frequency factor of the best search score (> 1: sped up or raised)
+    bool detected = false;             // either test found the mark (declared last: the verdict)
 };
 
 class StreamingWatermarker;

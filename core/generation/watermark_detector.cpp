@@ -15,7 +15,7 @@ constexpr double kMedianAbsToSigma = 0.6744897501960817;   // Phi^-1(3/4)
 
 Detector::Detector(WatermarkKey key, const WatermarkScheme& scheme)
     : scheme_(scheme), band_(bandBins(scheme)), phasors_(patternPhasors(key, scheme)),
-      fft_(std::size_t(scheme.period)) {}
+      fft_(std::size_t(scheme.period)), search_(key, scheme) {}
 
 Detection Detector::detect(std::span<const float> pcm, int sampleRate) const {
     if (sampleRate <= 0)
@@ -69,6 +69,17 @@ Detection Detector::detectAtSchemeRate(std::span<const float> pcm24k) const {
         std::replace_if(finite.begin(), finite.end(), [](float s) { return !std::isfinite(s); }, 0.0f);
         return detectAtSchemeRate(finite);
     }
+    Detection result = synchronousDetection(pcm24k);
+    result.searchThreshold = scheme_.searchThreshold;
+    const ScaleSearchResult searched = search_.search(pcm24k);
+    result.searchScore = searched.score;
+    result.scale = searched.scale;
+    result.searchDetected = searched.framesUsed > 0 && searched.score >= scheme_.searchThreshold;
+    result.detected = result.synchronousDetected || result.searchDetected;
+    return result;
+}
+
+Detection Detector::synchronousDetection(std::span<const float> pcm24k) const {
     Detection result;
     result.threshold = scheme_.threshold;
     result.secondsAnalysed = double(pcm24k.size()) / scheme_.sampleRate;
@@ -105,7 +116,7 @@ Detection Detector::detectAtSchemeRate(std::span<const float> pcm24k) const {
     if (deviation <= 0.0)
         return result;
     result.score = peak / deviation;
-    result.detected = result.score >= scheme_.threshold;
+    result.synchronousDetected = result.score >= scheme_.threshold;
     // The clip's block starts at pattern phase d give a peak at lag (L - d) mod L.
     result.patternPhase = int((period - peakLag) % period);
     return result;

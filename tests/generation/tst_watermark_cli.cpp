@@ -1,11 +1,12 @@
-// echoforge-cli watermark: verdict, score and exit codes (0 found, 1 not found, 2 error), and
-// embed then detect through files at other rates and channel counts.
+// echoforge-cli watermark: verdict, score and exit codes (0 found, 1 not found, 2 error), embed
+// then detect through files at other rates and channel counts, and a clip played 5 % faster.
 
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include "core/audio/audio_io.h"
+#include "core/generation/watermark.h"
 #include "tst_watermark_signals.h"
 
 using namespace echoforge;
@@ -61,6 +62,18 @@ private Q_SLOTS:
         QVERIFY2(found.exitCode == 0, qPrintable(found.out + found.err));
         QVERIFY(found.out.contains("watermark found (score "));
         QCOMPARE(cli({"detect", clean}).exitCode, 1);
+    }
+
+    void foundAfterASpeedChange() {
+        // Marked, then played 5 % faster: the search over time scales finds it and says at which
+        // factor (the resampling's, 24000 / 22857).
+        std::vector<float> pcm = formantSpeech(24, 4.0);
+        Watermarker().embed(pcm);
+        const Run r = cli({"detect", writeClip("faster.wav", speedChanged(pcm, 1.05), 24000)});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QVERIFY2(r.out.contains("watermark found (score ") && r.out.contains("scale search ") &&
+                     r.out.contains(" at x1.0500, threshold 8.00)"),
+                 qPrintable(r.out));
     }
 
     void keysAreSeparate() {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <random>
 
@@ -201,6 +202,61 @@ std::vector<float> withGainDb(std::span<const float> pcm, double db) {
     std::vector<float> out(pcm.size());
     std::transform(pcm.begin(), pcm.end(), out.begin(), [gain](float s) { return s * gain; });
     return out;
+}
+
+double appliedFrequencyFactor(double factor) {
+    return double(kSignalRate) / double(std::lround(kSignalRate / factor));
+}
+
+std::vector<float> speedChanged(std::span<const float> pcm, double factor) {
+    return resampled(pcm, kSignalRate, int(std::lround(kSignalRate / factor)));
+}
+
+// Hann frames of 1024 samples (42.7 ms) laid every 512 output samples (they sum to one), each read
+// from the input within 256 samples (10.7 ms) of its nominal place, output time x factor, where
+// it best continues the input that followed the previous frame (largest cross-correlation over
+// half a frame). Where the natural continuation is within reach it is chosen, so the input is
+// copied in runs that jump by about a pitch period: the mark's lag jumps with them.
+std::vector<float> tempoChanged(std::span<const float> pcm, double factor) {
+    constexpr long kFrame = 1024, kHop = kFrame / 2, kTolerance = 256;
+    const long inputLength = long(pcm.size());
+    const long outputLength = long(double(inputLength) / factor);
+    std::vector<double> out(std::size_t(std::max(0l, outputLength) + kFrame), 0.0);
+    std::vector<double> window(kFrame);
+    for (long n = 0; n < kFrame; ++n)
+        window[std::size_t(n)] = 0.5 - 0.5 * std::cos(2.0 * kPi * double(n) / double(kFrame));
+    long previous = 0;
+    for (long j = 0; j * kHop < outputLength; ++j) {
+        const long nominal = std::lround(double(j * kHop) * factor);
+        long chosen = nominal;
+        if (j > 0) {
+            const long natural = previous + kHop;
+            double best = -std::numeric_limits<double>::infinity();
+            for (long c = std::max(0l, nominal - kTolerance); c <= nominal + kTolerance; ++c) {
+                if (c + kFrame > inputLength || natural + kHop > inputLength)
+                    break;
+                double similarity = 0;
+                for (long n = 0; n < kHop; ++n)
+                    similarity += double(pcm[std::size_t(c + n)]) * pcm[std::size_t(natural + n)];
+                if (similarity > best) {
+                    best = similarity;
+                    chosen = c;
+                }
+            }
+        }
+        if (chosen < 0 || chosen + kFrame > inputLength)
+            break;
+        for (long n = 0; n < kFrame; ++n)
+            out[std::size_t(j * kHop + n)] += window[std::size_t(n)] * pcm[std::size_t(chosen + n)];
+        previous = chosen;
+    }
+    out.resize(std::size_t(std::max(0l, outputLength)));
+    return std::vector<float>(out.begin(), out.end());
+}
+
+std::vector<float> pitchShifted(std::span<const float> pcm, double factor) {
+    const std::vector<float> faster = speedChanged(pcm, factor);
+    return tempoChanged(faster, double(faster.size()) / double(pcm.size()));
 }
 
 std::vector<float> throughCodec(std::span<const float> pcm, int sampleRate, int sndfileFormat, const QString& path,

@@ -34,6 +34,16 @@ double markToSignalDb(std::span<const float> original, std::span<const float> ma
 std::vector<float> resampled(std::span<const float> pcm, int fromRate, int toRate);
 std::vector<float> quantised16(std::span<const float> pcm);
 std::vector<float> withGainDb(std::span<const float> pcm, double db);
+// Desynchronisation, all at 24 kHz in and out. Speed: the clip played `factor` times faster
+// (resampled to round(24000 / factor) Hz and read as 24 kHz), so frequencies rise by
+// 24000 / round(24000 / factor) and the clip gets shorter by as much.
+std::vector<float> speedChanged(std::span<const float> pcm, double factor);
+// Tempo: `factor` times faster with the pitch kept, by WSOLA (Verhelst and Roelands 1993).
+std::vector<float> tempoChanged(std::span<const float> pcm, double factor);
+// Pitch: frequencies `factor` times higher with the duration kept (speed change, then WSOLA back).
+std::vector<float> pitchShifted(std::span<const float> pcm, double factor);
+// The frequency factor speedChanged and pitchShifted really apply (the resampling rate is whole).
+double appliedFrequencyFactor(double factor);
 // Encodes to a file of the given libsndfile major|subtype format and decodes it back (same rate).
 // `compressionLevel` in [0, 1] (libsndfile's SFC_SET_COMPRESSION_LEVEL: 0 best quality, 1 smallest
 // file); negative keeps the codec's default. Throws echoforge::Error when libsndfile cannot write it.
