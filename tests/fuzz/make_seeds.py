@@ -112,6 +112,34 @@ def character_seeds():
     write("fuzz_character_json", "minimal.json", json.dumps(minimal, ensure_ascii=False))
 
 
+def transformers_config_seeds():
+    """transformers' CsmConfig config.json: the golden set's, a fine-tune's that names only what it
+    changes (csm-1b defaults), rope_parameters (transformers 5) with linear scaling, Python's
+    whole floats and a null num_key_value_heads."""
+    golden = os.path.join(REPO, "tests", "data", "golden", "A-transformers", "config.json")
+    with open(golden, "rb") as f:
+        write("fuzz_csm_config_transformers", "A-transformers.json", f.read())
+    write("fuzz_csm_config_transformers", "defaults.json", json.dumps({"model_type": "csm"}))
+    v5 = {"model_type": "csm", "hidden_size": 64, "num_hidden_layers": 2.0, "num_attention_heads": 4,
+          "num_key_value_heads": None, "intermediate_size": 128, "vocab_size": 67, "num_codebooks": 8,
+          "text_vocab_size": 512, "rope_parameters": {"rope_type": "linear", "factor": 2.0, "rope_theta": 10000.0},
+          "depth_decoder_config": {"hidden_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2,
+                                   "num_key_value_heads": 1, "intermediate_size": 64, "vocab_size": 67,
+                                   "num_codebooks": 8, "backbone_hidden_size": 64, "max_position_embeddings": 9,
+                                   "rope_scaling": {"type": "default"}, "hidden_act": "silu", "mlp_bias": False}}
+    write("fuzz_csm_config_transformers", "rope-parameters-linear.json", json.dumps(v5, indent=2))
+
+
+def shard_index_seeds():
+    """model.safetensors.index.json over the two shards the target writes beside it (tensors "a"
+    and "b" in model-00001-of-00002.safetensors, "c" in model-00002-of-00002.safetensors)."""
+    one, two = "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"
+    full = {"metadata": {"total_size": 28}, "weight_map": {"a": one, "b": one, "c": two}}
+    write("fuzz_shard_index", "two-shards.json", json.dumps(full, indent=2))
+    write("fuzz_shard_index", "one-shard.json", json.dumps({"weight_map": {"a": one}}))
+    write("fuzz_shard_index", "missing-shard.json", json.dumps({"weight_map": {"a": "model-00003-of-00003.safetensors"}}))
+
+
 class SfInfo(ctypes.Structure):
     _fields_ = [("frames", ctypes.c_int64), ("samplerate", ctypes.c_int), ("channels", ctypes.c_int),
                 ("format", ctypes.c_int), ("sections", ctypes.c_int), ("seekable", ctypes.c_int)]
@@ -154,3 +182,5 @@ if __name__ == "__main__":
     tokenizer_seeds()
     character_seeds()
     audio_seeds()
+    transformers_config_seeds()
+    shard_index_seeds()
