@@ -3,6 +3,7 @@
 #include <memory>
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
@@ -149,6 +150,26 @@ ArchivePtr newReader() {
 }
 
 } // namespace
+
+void BackupFolderSink::open(const QString& archivePath) {
+    const QString target = QDir(root_).filePath(archivePath);
+    if (!QDir().mkpath(QFileInfo(target).absolutePath()))
+        throw Error(QStringLiteral("Cannot create a folder in %1 to restore into; check that it is writable.").arg(root_));
+    file_.setFileName(target);
+    if (!file_.open(QIODevice::WriteOnly))
+        throw Error(QStringLiteral("Cannot restore into %1: %2.").arg(target, file_.errorString()));
+}
+
+void BackupFolderSink::write(QByteArrayView chunk) {
+    if (file_.write(chunk.data(), chunk.size()) != chunk.size())
+        throw Error(QStringLiteral("Cannot restore into %1: %2.").arg(file_.fileName(), file_.errorString()));
+}
+
+void BackupFolderSink::close() {
+    if (!file_.flush())
+        throw Error(QStringLiteral("Cannot restore into %1: %2.").arg(file_.fileName(), file_.errorString()));
+    file_.close();
+}
 
 BackupManifest writeBackupArchive(const QString& archiveFile, const QList<BackupSource>& sources, const QString& appVersion) {
     QSaveFile out(archiveFile);
