@@ -140,6 +140,37 @@ def shard_index_seeds():
     write("fuzz_shard_index", "missing-shard.json", json.dumps({"weight_map": {"a": "model-00003-of-00003.safetensors"}}))
 
 
+def backup_seeds():
+    """Backups as writeBackupArchive makes them (a pax tar, gzip-compressed, the manifest last):
+    the settings and two data files; the same uncompressed (the reader takes plain tar too); and
+    one whose file does not match its checksum."""
+    import hashlib
+    import io
+    import tarfile
+
+    def archive(files, compression="gz", damage=None):
+        manifest = {"format": "echoforge-backup", "version": 1, "appVersion": "0.1.0",
+                    "created": "2026-12-03T17:20:00Z",
+                    "files": [{"path": p, "size": len(b), "sha256": hashlib.sha256(b).hexdigest()} for p, b in files]}
+        out = io.BytesIO()
+        with tarfile.open(fileobj=out, mode="w:" + compression, format=tarfile.PAX_FORMAT) as tar:
+            entries = files + [("manifest.json", json.dumps(manifest, indent=4).encode())]
+            for path, data in entries:
+                if damage == path:
+                    data = data[:-1] + b"?"
+                info = tarfile.TarInfo(path)
+                info.size, info.mode, info.mtime = len(data), 0o600, 1796318400
+                tar.addfile(info, io.BytesIO(data))
+        return out.getvalue()
+
+    files = [("config/settings.ini", b"[General]\nlanguage=en\n"),
+             ("data/characters/ada/character.json", b'{"schema": 1, "id": "ada", "name": "Ada"}\n'),
+             ("data/history/takes/0001.txt", b"Every story begins with a single voice.\n")]
+    write("fuzz_backup_archive", "three-files.tar.gz", archive(files))
+    write("fuzz_backup_archive", "plain.tar", archive(files[:2], compression=""))
+    write("fuzz_backup_archive", "checksum-mismatch.tar.gz", archive(files[1:], damage=files[1][0]))
+
+
 class SfInfo(ctypes.Structure):
     _fields_ = [("frames", ctypes.c_int64), ("samplerate", ctypes.c_int), ("channels", ctypes.c_int),
                 ("format", ctypes.c_int), ("sections", ctypes.c_int), ("seekable", ctypes.c_int)]
@@ -184,3 +215,4 @@ if __name__ == "__main__":
     audio_seeds()
     transformers_config_seeds()
     shard_index_seeds()
+    backup_seeds()
