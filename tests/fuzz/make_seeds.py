@@ -171,6 +171,48 @@ def backup_seeds():
     write("fuzz_backup_archive", "checksum-mismatch.tar.gz", archive(files[1:], damage=files[1][0]))
 
 
+def api_request_seeds():
+    """Requests as a client sends them to echoforge-server (HTTP/1.1 text: request line, headers,
+    blank line, body): each route whose input the API checks itself."""
+    def request(line, headers, body=b""):
+        head = line + "\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+        return head.encode() + body
+
+    common = {"Host": "127.0.0.1:8765", "Authorization": "Bearer secret-token"}
+    generate = {"text": "Every story begins with a single voice.", "voice": "ada", "temperature": 0.8, "top_k": 40,
+                "seed": "18446744073709551615", "max_seconds": 12.5, "format": "flac", "priority": "interactive",
+                "engine": "csm"}
+    write("fuzz_api_request", "generate.http", request(
+        "POST /api/generate HTTP/1.1", {**common, "Content-Type": "application/json; charset=utf-8"},
+        json.dumps(generate).encode()))
+    script = {"script": "[Ada] Hello.\n[Ben] Hi, Ada.", "seed": 42, "engine": "auto"}
+    write("fuzz_api_request", "generate-script.http", request(
+        "POST /api/generate HTTP/1.1", {**common, "Content-Type": "application/json"}, json.dumps(script).encode()))
+    speech = {"model": "csm-1b", "input": "Hello there.", "voice": "ada", "response_format": "pcm", "speed": 1.25}
+    write("fuzz_api_request", "speech.http", request(
+        "POST /v1/audio/speech HTTP/1.1", {**common, "Content-Type": "application/json"}, json.dumps(speech).encode()))
+    boundary = "----echoforge7MA4YWxkTrZu0gW"
+    wav = bytes.fromhex("52494646") + struct.pack("<I", 36 + 8) + b"WAVEfmt " + struct.pack("<IHHIIHH", 16, 1, 1, 24000, 48000, 2, 16) + \
+        b"data" + struct.pack("<I", 8) + struct.pack("<4h", 0, 1000, -1000, 0)
+    parts = [("audio", "clip.wav", "audio/wav", wav), ("name", None, None, b"Ada"),
+             ("transcript", None, None, b"Hello there."), ("styles", None, None, b"warm,narrator")]
+    body = b""
+    for name, filename, ctype, data in parts:
+        body += f"--{boundary}\r\n".encode()
+        disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename else "")
+        body += f"Content-Disposition: {disposition}\r\n".encode()
+        if ctype:
+            body += f"Content-Type: {ctype}\r\n".encode()
+        body += b"\r\n" + data + b"\r\n"
+    body += f"--{boundary}--\r\n".encode()
+    write("fuzz_api_request", "clone.http", request(
+        "POST /api/voices HTTP/1.1", {**common, "Content-Type": f"multipart/form-data; boundary={boundary}"}, body))
+    write("fuzz_api_request", "task-audio-range.http", request(
+        "GET /api/tasks/17/audio?format=wav HTTP/1.1", {**common, "Range": "bytes=100-"}))
+    write("fuzz_api_request", "voices-page.http", request(
+        "GET /api/voices/ada?offset=10&limit=20 HTTP/1.1", {"Host": "[::1]:8765", "Authorization": "bearer  tok", "Range": "bytes=-500"}))
+
+
 class SfInfo(ctypes.Structure):
     _fields_ = [("frames", ctypes.c_int64), ("samplerate", ctypes.c_int), ("channels", ctypes.c_int),
                 ("format", ctypes.c_int), ("sections", ctypes.c_int), ("seekable", ctypes.c_int)]
@@ -216,3 +258,4 @@ if __name__ == "__main__":
     transformers_config_seeds()
     shard_index_seeds()
     backup_seeds()
+    api_request_seeds()
