@@ -56,16 +56,16 @@ QStringList checkpointShards(const QString& indexPath) {
     return paths;
 }
 
-std::vector<std::shared_ptr<const SafetensorsFile>> openCheckpoint(const QString& path) {
+std::vector<std::shared_ptr<const SafetensorsFile>> openCheckpoint(const QString& path, SafetensorsFile::Read read) {
     if (!isCheckpointIndex(path))
-        return {SafetensorsFile::open(path)};
+        return {SafetensorsFile::open(path, read)};
     const auto weightMap = readWeightMap(path);
     const QDir dir = QFileInfo(path).dir();
     std::vector<std::shared_ptr<const SafetensorsFile>> files;
     std::map<QString, const SafetensorsFile*> byName;
     std::map<std::string, QString> seen;   // tensor → the shard that holds it
     for (const QString& shard : checkpointShards(path)) {
-        files.push_back(SafetensorsFile::open(shard));
+        files.push_back(SafetensorsFile::open(shard, read));
         byName[QFileInfo(shard).fileName()] = files.back().get();
         for (const auto& entry : files.back()->entries()) {
             const auto [it, inserted] = seen.emplace(entry.name, shard);
