@@ -170,6 +170,19 @@ def backup_seeds():
     write("fuzz_backup_archive", "plain.tar", archive(files[:2], compression=""))
     write("fuzz_backup_archive", "checksum-mismatch.tar.gz", archive(files[1:], damage=files[1][0]))
 
+    # The target's entries form ("EFB1\n", then "path\ncontent" records joined by "\n\x1e"), which
+    # it packs into a well-formed tar itself.
+    def entries(files):
+        manifest = {"format": "echoforge-backup", "version": 1, "appVersion": "0.1.0",
+                    "created": "2026-12-03T17:20:00Z",
+                    "files": [{"path": p, "size": len(b), "sha256": hashlib.sha256(b).hexdigest()} for p, b in files]}
+        records = [p.encode() + b"\n" + b for p, b in files] + [b"manifest.json\n" + json.dumps(manifest).encode()]
+        return b"EFB1\n" + b"\n\x1e".join(records)
+
+    write("fuzz_backup_archive", "entries-three-files", entries(files))
+    write("fuzz_backup_archive", "entries-nested", entries([("data/voices/a/b/c/anchor.json", b"{}"),
+                                                            ("data/history/history.sqlite", b"SQLite format 3\0" + bytes(48))]))
+
 
 def api_request_seeds():
     """Requests as a client sends them to echoforge-server (HTTP/1.1 text: request line, headers,
