@@ -161,6 +161,12 @@ private Q_SLOTS:
         QTest::newRow("decoder disagrees") << R"({"model_type": "csm", "num_codebooks": 16})" << "depth_decoder_config.num_codebooks";
         QTest::newRow("odd head") << R"({"model_type": "csm", "head_dim": 63})" << "head_dim";
         QTest::newRow("string layers") << R"({"model_type": "csm", "num_hidden_layers": "16"})" << "num_hidden_layers";
+        // fuzz_csm_config_transformers: get<int>() read 4294967297 as 1, and a double beyond int
+        // converted with undefined behaviour; sizes near INT_MAX overflowed parameterCount().
+        QTest::newRow("integer beyond int") << R"({"model_type": "csm", "num_hidden_layers": 4294967297})" << "num_hidden_layers";
+        QTest::newRow("float beyond int") << R"({"model_type": "csm", "hidden_size": 1e100})" << "hidden_size";
+        QTest::newRow("dim beyond any model") << R"({"model_type": "csm", "hidden_size": 2147483646, "num_attention_heads": 1,
+            "num_key_value_heads": 1, "depth_decoder_config": {"backbone_hidden_size": 2147483646}})" << "backbone.dim";
     }
     void configRefusesWhatWeCannotCompute() {
         QFETCH(QString, json);
