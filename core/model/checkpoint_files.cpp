@@ -41,6 +41,11 @@ std::map<std::string, QString> readWeightMap(const QString& indexPath) {
     return map;
 }
 
+// The shard `name` in the index's folder. Not QDir::filePath: it takes a name starting with ':'
+// for a Qt resource path and returns it alone, so an index naming ":model.safetensors" would
+// have read a file compiled into the program instead of the one beside it (fuzz_shard_index).
+QString besideIndex(const QDir& dir, const QString& name) { return dir.path() + QLatin1Char('/') + name; }
+
 } // namespace
 
 bool isCheckpointIndex(const QString& path) { return path.endsWith(QLatin1String(".safetensors.index.json")); }
@@ -52,7 +57,7 @@ QStringList checkpointShards(const QString& indexPath) {
     const QDir dir = QFileInfo(indexPath).dir();
     QStringList paths;
     for (const QString& name : names)
-        paths << dir.filePath(name);
+        paths << besideIndex(dir, name);
     return paths;
 }
 
@@ -77,7 +82,7 @@ std::vector<std::shared_ptr<const SafetensorsFile>> openCheckpoint(const QString
     for (const auto& [tensor, shard] : weightMap)
         if (!byName.at(shard)->find(tensor))
             throw Error(QStringLiteral("The checkpoint %1 is not usable: its index puts \"%2\" in %3, which does not hold it.")
-                            .arg(path, QString::fromStdString(tensor), dir.filePath(shard)));
+                            .arg(path, QString::fromStdString(tensor), besideIndex(dir, shard)));
     return files;
 }
 

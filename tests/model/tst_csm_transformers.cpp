@@ -249,6 +249,8 @@ private Q_SLOTS:
         QTest::newRow("missing lm_head") << "drop lm_head.weight" << "lm_head.weight";
         QTest::newRow("unknown tensor") << "add backbone_model.layers.0.self_attn.q_norm.weight" << "backbone_model.layers.0.self_attn.q_norm.weight";
         QTest::newRow("shard outside") << "index ../model-00001-of-00002.safetensors" << "not a file beside the index";
+        // fuzz_shard_index: QDir::filePath took ":name" for a Qt resource path, not a file beside the index.
+        QTest::newRow("shard named like a resource") << "index :model-00001-of-00002.safetensors" << ":model-00001-of-00002.safetensors";
         QTest::newRow("shard missing") << "remove model-00002-of-00002.safetensors" << "model-00002-of-00002.safetensors";
         QTest::newRow("tensor not in its shard") << "index moves lm_head.weight" << "lm_head.weight";
         QTest::newRow("index not json") << "index garbage" << "weight_map";
@@ -265,7 +267,7 @@ private Q_SLOTS:
         writeSharded(dir.path(), 2, tensors);
         const QString index = dir.filePath("model.safetensors.index.json");
         nlohmann::json json = nlohmann::json::parse(readAll(index).toStdString());
-        if (breakage.startsWith("index ../"))
+        if (breakage.startsWith("index ../") || breakage.startsWith("index :"))
             json["weight_map"]["lm_head.weight"] = breakage.mid(6).toStdString();
         if (breakage == "index moves lm_head.weight")
             json["weight_map"]["lm_head.weight"] = json["weight_map"]["lm_head.weight"] == "model-00001-of-00002.safetensors"
