@@ -101,7 +101,8 @@ SafetensorsFile::~SafetensorsFile() = default;
 
 std::shared_ptr<const SafetensorsFile> SafetensorsFile::open(const QString& path, Read read) {
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
+    // Unbuffered: the pieces go straight into our memory, not through QIODevice's buffer.
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Unbuffered))
         throw Error(ErrorKind::Io, QStringLiteral("Cannot open the weights file %1: %2.").arg(path, file.errorString()));
     const qint64 size = file.size();
     if (size < qint64(kLengthPrefixBytes))
