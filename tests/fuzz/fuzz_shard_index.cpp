@@ -3,7 +3,8 @@
 // manager read it: the shard list, then every shard opened and checked against the map. Two
 // small shards sit beside the index in the scratch folder, so a mutated map meets real files.
 // A shard name must never lead outside the index's folder; what is accepted must hold every
-// tensor of the map in exactly one of the files it returns.
+// tensor of the map in exactly one of the files it returns, and reading the tables alone
+// (diagnostics) must find the same tables.
 
 #include <set>
 #include <string>
@@ -51,9 +52,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (const QString& shard : shards)
             if (QFileInfo(shard).absolutePath() != folder)
                 std::abort();   // an index must not reach outside its folder
+        // Diagnostics read the tables alone; they must accept what loading accepts, the same way.
+        const auto tables = echoforge::openCheckpoint(index, echoforge::SafetensorsFile::Read::HeaderOnly);
         const auto files = echoforge::openCheckpoint(index);
-        if (files.size() != std::size_t(shards.size()))
+        if (files.size() != std::size_t(shards.size()) || tables.size() != files.size())
             std::abort();
+        for (std::size_t i = 0; i < files.size(); ++i)
+            if (tables[i]->entries().size() != files[i]->entries().size() ||
+                (!tables[i]->entries().empty() && tables[i]->entries().back().offset != files[i]->entries().back().offset))
+                std::abort();
         std::set<std::string> seen;
         for (const auto& file : files)
             for (const auto& entry : file->entries())
