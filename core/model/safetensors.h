@@ -46,9 +46,10 @@ public:
     // Reads the file and validates the header. The data is read, not memory-mapped: a file
     // truncated under a mapping makes the next access to a lost page raise SIGBUS, which kills
     // the studio or the server mid-generation (issue 18: a model file truncated while CSM has it
-    // loaded). Memory of our own stays valid whatever then happens to the file, a file that
-    // shrinks or grows while it is read is refused with a sentence, and the cost is what the
-    // mapping paid too: every page of a model is read once at load.
+    // loaded). Memory of our own stays valid whatever then happens to the file, and a file that
+    // shrinks or grows while it is read is refused with a sentence. The cost: the whole file is
+    // read at load rather than on the first frame (a model reads every weight each frame, so a
+    // mapping read it all then too), and two processes loading one model no longer share its pages.
     static std::shared_ptr<const SafetensorsFile> open(const QString& path, Read read = Read::Everything);
     // Validates a file held in memory; `nameForErrors` stands for the path in messages.
     static std::shared_ptr<const SafetensorsFile> fromBytes(QByteArray bytes, const QString& nameForErrors);
