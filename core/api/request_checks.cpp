@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QRegularExpression>
 
@@ -237,6 +238,39 @@ QList<FormPart> parseMultipart(QByteArrayView contentType, const QByteArray& bod
         parts << part;
         pos = next + 2;
     }
+}
+
+CloneUpload parseCloneUpload(const QList<FormPart>& parts, const ApiLimits& limits) {
+    CloneUpload upload;
+    CloneRequest& request = upload.request;
+    QString clipName;
+    for (const FormPart& p : parts) {
+        if (p.name == "audio") {
+            upload.clip = p.data;
+            clipName = p.filename;
+        } else if (p.name == "name") {
+            request.name = QString::fromUtf8(p.data).trimmed().left(80);
+        } else if (p.name == "transcript") {
+            request.transcript = QString::fromUtf8(p.data).trimmed();
+        } else if (p.name == "gender") {
+            request.gender = QString::fromUtf8(p.data).trimmed();
+        } else if (p.name == "styles") {
+            request.styles = QString::fromUtf8(p.data).split(',', Qt::SkipEmptyParts);
+        } else if (p.name == "description") {
+            request.description = QString::fromUtf8(p.data).trimmed().left(500);
+        } else {
+            throw ApiError(422, "invalid_input", QStringLiteral("Unknown form field \"%1\"; send audio, name, transcript, "
+                                                                 "gender, styles, description.").arg(p.name.left(40)));
+        }
+    }
+    if (upload.clip.isEmpty())
+        throw ApiError(422, "invalid_input", "Send the clip as the form field \"audio\" (WAV, FLAC, OGG or MP3).");
+    if (request.transcript.size() > limits.maxTextCharacters)
+        throw ApiError(413, "limit", "The transcript is longer than the text limit.");
+    // The stored clip is named by the server; the client's name only hints at the container.
+    const QString suffix = QFileInfo(clipName).suffix().toLower();
+    upload.clipSuffix = QStringList{"wav", "flac", "ogg", "mp3"}.contains(suffix) ? suffix : QStringLiteral("wav");
+    return upload;
 }
 
 std::optional<ByteRange> parseRange(QByteArrayView header, qint64 size) {

@@ -16,6 +16,7 @@
 #include "core/api/http_message.h"
 #include "core/audio/audio_encode.h"
 #include "core/tasks/job.h"
+#include "core/voices/voice_clone.h"
 
 namespace echoforge::api {
 
@@ -64,6 +65,15 @@ struct FormPart {
 };
 // The parts, or 415 (not multipart/form-data, no boundary), 400 (malformed), 413 (over maxBytes).
 QList<FormPart> parseMultipart(QByteArrayView contentType, const QByteArray& body, qint64 maxBytes);
+
+// The form of POST /api/voices: the clip and the new character's fields. 422 for an unknown field
+// or no clip, 413 for a transcript over the text limit.
+struct CloneUpload {
+    CloneRequest request;       // everything but audioPath, which the server chooses
+    QByteArray clip;
+    QString clipSuffix;         // wav, flac, ogg or mp3, from the upload's file name (wav otherwise)
+};
+CloneUpload parseCloneUpload(const QList<FormPart>& parts, const ApiLimits& limits);
 
 // A "Range: bytes=a-b" header against a resource of `size` bytes: [first, last] inclusive.
 // Empty for no header (the whole resource); 416 when unsatisfiable, 400 when malformed.

@@ -109,42 +109,15 @@ void cloneVoice(const std::shared_ptr<Exchange>& x) {
     const ApiServices& s = server.services();
     const ApiLimits& limits = server.config().limits;
     const QList<FormPart> parts = parseMultipart(x->request().header("Content-Type"), x->request().body, limits.maxUploadBytes);
-    CloneRequest request;
-    QByteArray clip;
-    QString clipName;
-    for (const FormPart& p : parts) {
-        if (p.name == "audio") {
-            clip = p.data;
-            clipName = p.filename;
-        } else if (p.name == "name") {
-            request.name = QString::fromUtf8(p.data).trimmed().left(80);
-        } else if (p.name == "transcript") {
-            request.transcript = QString::fromUtf8(p.data).trimmed();
-        } else if (p.name == "gender") {
-            request.gender = QString::fromUtf8(p.data).trimmed();
-        } else if (p.name == "styles") {
-            request.styles = QString::fromUtf8(p.data).split(',', Qt::SkipEmptyParts);
-        } else if (p.name == "description") {
-            request.description = QString::fromUtf8(p.data).trimmed().left(500);
-        } else {
-            throw ApiError(422, "invalid_input", QStringLiteral("Unknown form field \"%1\"; send audio, name, transcript, "
-                                                                 "gender, styles, description.").arg(p.name.left(40)));
-        }
-    }
-    if (clip.isEmpty())
-        throw ApiError(422, "invalid_input", "Send the clip as the form field \"audio\" (WAV, FLAC, OGG or MP3).");
-    if (request.transcript.size() > limits.maxTextCharacters)
-        throw ApiError(413, "limit", "The transcript is longer than the text limit.");
-
+    CloneUpload upload = parseCloneUpload(parts, limits);
+    CloneRequest& request = upload.request;
     // The upload goes to a private folder under the cache, never to a name the client chose.
     QTemporaryDir staging(QDir(s.paths.cacheDir).filePath("upload-XXXXXX"));
     if (!staging.isValid())
         throw Error(ErrorKind::Io, "Cannot make a folder for the upload; check that the data folder is writable.");
-    const QString suffix = QFileInfo(clipName).suffix().toLower();
-    const QString clipPath = staging.filePath(QStringLiteral("clip.%1").arg(
-        QStringList{"wav", "flac", "ogg", "mp3"}.contains(suffix) ? suffix : QStringLiteral("wav")));
+    const QString clipPath = staging.filePath(QStringLiteral("clip.%1").arg(upload.clipSuffix));
     QFile file(clipPath);
-    if (!file.open(QIODevice::WriteOnly) || file.write(clip) != clip.size())
+    if (!file.open(QIODevice::WriteOnly) || file.write(upload.clip) != upload.clip.size())
         throw Error(ErrorKind::Io, "Cannot store the upload; check that the data folder has room.");
     file.close();
     request.audioPath = clipPath;

@@ -116,33 +116,6 @@ std::unique_ptr<QLockFile> lockDataFolder(const AppPaths& paths) {
                     .arg(QDir::toNativeSeparators(paths.dataDir)));
 }
 
-// Writes the archive's files below a staging folder, as they come.
-class StagingSink : public BackupSink {
-public:
-    explicit StagingSink(QString root) : root_(std::move(root)) {}
-    void open(const QString& archivePath) override {
-        const QString target = QDir(root_).filePath(archivePath);
-        if (!QDir().mkpath(QFileInfo(target).absolutePath()))
-            throw Error(QStringLiteral("Cannot create a folder in %1 to restore into; check that it is writable.").arg(root_));
-        file_.setFileName(target);
-        if (!file_.open(QIODevice::WriteOnly))
-            throw Error(QStringLiteral("Cannot restore into %1: %2.").arg(target, file_.errorString()));
-    }
-    void write(QByteArrayView chunk) override {
-        if (file_.write(chunk.data(), chunk.size()) != chunk.size())
-            throw Error(QStringLiteral("Cannot restore into %1: %2.").arg(file_.fileName(), file_.errorString()));
-    }
-    void close() override {
-        if (!file_.flush())
-            throw Error(QStringLiteral("Cannot restore into %1: %2.").arg(file_.fileName(), file_.errorString()));
-        file_.close();
-    }
-
-private:
-    QString root_;
-    QFile file_;
-};
-
 // Renames, remembered so that a failure puts everything back where it was.
 class SwapJournal {
 public:
@@ -234,7 +207,7 @@ BackupManifest restoreBackup(const AppPaths& paths, const QString& archiveFile) 
     if (!staging.isValid()) throw cannotMake();
 
     // 1. Unpack and check everything beside the data; nothing of the old data has moved yet.
-    StagingSink sink(staging.path());
+    BackupFolderSink sink(staging.path());
     const BackupManifest manifest = readBackupArchive(archiveFile, &sink);
 
     QTemporaryDir trash(QDir(paths.dataDir).filePath(kStagingPrefix + QStringLiteral("old-") + token + QStringLiteral("-XXXXXX")));

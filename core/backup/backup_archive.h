@@ -4,6 +4,7 @@
 // no app and no data folder, so it can be fuzzed on its own.
 
 #include <QByteArrayView>
+#include <QFile>
 #include <QList>
 #include <QString>
 
@@ -28,6 +29,21 @@ public:
     virtual void open(const QString& archivePath) = 0;
     virtual void write(QByteArrayView chunk) = 0;
     virtual void close() = 0;
+};
+
+// Writes each file below `root` (at root/<archive path>), as a restore unpacks the archive into
+// its staging folder before anything of the old data moves. Only paths readBackupArchive has
+// accepted (isValidBackupPath) reach it, so nothing is written outside `root`.
+class BackupFolderSink : public BackupSink {
+public:
+    explicit BackupFolderSink(QString root) : root_(std::move(root)) {}
+    void open(const QString& archivePath) override;
+    void write(QByteArrayView chunk) override;
+    void close() override;
+
+private:
+    QString root_;
+    QFile file_;
 };
 
 // Reads the whole archive and checks it: only plain files at valid paths, no file twice, a

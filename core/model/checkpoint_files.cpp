@@ -41,6 +41,11 @@ std::map<std::string, QString> readWeightMap(const QString& indexPath) {
     return map;
 }
 
+// The shard `name` in the index's folder. Not QDir::filePath: it takes a name starting with ':'
+// for a Qt resource path and returns it alone, so an index naming ":model.safetensors" would
+// have read a file compiled into the program instead of the one beside it (fuzz_shard_index).
+QString besideIndex(const QDir& dir, const QString& name) { return dir.path() + QLatin1Char('/') + name; }
+
 } // namespace
 
 bool isCheckpointIndex(const QString& path) { return path.endsWith(QLatin1String(".safetensors.index.json")); }
@@ -52,20 +57,20 @@ QStringList checkpointShards(const QString& indexPath) {
     const QDir dir = QFileInfo(indexPath).dir();
     QStringList paths;
     for (const QString& name : names)
-        paths << dir.filePath(name);
+        paths << besideIndex(dir, name);
     return paths;
 }
 
-std::vector<std::shared_ptr<const SafetensorsFile>> openCheckpoint(const QString& path) {
+std::vector<std::shared_ptr<const SafetensorsFile>> openCheckpoint(const QString& path, SafetensorsFile::Read read) {
     if (!isCheckpointIndex(path))
-        return {SafetensorsFile::open(path)};
+        return {SafetensorsFile::open(path, read)};
     const auto weightMap = readWeightMap(path);
     const QDir dir = QFileInfo(path).dir();
     std::vector<std::shared_ptr<const SafetensorsFile>> files;
     std::map<QString, const SafetensorsFile*> byName;
     std::map<std::string, QString> seen;   // tensor → the shard that holds it
     for (const QString& shard : checkpointShards(path)) {
-        files.push_back(SafetensorsFile::open(shard));
+        files.push_back(SafetensorsFile::open(shard, read));
         byName[QFileInfo(shard).fileName()] = files.back().get();
         for (const auto& entry : files.back()->entries()) {
             const auto [it, inserted] = seen.emplace(entry.name, shard);
@@ -77,7 +82,7 @@ std::vector<std::shared_ptr<const SafetensorsFile>> openCheckpoint(const QString
     for (const auto& [tensor, shard] : weightMap)
         if (!byName.at(shard)->find(tensor))
             throw Error(QStringLiteral("The checkpoint %1 is not usable: its index puts \"%2\" in %3, which does not hold it.")
-                            .arg(path, QString::fromStdString(tensor), dir.filePath(shard)));
+                            .arg(path, QString::fromStdString(tensor), besideIndex(dir, shard)));
     return files;
 }
 

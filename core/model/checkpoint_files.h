@@ -23,7 +23,9 @@ QStringList checkpointShards(const QString& indexPath);
 
 // Opens `path` (a .safetensors file, or an index and every shard it names). For an index, each
 // tensor of weight_map must be in the shard it names, and no tensor may be in two shards.
-std::vector<std::shared_ptr<const SafetensorsFile>> openCheckpoint(const QString& path);
+// Read::HeaderOnly for what only looks at the tensor table (diagnostics).
+std::vector<std::shared_ptr<const SafetensorsFile>> openCheckpoint(
+    const QString& path, SafetensorsFile::Read read = SafetensorsFile::Read::Everything);
 
 enum class CsmWeightFormat { Original, Transformers };
 

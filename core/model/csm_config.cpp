@@ -75,6 +75,19 @@ void validateLlama(const LlamaConfig& c, const QString& source, const QString& n
     positive(c.kvHeads, "kv_heads");
     positive(c.intermediate, "intermediate");
     positive(c.maxSeqLen, "max_seq_len");
+    // Far above any Llama (3.1 405B: 126 layers, dim 16384, 128 heads, intermediate 53248, 128k
+    // positions), and low enough that parameterCount() and the tensor sizes computed from these
+    // numbers cannot overflow int64 (a dim near INT_MAX did: fuzz_csm_config_transformers).
+    auto atMost = [&](int v, int limit, const char* field) {
+        if (v > limit)
+            badField(source, name + '.' + QString::fromLatin1(field), QStringLiteral("is %1, more than EchoForge allows (%2)").arg(v).arg(limit));
+    };
+    atMost(c.layers, 1024, "layers");
+    atMost(c.dim, 1 << 16, "dim");
+    atMost(c.heads, 1 << 12, "heads");
+    atMost(c.headDim, 1 << 12, "head_dim");
+    atMost(c.intermediate, 1 << 20, "intermediate");
+    atMost(c.maxSeqLen, 1 << 20, "max_seq_len");
     if (c.heads % c.kvHeads != 0)
         badField(source, name + ".kv_heads", QStringLiteral("must divide heads (%1), not %2").arg(c.heads).arg(c.kvHeads));
     // transformers may give head_dim apart from dim / heads; the attention only needs it even

@@ -1,5 +1,9 @@
 #include "core/model/csm_config_transformers.h"
 
+#include <climits>
+#include <cmath>
+#include <cstdint>
+
 #include "core/common/error.h"
 
 namespace echoforge {
@@ -23,11 +27,28 @@ int integer(const json& obj, const char* key, int fallback, const QString& sourc
     const json* v = present(obj, key);
     if (!v)
         return fallback;
+    // The range is checked before any conversion: get<int>() silently wraps a larger integer
+    // (4294967297 layers would read as 1), and a double outside int's range converts with
+    // undefined behaviour (fuzz_csm_config_transformers).
+    const auto tooLarge = [&] { badField(source, prefix + QString::fromLatin1(key), QStringLiteral("is too large")); };
+    if (v->is_number_unsigned()) {
+        if (v->get<std::uint64_t>() > std::uint64_t(INT_MAX))
+            tooLarge();
+        return int(v->get<std::uint64_t>());
+    }
+    if (v->is_number_integer()) {
+        const std::int64_t n = v->get<std::int64_t>();
+        if (n < INT_MIN || n > INT_MAX)
+            tooLarge();
+        return int(n);
+    }
     // json written by Python may hold 2048.0; a whole number is still an integer there.
-    if (v->is_number_integer())
-        return v->get<int>();
-    if (v->is_number_float() && v->get<double>() == double(int(v->get<double>())))
-        return int(v->get<double>());
+    if (v->is_number_float() && std::trunc(v->get<double>()) == v->get<double>()) {
+        const double d = v->get<double>();
+        if (d < double(INT_MIN) || d > double(INT_MAX))
+            tooLarge();
+        return int(d);
+    }
     badField(source, prefix + QString::fromLatin1(key), QStringLiteral("is not an integer"));
 }
 

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
+
+#include <fcntl.h>
 
 #include <QFile>
 #include <nlohmann/json.hpp>
@@ -57,6 +60,31 @@ bool asCount(const nlohmann::json& v, std::uint64_t& out) {
     return false;
 }
 
+std::uint64_t headerLength(const std::byte* prefix) {
+    std::uint64_t headerBytes = 0;
+    for (std::size_t i = 0; i < kLengthPrefixBytes; ++i)   // little-endian u64
+        headerBytes |= std::uint64_t(std::to_integer<unsigned char>(prefix[i])) << (8 * i);
+    return headerBytes;
+}
+
+// Reads up to `n` bytes, in pieces (one read() of gigabytes may return less); the count read.
+qint64 readFully(QFile& file, char* into, qint64 n) {
+    constexpr qint64 kPiece = qint64(64) << 20;
+    qint64 done = 0;
+    while (done < n) {
+        const qint64 got = file.read(into + done, std::min(kPiece, n - done));
+        if (got <= 0)
+            break;
+        done += got;
+    }
+    return done;
+}
+
+Error changedWhileRead(const QString& path) {
+    return Error(ErrorKind::Io, QStringLiteral("The weights file %1 changed while it was being read (it was truncated, replaced or "
+                                               "is still being written); wait until it is complete, then try again.").arg(path));
+}
+
 } // namespace
 
 std::size_t dtypeSize(TensorDType dtype) { return infoOf(dtype).size; }
@@ -71,22 +99,43 @@ int64_t TensorEntry::numel() const {
 
 SafetensorsFile::~SafetensorsFile() = default;
 
-std::shared_ptr<const SafetensorsFile> SafetensorsFile::open(const QString& path) {
-    std::shared_ptr<SafetensorsFile> f(new SafetensorsFile);
-    f->path_ = path;
-    f->file_ = std::make_unique<QFile>(path);
-    if (!f->file_->open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("Cannot open the weights file %1: %2.").arg(path, f->file_->errorString()));
-    const qint64 size = f->file_->size();
+std::shared_ptr<const SafetensorsFile> SafetensorsFile::open(const QString& path, Read read) {
+    QFile file(path);
+    // Unbuffered: the pieces go straight into our memory, not through QIODevice's buffer.
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Unbuffered))
+        throw Error(ErrorKind::Io, QStringLiteral("Cannot open the weights file %1: %2.").arg(path, file.errorString()));
+    const qint64 size = file.size();
     if (size < qint64(kLengthPrefixBytes))
         fail(path, QStringLiteral("it holds %1 bytes, fewer than the 8-byte header length").arg(size));
-    // Copy-on-write: a tensor handed to torch without a copy may be written to without
-    // touching the file or faulting.
-    uchar* mapped = f->file_->map(0, size, QFileDevice::MapPrivateOption);
-    if (!mapped)
-        throw Error(QStringLiteral("Cannot map the weights file %1 into memory: %2.").arg(path, f->file_->errorString()));
-    f->base_ = reinterpret_cast<const std::byte*>(mapped);
+    std::shared_ptr<SafetensorsFile> f(new SafetensorsFile);
+    f->path_ = path;
     f->size_ = std::size_t(size);
+    f->headerOnly_ = read == Read::HeaderOnly;
+    qint64 wanted = size;
+    if (f->headerOnly_) {
+        // The length prefix, then the header it announces where parse() will accept its length
+        // (otherwise parse() refuses the file from the prefix alone).
+        char prefix[kLengthPrefixBytes];
+        if (readFully(file, prefix, sizeof prefix) != qint64(sizeof prefix) || !file.seek(0))
+            throw changedWhileRead(path);
+        const std::uint64_t headerBytes = headerLength(reinterpret_cast<const std::byte*>(prefix));
+        wanted = qint64(kLengthPrefixBytes) +
+                 (headerBytes <= kMaxHeaderBytes && headerBytes <= std::uint64_t(size) - kLengthPrefixBytes ? qint64(headerBytes) : 0);
+    }
+    try {
+        f->bytes_ = QByteArray(wanted, Qt::Uninitialized);
+    } catch (const std::bad_alloc&) {
+        throw Error(ErrorKind::Limit, QStringLiteral("There is not enough memory to load the weights file %1 (%2 MB).")
+                                          .arg(path).arg(wanted >> 20));
+    }
+    if (readFully(file, f->bytes_.data(), wanted) != wanted || file.size() != size)
+        throw changedWhileRead(path);
+    if (!f->headerOnly_) {
+        // The bytes are ours now; the kernel's cached copy of the file would only double the
+        // memory a model holds until it is pushed out.
+        ::posix_fadvise(file.handle(), 0, 0, POSIX_FADV_DONTNEED);
+    }
+    f->base_ = reinterpret_cast<const std::byte*>(f->bytes_.constData());
     f->parse();
     return f;
 }
@@ -110,9 +159,7 @@ const TensorEntry* SafetensorsFile::find(std::string_view name) const {
 }
 
 void SafetensorsFile::parse() {
-    std::uint64_t headerBytes = 0;
-    for (std::size_t i = 0; i < kLengthPrefixBytes; ++i)   // little-endian u64
-        headerBytes |= std::uint64_t(std::to_integer<unsigned char>(base_[i])) << (8 * i);
+    const std::uint64_t headerBytes = headerLength(base_);
     if (headerBytes > kMaxHeaderBytes || headerBytes > size_ - kLengthPrefixBytes)
         fail(path_, QStringLiteral("its header length %1 does not fit in the file of %2 bytes").arg(headerBytes).arg(size_));
 

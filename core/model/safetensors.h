@@ -1,5 +1,5 @@
 #pragma once
-// A safetensors file (https://github.com/huggingface/safetensors), mapped and validated.
+// A safetensors file (https://github.com/huggingface/safetensors), read and validated.
 //
 // Layout: an 8-byte little-endian header length N, N bytes of JSON
 //   {"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, ..., "__metadata__": {..}}
@@ -17,8 +17,6 @@
 
 #include <QByteArray>
 #include <QString>
-
-class QFile;
 
 namespace echoforge {
 
@@ -40,8 +38,19 @@ struct TensorEntry {
 
 class SafetensorsFile {
 public:
-    // Maps the file (copy-on-write, so nothing is read until used) and validates the header.
-    static std::shared_ptr<const SafetensorsFile> open(const QString& path);
+    // How much of the file open() reads.
+    enum class Read {
+        Everything,   // the whole file, into memory of this object's own: loading a model
+        HeaderOnly,   // the header alone (what diagnostics show): entries() only, data() is null
+    };
+    // Reads the file and validates the header. The data is read, not memory-mapped: a file
+    // truncated under a mapping makes the next access to a lost page raise SIGBUS, which kills
+    // the studio or the server mid-generation (issue 18: a model file truncated while CSM has it
+    // loaded). Memory of our own stays valid whatever then happens to the file, and a file that
+    // shrinks or grows while it is read is refused with a sentence. The cost: the whole file is
+    // read at load rather than on the first frame (a model reads every weight each frame, so a
+    // mapping read it all then too), and two processes loading one model no longer share its pages.
+    static std::shared_ptr<const SafetensorsFile> open(const QString& path, Read read = Read::Everything);
     // Validates a file held in memory; `nameForErrors` stands for the path in messages.
     static std::shared_ptr<const SafetensorsFile> fromBytes(QByteArray bytes, const QString& nameForErrors);
 
@@ -52,8 +61,8 @@ public:
     // Sorted by name.
     const std::vector<TensorEntry>& entries() const { return entries_; }
     const TensorEntry* find(std::string_view name) const;
-    // The first byte of an entry's data; valid while this object lives.
-    const std::byte* data(const TensorEntry& entry) const { return base_ + entry.offset; }
+    // The first byte of an entry's data; valid while this object lives. Null for Read::HeaderOnly.
+    const std::byte* data(const TensorEntry& entry) const { return headerOnly_ ? nullptr : base_ + entry.offset; }
     QString path() const { return path_; }
     const std::map<std::string, std::string>& metadata() const { return metadata_; }
 
@@ -62,10 +71,10 @@ private:
     void parse();   // fills entries_ and metadata_ from base_/size_, or throws
 
     QString path_;
-    std::unique_ptr<QFile> file_;    // when mapped
-    QByteArray bytes_;               // when held in memory
+    QByteArray bytes_;               // the file (or, header only, its first 8 + N bytes)
     const std::byte* base_ = nullptr;
-    std::size_t size_ = 0;
+    std::size_t size_ = 0;           // of the file
+    bool headerOnly_ = false;
     std::vector<TensorEntry> entries_;
     std::map<std::string, std::string> metadata_;
 };

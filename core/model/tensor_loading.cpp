@@ -45,7 +45,9 @@ torch::Tensor tensorFrom(const std::shared_ptr<const SafetensorsFile>& file, con
     }
     const auto options = torch::TensorOptions().dtype(torchTypeOf(entry.dtype));
     const bool aligned = reinterpret_cast<std::uintptr_t>(data) % dtypeSize(entry.dtype) == 0;
-    // The mapping is copy-on-write, so handing torch a writable pointer cannot alter the file.
+    // The bytes are the SafetensorsFile's own memory (it reads the file, it does not map it), so
+    // handing torch a writable pointer cannot alter the file, and a file truncated or removed
+    // after loading cannot take them away.
     void* mutableData = const_cast<std::byte*>(data);
     if (aligned) {
         auto keepAlive = file;

@@ -21,7 +21,7 @@ namespace echoforge {
 torch::ScalarType torchTypeOf(TensorDType dtype);
 
 // The entry's data as a tensor of its own dtype and shape. Without a copy where the data is
-// suitably aligned (the tensor then keeps the file mapped); a copy otherwise, and for BOOL,
+// suitably aligned (the tensor then keeps the file's bytes alive); a copy otherwise, and for BOOL,
 // whose bytes are normalised to 0/1.
 torch::Tensor tensorFrom(const std::shared_ptr<const SafetensorsFile>& file, const TensorEntry& entry);
 

@@ -42,7 +42,7 @@ QString fileFormat(const ModelFile& f) {
     if (f.role != QLatin1String("csm_weights"))
         return QStringLiteral("safetensors");
     try {
-        const auto files = openCheckpoint(f.path);   // maps and checks headers only
+        const auto files = openCheckpoint(f.path, SafetensorsFile::Read::HeaderOnly);   // reads and checks headers only
         const QString naming = csmWeightFormatName(detectCsmWeightFormat(files));
         return files.size() > 1 ? QStringLiteral("safetensors, %1 names, %2 shards").arg(naming).arg(files.size())
                                 : QStringLiteral("safetensors, %1 names").arg(naming);

@@ -164,6 +164,27 @@ private Q_SLOTS:
     }
 
     // RFC 9110 section 14.1.2's examples, on a 10000-byte representation.
+    void cloneForm() {
+        ApiLimits limits;
+        limits.maxTextCharacters = 20;
+        const auto part = [](const char* name, const QByteArray& data, const QString& filename = {}) {
+            return FormPart{QString::fromLatin1(name), filename, {}, data};
+        };
+        const CloneUpload upload = parseCloneUpload({part("audio", "RIFF", "../../My Clip.FLAC"), part("name", "  Ada  "),
+                                                     part("styles", "warm,,narrator"), part("transcript", " Hello. ")},
+                                                    limits);
+        QCOMPARE(upload.clip, QByteArray("RIFF"));
+        QCOMPARE(upload.clipSuffix, QStringLiteral("flac"));   // the container, never the client's path
+        QCOMPARE(upload.request.name, QStringLiteral("Ada"));
+        QCOMPARE(upload.request.styles, (QStringList{"warm", "narrator"}));
+        QCOMPARE(upload.request.transcript, QStringLiteral("Hello."));
+        QCOMPARE(upload.request.gender, QStringLiteral("neutral"));
+        QCOMPARE(parseCloneUpload({part("audio", "RIFF", "clip.exe")}, limits).clipSuffix, QStringLiteral("wav"));
+        QCOMPARE(statusOf([&] { parseCloneUpload({part("name", "Ada")}, limits); }), 422);
+        QCOMPARE(statusOf([&] { parseCloneUpload({part("audio", "RIFF"), part("voice", "x")}, limits); }), 422);
+        QCOMPARE(statusOf([&] { parseCloneUpload({part("audio", "RIFF"), part("transcript", QByteArray(21, 'a'))}, limits); }), 413);
+    }
+
     void ranges() {
         QVERIFY(!parseRange("", 10000));
         auto r = parseRange("bytes=0-499", 10000);

@@ -112,6 +112,120 @@ def character_seeds():
     write("fuzz_character_json", "minimal.json", json.dumps(minimal, ensure_ascii=False))
 
 
+def transformers_config_seeds():
+    """transformers' CsmConfig config.json: the golden set's, a fine-tune's that names only what it
+    changes (csm-1b defaults), rope_parameters (transformers 5) with linear scaling, Python's
+    whole floats and a null num_key_value_heads."""
+    golden = os.path.join(REPO, "tests", "data", "golden", "A-transformers", "config.json")
+    with open(golden, "rb") as f:
+        write("fuzz_csm_config_transformers", "A-transformers.json", f.read())
+    write("fuzz_csm_config_transformers", "defaults.json", json.dumps({"model_type": "csm"}))
+    v5 = {"model_type": "csm", "hidden_size": 64, "num_hidden_layers": 2.0, "num_attention_heads": 4,
+          "num_key_value_heads": None, "intermediate_size": 128, "vocab_size": 67, "num_codebooks": 8,
+          "text_vocab_size": 512, "rope_parameters": {"rope_type": "linear", "factor": 2.0, "rope_theta": 10000.0},
+          "depth_decoder_config": {"hidden_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2,
+                                   "num_key_value_heads": 1, "intermediate_size": 64, "vocab_size": 67,
+                                   "num_codebooks": 8, "backbone_hidden_size": 64, "max_position_embeddings": 9,
+                                   "rope_scaling": {"type": "default"}, "hidden_act": "silu", "mlp_bias": False}}
+    write("fuzz_csm_config_transformers", "rope-parameters-linear.json", json.dumps(v5, indent=2))
+
+
+def shard_index_seeds():
+    """model.safetensors.index.json over the two shards the target writes beside it (tensors "a"
+    and "b" in model-00001-of-00002.safetensors, "c" in model-00002-of-00002.safetensors)."""
+    one, two = "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"
+    full = {"metadata": {"total_size": 28}, "weight_map": {"a": one, "b": one, "c": two}}
+    write("fuzz_shard_index", "two-shards.json", json.dumps(full, indent=2))
+    write("fuzz_shard_index", "one-shard.json", json.dumps({"weight_map": {"a": one}}))
+    write("fuzz_shard_index", "missing-shard.json", json.dumps({"weight_map": {"a": "model-00003-of-00003.safetensors"}}))
+
+
+def backup_seeds():
+    """Backups as writeBackupArchive makes them (a pax tar, gzip-compressed, the manifest last):
+    the settings and two data files; the same uncompressed (the reader takes plain tar too); and
+    one whose file does not match its checksum."""
+    import hashlib
+    import io
+    import tarfile
+
+    def archive(files, compression="gz", damage=None):
+        manifest = {"format": "echoforge-backup", "version": 1, "appVersion": "0.1.0",
+                    "created": "2026-12-03T17:20:00Z",
+                    "files": [{"path": p, "size": len(b), "sha256": hashlib.sha256(b).hexdigest()} for p, b in files]}
+        out = io.BytesIO()
+        with tarfile.open(fileobj=out, mode="w:" + compression, format=tarfile.PAX_FORMAT) as tar:
+            entries = files + [("manifest.json", json.dumps(manifest, indent=4).encode())]
+            for path, data in entries:
+                if damage == path:
+                    data = data[:-1] + b"?"
+                info = tarfile.TarInfo(path)
+                info.size, info.mode, info.mtime = len(data), 0o600, 1796318400
+                tar.addfile(info, io.BytesIO(data))
+        return out.getvalue()
+
+    files = [("config/settings.ini", b"[General]\nlanguage=en\n"),
+             ("data/characters/ada/character.json", b'{"schema": 1, "id": "ada", "name": "Ada"}\n'),
+             ("data/history/takes/0001.txt", b"Every story begins with a single voice.\n")]
+    write("fuzz_backup_archive", "three-files.tar.gz", archive(files))
+    write("fuzz_backup_archive", "plain.tar", archive(files[:2], compression=""))
+    write("fuzz_backup_archive", "checksum-mismatch.tar.gz", archive(files[1:], damage=files[1][0]))
+
+    # The target's entries form ("EFB1\n", then "path\ncontent" records joined by "\n\x1e"), which
+    # it packs into a well-formed tar itself.
+    def entries(files):
+        manifest = {"format": "echoforge-backup", "version": 1, "appVersion": "0.1.0",
+                    "created": "2026-12-03T17:20:00Z",
+                    "files": [{"path": p, "size": len(b), "sha256": hashlib.sha256(b).hexdigest()} for p, b in files]}
+        records = [p.encode() + b"\n" + b for p, b in files] + [b"manifest.json\n" + json.dumps(manifest).encode()]
+        return b"EFB1\n" + b"\n\x1e".join(records)
+
+    write("fuzz_backup_archive", "entries-three-files", entries(files))
+    write("fuzz_backup_archive", "entries-nested", entries([("data/voices/a/b/c/anchor.json", b"{}"),
+                                                            ("data/history/history.sqlite", b"SQLite format 3\0" + bytes(48))]))
+
+
+def api_request_seeds():
+    """Requests as a client sends them to echoforge-server (HTTP/1.1 text: request line, headers,
+    blank line, body): each route whose input the API checks itself."""
+    def request(line, headers, body=b""):
+        head = line + "\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+        return head.encode() + body
+
+    common = {"Host": "127.0.0.1:8765", "Authorization": "Bearer secret-token"}
+    generate = {"text": "Every story begins with a single voice.", "voice": "ada", "temperature": 0.8, "top_k": 40,
+                "seed": "18446744073709551615", "max_seconds": 12.5, "format": "flac", "priority": "interactive",
+                "engine": "csm"}
+    write("fuzz_api_request", "generate.http", request(
+        "POST /api/generate HTTP/1.1", {**common, "Content-Type": "application/json; charset=utf-8"},
+        json.dumps(generate).encode()))
+    script = {"script": "[Ada] Hello.\n[Ben] Hi, Ada.", "seed": 42, "engine": "auto"}
+    write("fuzz_api_request", "generate-script.http", request(
+        "POST /api/generate HTTP/1.1", {**common, "Content-Type": "application/json"}, json.dumps(script).encode()))
+    speech = {"model": "csm-1b", "input": "Hello there.", "voice": "ada", "response_format": "pcm", "speed": 1.25}
+    write("fuzz_api_request", "speech.http", request(
+        "POST /v1/audio/speech HTTP/1.1", {**common, "Content-Type": "application/json"}, json.dumps(speech).encode()))
+    boundary = "----echoforge7MA4YWxkTrZu0gW"
+    wav = bytes.fromhex("52494646") + struct.pack("<I", 36 + 8) + b"WAVEfmt " + struct.pack("<IHHIIHH", 16, 1, 1, 24000, 48000, 2, 16) + \
+        b"data" + struct.pack("<I", 8) + struct.pack("<4h", 0, 1000, -1000, 0)
+    parts = [("audio", "clip.wav", "audio/wav", wav), ("name", None, None, b"Ada"),
+             ("transcript", None, None, b"Hello there."), ("styles", None, None, b"warm,narrator")]
+    body = b""
+    for name, filename, ctype, data in parts:
+        body += f"--{boundary}\r\n".encode()
+        disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename else "")
+        body += f"Content-Disposition: {disposition}\r\n".encode()
+        if ctype:
+            body += f"Content-Type: {ctype}\r\n".encode()
+        body += b"\r\n" + data + b"\r\n"
+    body += f"--{boundary}--\r\n".encode()
+    write("fuzz_api_request", "clone.http", request(
+        "POST /api/voices HTTP/1.1", {**common, "Content-Type": f"multipart/form-data; boundary={boundary}"}, body))
+    write("fuzz_api_request", "task-audio-range.http", request(
+        "GET /api/tasks/17/audio?format=wav HTTP/1.1", {**common, "Range": "bytes=100-"}))
+    write("fuzz_api_request", "voices-page.http", request(
+        "GET /api/voices/ada?offset=10&limit=20 HTTP/1.1", {"Host": "[::1]:8765", "Authorization": "bearer  tok", "Range": "bytes=-500"}))
+
+
 class SfInfo(ctypes.Structure):
     _fields_ = [("frames", ctypes.c_int64), ("samplerate", ctypes.c_int), ("channels", ctypes.c_int),
                 ("format", ctypes.c_int), ("sections", ctypes.c_int), ("seekable", ctypes.c_int)]
@@ -154,3 +268,7 @@ if __name__ == "__main__":
     tokenizer_seeds()
     character_seeds()
     audio_seeds()
+    transformers_config_seeds()
+    shard_index_seeds()
+    backup_seeds()
+    api_request_seeds()

@@ -68,6 +68,9 @@ private Q_SLOTS:
             "decoder": {"layers": 1, "dim": 8, "heads": 2, "intermediate": 4}, "text_vocab_size": 5, "audio_vocab_size": 5, "audio_num_codebooks": 2})") << "backbone.kv_heads";
         QTest::newRow("not integer") << QByteArray(R"({"backbone": {"layers": "two", "dim": 8, "heads": 2, "intermediate": 4}, "decoder": {}})") << "backbone.layers";
         QTest::newRow("not json") << QByteArray("{") << "not a JSON object";
+        QTest::newRow("layers beyond any model") << QByteArray(R"({"backbone": {"layers": 2147483647, "dim": 8, "heads": 2, "intermediate": 4},
+            "decoder": {"layers": 1, "dim": 8, "heads": 2, "intermediate": 4}, "text_vocab_size": 5, "audio_vocab_size": 5, "audio_num_codebooks": 2})")
+                                                 << "backbone.layers";
     }
 
     void badConfigsNameTheField() {

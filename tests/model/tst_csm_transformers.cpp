@@ -161,6 +161,12 @@ private Q_SLOTS:
         QTest::newRow("decoder disagrees") << R"({"model_type": "csm", "num_codebooks": 16})" << "depth_decoder_config.num_codebooks";
         QTest::newRow("odd head") << R"({"model_type": "csm", "head_dim": 63})" << "head_dim";
         QTest::newRow("string layers") << R"({"model_type": "csm", "num_hidden_layers": "16"})" << "num_hidden_layers";
+        // fuzz_csm_config_transformers: get<int>() read 4294967297 as 1, and a double beyond int
+        // converted with undefined behaviour; sizes near INT_MAX overflowed parameterCount().
+        QTest::newRow("integer beyond int") << R"({"model_type": "csm", "num_hidden_layers": 4294967297})" << "num_hidden_layers";
+        QTest::newRow("float beyond int") << R"({"model_type": "csm", "hidden_size": 1e100})" << "hidden_size";
+        QTest::newRow("dim beyond any model") << R"({"model_type": "csm", "hidden_size": 2147483646, "num_attention_heads": 1,
+            "num_key_value_heads": 1, "depth_decoder_config": {"backbone_hidden_size": 2147483646}})" << "backbone.dim";
     }
     void configRefusesWhatWeCannotCompute() {
         QFETCH(QString, json);
@@ -243,6 +249,8 @@ private Q_SLOTS:
         QTest::newRow("missing lm_head") << "drop lm_head.weight" << "lm_head.weight";
         QTest::newRow("unknown tensor") << "add backbone_model.layers.0.self_attn.q_norm.weight" << "backbone_model.layers.0.self_attn.q_norm.weight";
         QTest::newRow("shard outside") << "index ../model-00001-of-00002.safetensors" << "not a file beside the index";
+        // fuzz_shard_index: QDir::filePath took ":name" for a Qt resource path, not a file beside the index.
+        QTest::newRow("shard named like a resource") << "index :model-00001-of-00002.safetensors" << ":model-00001-of-00002.safetensors";
         QTest::newRow("shard missing") << "remove model-00002-of-00002.safetensors" << "model-00002-of-00002.safetensors";
         QTest::newRow("tensor not in its shard") << "index moves lm_head.weight" << "lm_head.weight";
         QTest::newRow("index not json") << "index garbage" << "weight_map";
@@ -259,7 +267,7 @@ private Q_SLOTS:
         writeSharded(dir.path(), 2, tensors);
         const QString index = dir.filePath("model.safetensors.index.json");
         nlohmann::json json = nlohmann::json::parse(readAll(index).toStdString());
-        if (breakage.startsWith("index ../"))
+        if (breakage.startsWith("index ../") || breakage.startsWith("index :"))
             json["weight_map"]["lm_head.weight"] = breakage.mid(6).toStdString();
         if (breakage == "index moves lm_head.weight")
             json["weight_map"]["lm_head.weight"] = json["weight_map"]["lm_head.weight"] == "model-00001-of-00002.safetensors"

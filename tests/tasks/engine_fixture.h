@@ -21,6 +21,7 @@ struct EngineFixture {
     SineConfig csm{.id = "csm", .name = "Fake CSM", .frequencyHz = 440.0};
     bool withCsm = false;
     bool csmCorrupt = false;
+    QString csmWeights;   // when set, CSM loads this safetensors file (weightsFactory)
 
     EngineFixture() { config.historyDir = dir.filePath("history"); }
 
@@ -28,7 +29,8 @@ struct EngineFixture {
         EngineSet set;
         set.makeFallback = sineFactory(sine, log);
         if (withCsm)
-            set.makeCsm = csmCorrupt ? corruptModelFactory(csmLog) : sineFactory(csm, csmLog);
+            set.makeCsm = csmCorrupt ? corruptModelFactory(csmLog)
+                          : !csmWeights.isEmpty() ? weightsFactory(csm, csmLog, csmWeights) : sineFactory(csm, csmLog);
         return std::make_unique<TaskEngine>(std::move(set), config);
     }
 };

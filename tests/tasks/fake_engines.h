@@ -13,6 +13,7 @@
 #include <QThread>
 
 #include "core/common/error.h"
+#include "core/model/safetensors.h"
 #include "core/tasks/inference_lane.h"
 
 namespace echoforge::test {
@@ -108,6 +109,42 @@ inline EngineFactory corruptModelFactory(std::shared_ptr<EngineLog> log) {
         ++log->created;
         progress(0.5);
         throw Error("csm/model.safetensors is corrupt: its header ends past the end of the file.");
+    };
+}
+
+// A CSM that holds real weights: it loads a safetensors file with the real loader, as CsmModel
+// does, and reads every byte of it for each request (a model reads all its weights per frame),
+// refusing to speak if they changed since the load.
+class WeightsEngine : public SineEngine {
+public:
+    WeightsEngine(SineConfig config, std::shared_ptr<EngineLog> log, std::shared_ptr<const SafetensorsFile> weights)
+        : SineEngine(std::move(config), std::move(log)), m_weights(std::move(weights)), m_checksum(checksum()) {}
+
+    SpeechResult synthesize(const SpeechRequest& request, const SpeechCallbacks& callbacks) override {
+        if (checksum() != m_checksum)
+            throw Error(QStringLiteral("The weights of %1 changed under the loaded model.").arg(m_weights->path()));
+        return SineEngine::synthesize(request, callbacks);
+    }
+
+private:
+    quint64 checksum() const {
+        quint64 sum = 0;
+        for (const TensorEntry& entry : m_weights->entries())
+            for (std::size_t i = 0; i < entry.bytes; ++i)
+                sum = sum * 31 + std::to_integer<unsigned>(m_weights->data(entry)[i]);
+        return sum;
+    }
+
+    std::shared_ptr<const SafetensorsFile> m_weights;
+    quint64 m_checksum;
+};
+
+inline EngineFactory weightsFactory(SineConfig config, std::shared_ptr<EngineLog> log, QString weightsPath) {
+    return [config, log, weightsPath](const LoadProgress& progress) -> std::unique_ptr<SpeechEngine> {
+        progress(0.5);
+        auto weights = SafetensorsFile::open(weightsPath);   // throws the sentence a user sees
+        progress(1.0);
+        return std::make_unique<WeightsEngine>(config, log, std::move(weights));
     };
 }
 

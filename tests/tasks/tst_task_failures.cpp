@@ -8,6 +8,7 @@
 #include <QtTest>
 #include <qcoro/qcorotask.h>
 
+#include "core/model/safetensors_writer.h"
 #include "tests/tasks/engine_fixture.h"
 #include "tests/engine/error_sentence.h"
 
@@ -156,6 +157,39 @@ private Q_SLOTS:
         QCOMPARE(f.csmLog->created.load(), 2);
         QVERIFY(servesNextJob(*engine));
         QCOMPARE(f.csmLog->created.load(), 2);   // auto requests stay on eSpeak NG meanwhile
+    }
+
+    // Issue 18: a model file truncated while CSM has it loaded. The loaded model keeps speaking
+    // (its weights were mapped, and the next read of a lost page killed the process with SIGBUS);
+    // once CSM is unloaded, loading the damaged file gives the user a sentence naming it and
+    // automatic requests go to eSpeak NG.
+    void modelFileTruncatedWhileLoaded() {
+        EngineFixture f;
+        f.withCsm = true;
+        f.csmWeights = f.dir.filePath("csm/model.safetensors");
+        QVERIFY(QDir().mkpath(f.dir.filePath("csm")));
+        QByteArray bytes(2 << 20, Qt::Uninitialized);
+        for (qsizetype i = 0; i < bytes.size(); ++i)
+            bytes[i] = char((i * 131 + 7) % 251);
+        writeSafetensors(f.csmWeights, {{"w", TensorDType::F32, {512, 1024}, bytes}});
+        auto engine = f.make();
+        QSignalSpy loadFailed(engine.get(), &TaskEngine::modelLoadFailed);
+        QSignalSpy unloaded(engine.get(), &TaskEngine::modelUnloaded);
+
+        QCOMPARE(QCoro::waitFor(engine->generate(requestFor("loads the model"))).speech.engineId, QString("csm"));
+        QVERIFY(QFile::resize(f.csmWeights, 8192));   // the header and one page are left
+        QCOMPARE(QCoro::waitFor(engine->generate(requestFor("after the truncation"))).speech.engineId, QString("csm"));
+        QCOMPARE(loadFailed.count(), 0);
+
+        engine->setModelIdleUnloadInterval(std::chrono::milliseconds(50));
+        QVERIFY(unloaded.wait(20000));
+        const JobResult fallback = QCoro::waitFor(engine->generate(requestFor("on eSpeak NG now")));
+        QCOMPARE(fallback.speech.engineId, QString("espeak"));
+        QCOMPARE(loadFailed.count(), 1);
+        const QString sentence = loadFailed.at(0).at(0).toString();
+        QVERIFY2(sentence.contains(f.csmWeights) && sentence.contains("truncated"), qPrintable(sentence));
+        QVERIFY(engine->csmLoadError().contains(f.csmWeights));
+        QVERIFY(servesNextJob(*engine));
     }
 
     void csmLoadsLazilyAndUnloadsWhenIdle() {
