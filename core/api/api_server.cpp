@@ -125,7 +125,7 @@ ResponseStream* Exchange::stream(int status, const QByteArray& contentType, Head
         return dead;
     }
     if (m_request.wantsClose())
-        headers.append({"Connection", "close"});
+        headers.append(qMakePair(QByteArray("Connection"), QByteArray("close")));
     auto* s = new ResponseStream(std::move(m_responder), status, contentType, headers + extraHeaders);
     if (m_request.wantsClose())
         s->closeWhenEnded();
