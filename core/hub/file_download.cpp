@@ -61,7 +61,7 @@ QString progressText(const DownloadProgress& p) {
     if (p.secondsLeft >= 0) {
         const int s = int(p.secondsLeft + 0.5);
         text += s >= 3600 ? QStringLiteral(", %1 h %2 min left").arg(s / 3600).arg(s % 3600 / 60)
-              : s >= 60   ? QStringLiteral(", %1 min left").arg((s + 30) / 60)
+              : s >= 60   ? QStringLiteral(", %1 min left").arg((s + 59) / 60)   // whole minutes, never less than is left
                           : QStringLiteral(", %1 s left").arg(s);
     }
     return text;

@@ -208,7 +208,10 @@ void expandAbbreviations(QString& text) {
         const bool afterName = !before.isEmpty() && (before.front().isUpper() || before.front().isDigit()) &&
                                !QStringLiteral(".!?:;").contains(before.back());
         const bool beforeName = !after.isEmpty() && after.front().isUpper();
-        const bool street = afterName || !beforeName;
+        // A street needs its name before it: at the start of a sentence it is a title whatever
+        // follows ("Dr. win" after a lexicon respelled "Nguyen").
+        const bool startsSentence = before.isEmpty() || QStringLiteral(".!?:;").contains(before.back());
+        const bool street = afterName || (!beforeName && !(startsSentence && !after.isEmpty()));
         const bool drive = m.captured(1) == QLatin1String("Dr");
         QString spoken = street ? (drive ? QStringLiteral("Drive") : QStringLiteral("Street"))
                                 : (drive ? QStringLiteral("doctor") : QStringLiteral("Saint"));

@@ -43,7 +43,8 @@ class TestCliVoices : public QObject {
     // A failing run: non-zero exit and exactly one line on standard error, containing `expected`.
     void expectError(const QStringList& args, const QString& expected) {
         const Run r = cli(args);
-        QVERIFY2(r.exitCode == 1, qPrintable(QString("exit %1 for %2").arg(r.exitCode).arg(args.join(' '))));
+        // The exact code of each kind is tst_cli_exit_codes's to check; here: it failed, and said why.
+        QVERIFY2(r.exitCode > 0, qPrintable(QString("exit %1 for %2").arg(r.exitCode).arg(args.join(' '))));
         QVERIFY2(r.err.contains(expected), qPrintable(r.err));
         QCOMPARE(r.err.trimmed().count('\n'), 0);
     }

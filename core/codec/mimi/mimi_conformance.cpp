@@ -158,9 +158,11 @@ torch::Tensor produced(const Runs& runs, const std::string& name) {
 std::vector<ConformanceCase> runMimiConformance(const QString& dirPath) {
     const QDir dir(dirPath);
     std::vector<ConformanceCase> out;
-    // A set without any Mimi file (A-transformers: a CSM checkpoint alone) has no Mimi part.
-    if (!QFileInfo::exists(dir.filePath("mimi_config.json")) && !QFileInfo::exists(dir.filePath("mimi_model.safetensors")) &&
-        !QFileInfo::exists(dir.filePath("mimi_cases.safetensors")))
+    // A CSM checkpoint without any Mimi file (A-transformers) has no Mimi part; a folder with
+    // neither is a missing set, and fails below naming the Mimi file it lacks.
+    const bool hasCsm = QFileInfo::exists(dir.filePath("csm_config.json")) || QFileInfo::exists(dir.filePath("config.json"));
+    if (hasCsm && !QFileInfo::exists(dir.filePath("mimi_config.json")) &&
+        !QFileInfo::exists(dir.filePath("mimi_model.safetensors")) && !QFileInfo::exists(dir.filePath("mimi_cases.safetensors")))
         return out;
     std::shared_ptr<const MimiModel> model;
     MimiConfig config;
