@@ -81,7 +81,10 @@ health() {   # GET /api/health with bash's /dev/tcp: the minimal root has no cur
 }
 step "echoforge-server health"
 [[ -x $ROOT/usr/bin/echoforge-server ]] || fail "the package has no echoforge-server"
-in_root echoforge-server --port 18765 >"$WORK/server.log" 2>&1 &
+# Not through in_root: a function runs in a subshell when sent to the background, and SIGTERM
+# would reach that shell, not the server. chroot and env exec, so $! is the server itself.
+chroot "$ROOT" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
+  echoforge-server --port 18765 >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 120); do grep -q "listening on" "$WORK/server.log" && break; sleep 0.5; done
 grep -q "listening on http://127.0.0.1:18765" "$WORK/server.log" || { cat "$WORK/server.log"; fail "the server did not start"; }
