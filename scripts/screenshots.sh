@@ -26,6 +26,8 @@ for theme in light dark; do
   shot models "$theme" 1280x800 --open models
   shot diagnostics "$theme" 1280x800 --open diagnostics
   shot shortcuts "$theme" 1280x800 --open shortcuts
+  shot audition "$theme" 1280x800 --select ada --open audition
+  shot pronunciations "$theme" 1280x800 --select ada --open pronunciations
 done
 # The user's guide (docs/user-guide.md): the panels it explains, in the light theme.
 shot guide-clone light 1280x800 --open clone
