@@ -1,11 +1,12 @@
 # The layers point one way (docs/architecture.md):
 #
-#   app -> ui -> api, backup -> tasks -> generation, hub -> engine -> codec, voices -> text, audio, model -> common
+#   app -> ui -> api, backup -> wiring -> tasks -> generation, hub -> engine -> codec, voices -> text, audio, model -> common
 #
 # A file may include its own area and any area of a lower rank, never one of its own rank or
-# above; the studio (ui/) reaches the model only through core/tasks, never core/model, codec or
-# generation directly. Run before anything compiles (the build depends on it), so a wrong include
-# stops the build with the file, the line and the rule:
+# above. The task engine, the engine interface and the studio never include core/model, codec or
+# generation: core/wiring, above the task engine, is the one place that makes the CSM engine.
+# Run before anything compiles (the build depends on it), so a wrong include stops the build
+# with the file, the line and the rule:
 #
 #   cmake -DSOURCE_DIR=<tree> [-DSTAMP=<file touched on success>] -P cmake/check_layers.cmake
 #
@@ -27,12 +28,16 @@ set(rank_engine 3)
 set(rank_generation 4)
 set(rank_hub 4)
 set(rank_tasks 5)
-set(rank_backup 6)
-set(rank_api 6)
-set(rank_ui 7)
-set(rank_app 8)
-# What the studio must reach only through core/tasks: the torch side of the product.
-set(ui_forbidden model codec generation)
+set(rank_wiring 6)
+set(rank_backup 7)
+set(rank_api 7)
+set(rank_ui 8)
+set(rank_app 9)
+# The torch side of the product (model, codec, generation) is reached only from the CSM engine
+# itself (generation) and from core/wiring, which makes the engines: never from the task engine,
+# the engine interface or the studio.
+set(torch_side model codec generation)
+set(torch_free tasks engine ui)
 
 # The area of a path relative to the tree: core/<area>/..., ui/..., app/...
 function(area_of path out)
@@ -68,8 +73,8 @@ foreach(file IN LISTS files)
       string(APPEND violations "${file}: includes ${included}, whose area '${to}' has no place in the layers\n")
     elseif(NOT rank_${to} LESS rank_${from})
       string(APPEND violations "${file}: includes ${included}, but ${from} (rank ${rank_${from}}) may only include lower layers, and ${to} has rank ${rank_${to}}\n")
-    elseif(from STREQUAL "ui" AND to IN_LIST ui_forbidden)
-      string(APPEND violations "${file}: includes ${included}; the studio reaches ${to} only through core/tasks\n")
+    elseif(from IN_LIST torch_free AND to IN_LIST torch_side)
+      string(APPEND violations "${file}: includes ${included}; ${from} reaches ${to} only through core/wiring\n")
     endif()
   endforeach()
 endforeach()

@@ -24,12 +24,12 @@
 #include <QtConcurrent>
 
 #include "core/audio/audio_io.h"
-#include "core/tasks/diagnostics.h"
+#include "core/wiring/diagnostics.h"
 #include "core/common/error.h"
 #include "core/hub/model_manager.h"
 #include "core/tasks/history_model.h"
 #include "core/tasks/queue_model.h"
-#include "core/tasks/installed_engines.h"
+#include "core/wiring/installed_engines.h"
 #include "core/tasks/task_engine.h"
 #include "core/voices/character_model.h"
 #include "core/voices/voice_library.h"

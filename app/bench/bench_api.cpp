@@ -17,7 +17,7 @@
 #include "core/api/api_server.h"
 #include "core/common/paths.h"
 #include "core/common/settings.h"
-#include "core/tasks/installed_engines.h"
+#include "core/wiring/installed_engines.h"
 #include "core/tasks/task_engine.h"
 #include "core/voices/voice_library.h"
 

@@ -10,7 +10,7 @@
 #include "core/common/paths.h"
 #include "core/common/settings.h"
 #include "core/engine/engine_choice.h"
-#include "core/tasks/installed_engines.h"
+#include "core/wiring/installed_engines.h"
 #include "core/engine/espeak_engine.h"
 #include "core/generation/csm_engine.h"
 #include "core/voices/voice_clone.h"

@@ -7,7 +7,7 @@
 #include <QJsonDocument>
 
 #include "app/cli/command.h"
-#include "core/tasks/diagnostics.h"
+#include "core/wiring/diagnostics.h"
 #include "core/common/paths.h"
 #include "core/common/settings.h"
 #include "core/model/torch_runtime.h"

@@ -23,7 +23,7 @@
 #include "core/engine/engine_choice.h"
 #include "core/engine/speech_text.h"
 #include "core/model/precision.h"
-#include "core/tasks/installed_engines.h"
+#include "core/wiring/installed_engines.h"
 #include "core/tasks/task_engine.h"
 #include "core/voices/voice_library.h"
 

@@ -19,7 +19,7 @@
 #include "core/common/settings.h"
 #include "core/common/settings_check.h"
 #include "core/engine/engine_choice.h"
-#include "core/tasks/installed_engines.h"
+#include "core/wiring/installed_engines.h"
 #include "core/tasks/task_engine.h"
 #include "core/tasks/sample_cache.h"
 #include "core/voices/voice_library.h"

@@ -19,7 +19,7 @@
 #include "core/api/api_token.h"
 #include "core/common/error.h"
 #include "core/common/logging.h"
-#include "core/tasks/installed_engines.h"
+#include "core/wiring/installed_engines.h"
 #include "core/tasks/task_engine.h"
 #include "core/voices/voice_library.h"
 

@@ -4,7 +4,7 @@
 
 #include "core/api/api_server.h"
 #include "core/api/openapi.h"
-#include "core/tasks/diagnostics.h"
+#include "core/wiring/diagnostics.h"
 #include "core/tasks/task_engine.h"
 
 namespace echoforge::api {

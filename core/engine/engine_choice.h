@@ -1,7 +1,7 @@
 #pragma once
 // Which engine speaks a request: "csm" when asked for and installed, "espeak" when asked for, and
 // for "auto" CSM when its model folder is complete (core/common/model_layout.h), else eSpeak NG.
-// Making the chosen engine is wiring above the engines (core/tasks/installed_engines.h): this
+// Making the chosen engine is wiring above the engines (core/wiring/installed_engines.h): this
 // folder holds the interface and must not know the CSM engine.
 
 #include <QString>

@@ -6,7 +6,7 @@
 
 #include "core/common/error.h"
 #include "core/engine/engine_choice.h"
-#include "core/tasks/installed_engines.h"
+#include "core/wiring/installed_engines.h"
 #include "tests/engine/error_sentence.h"
 
 using namespace echoforge;

@@ -1,4 +1,4 @@
-#include "core/tasks/installed_engines.h"
+#include "core/wiring/installed_engines.h"
 
 #include <QThread>
 

@@ -1,4 +1,4 @@
-#include "core/tasks/diagnostics.h"
+#include "core/wiring/diagnostics.h"
 
 #include <espeak-ng/speak_lib.h>
 
