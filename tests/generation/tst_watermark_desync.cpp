@@ -44,11 +44,7 @@ QString sentence(int index) {
     static const char* words[] = {"evening", "harbour", "gently", "eleven", "kitchen", "carried", "a", "meadow",
                                   "tomorrow", "letters", "honestly", "valley", "quiet", "copper", "under",
                                   "whisper", "airport", "yellow", "rapidly", "chair", "or", "they", "always"};
-    const int count = 10 + index % 11;
-    QStringList chosen;
-    for (int i = 0; i < count; ++i)
-        chosen << words[(index * 5 + i * 11 + i * i) % int(std::size(words))];
-    return chosen.join(' ') + '.';
+    return vocabularySentence(words, index, 5, 11);
 }
 
 // Unmarked clip `index` of the false-positive measurement: eSpeak NG in eight languages, synthetic

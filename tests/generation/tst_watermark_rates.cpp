@@ -25,11 +25,7 @@ QString sentence(int index) {
     static const char* words[] = {"morning", "river", "quietly", "seven", "window", "brought", "the", "garden",
                                   "yesterday", "music", "carefully", "mountain", "bright", "paper", "across",
                                   "listen", "station", "orange", "slowly", "table", "and", "we", "never"};
-    const int count = 10 + index % 11;
-    QStringList chosen;
-    for (int i = 0; i < count; ++i)
-        chosen << words[(index * 7 + i * 13 + i * i) % int(std::size(words))];
-    return chosen.join(' ') + '.';
+    return vocabularySentence(words, index, 7, 13);
 }
 
 std::vector<float> espeakClip(int index) {

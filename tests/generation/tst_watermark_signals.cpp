@@ -6,6 +6,8 @@
 #include <numbers>
 #include <random>
 
+#include <QStringList>
+
 #include <espeak-ng/speak_lib.h>
 #include <sndfile.h>
 
@@ -131,6 +133,14 @@ std::vector<float> espeakSpeech(const QString& text, const char* voice, int rate
     std::transform(g_espeakSamples.begin(), g_espeakSamples.end(), pcm.begin(),
                    [](short s) { return float(s) / 32768.0f; });
     return resampled(pcm, espeakRate, kSignalRate);
+}
+
+QString vocabularySentence(std::span<const char* const> vocabulary, int index, int indexStride, int wordStride) {
+    const int count = 10 + index % 11;
+    QStringList chosen;
+    for (int i = 0; i < count; ++i)
+        chosen << QString::fromLatin1(vocabulary[std::size_t((index * indexStride + i * wordStride + i * i) % int(vocabulary.size()))]);
+    return chosen.join(' ') + '.';
 }
 
 std::vector<float> musicLike(std::uint64_t seed, double seconds) {

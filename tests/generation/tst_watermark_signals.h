@@ -21,6 +21,11 @@ std::vector<float> formantSpeech(std::uint64_t seed, double seconds);
 // Throws echoforge::Error when eSpeak NG cannot start.
 std::vector<float> espeakSpeech(const QString& text, const char* voice, int rate, int pitch);
 
+// Sentence `index` of 10 to 20 words from `vocabulary`: word i is vocabulary[(index * indexStride
+// + i * wordStride + i²) mod size], so eSpeak NG says something different for every index. Each
+// test passes its own vocabulary and strides, so their clips differ.
+QString vocabularySentence(std::span<const char* const> vocabulary, int index, int indexStride, int wordStride);
+
 // Notes of decaying harmonic tones, sometimes chords, with a little noise.
 std::vector<float> musicLike(std::uint64_t seed, double seconds);
 
