@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
-targets=(echoforge echoforge-cli echoforge-server echoforge-package-data)
+targets=(echoforge echoforge-cli echoforge-server echoforge_torch echoforge-package-data)
 bash scripts/build.sh --target "${targets[@]}"
 # dpkg-shlibdeps comes with dpkg-dev.
 command -v dpkg-shlibdeps >/dev/null || { echo "package: dpkg-shlibdeps is missing (apt-get install dpkg-dev)" >&2; exit 1; }

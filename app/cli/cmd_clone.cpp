@@ -12,7 +12,6 @@
 #include "core/engine/engine_choice.h"
 #include "core/wiring/installed_engines.h"
 #include "core/engine/espeak_engine.h"
-#include "core/generation/csm_engine.h"
 #include "core/voices/voice_clone.h"
 #include "core/voices/voice_library.h"
 
@@ -62,9 +61,8 @@ int runClone(const QStringList& args) {
     // Encode the clip with Mimi now, so later generations find its codes in the cache.
     try {
         auto engine = echoforge::createEngine("csm", paths, settings);
-        if (auto* csm = dynamic_cast<echoforge::CsmEngine*>(engine.get()))
-            for (const echoforge::ReferenceSegment& segment : c.segments)
-                csm->prepareReference(segment.audioPath);
+        for (const echoforge::ReferenceSegment& segment : c.segments)
+            engine->prepareReference(segment.audioPath);
         std::printf("Encoded the clip for CSM-1B.\n");
     } catch (const echoforge::Error& e) {
         std::fprintf(stderr, "note: the clip will be encoded when the voice is first used (%s)\n", e.what());

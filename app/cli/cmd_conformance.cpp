@@ -6,11 +6,10 @@
 #include <QCommandLineParser>
 
 #include "app/cli/command.h"
-#include "core/codec/mimi/mimi_conformance.h"
 #include "core/common/paths.h"
 #include "core/common/settings.h"
-#include "core/model/conformance.h"
-#include "core/model/torch_runtime.h"
+#include "core/generation/model_runtime.h"
+#include "core/wiring/model_runtime_loader.h"
 
 namespace {
 
@@ -27,19 +26,20 @@ int runConformance(const QStringList& args) {
         return 2;
     }
     const auto settings = echoforge::loadSettings(echoforge::AppPaths::resolveDefault());
-    echoforge::configureTorchThreads(settings.threads);
+    echoforge::ModelRuntime& runtime = echoforge::modelRuntime();
+    runtime.configureThreads(settings.threads);
 
     echoforge::ComputeDevice device;
     try {
-        device = echoforge::chooseDevice(parser.value(deviceOpt));
+        device = runtime.chooseDevice(parser.value(deviceOpt));
     } catch (const std::exception& e) {
         std::fprintf(stderr, "%s\n", e.what());
         return 2;
     }
     const QString dir = parser.positionalArguments().first();
     int failed = 0;
-    std::vector<echoforge::ConformanceCase> cases = echoforge::runCsmConformance(dir, device);
-    for (auto& c : echoforge::runMimiConformance(dir))
+    std::vector<echoforge::ConformanceCase> cases = runtime.csmConformance(dir, device);
+    for (auto& c : runtime.mimiConformance(dir))
         cases.push_back(std::move(c));
     for (const auto& c : cases) {
         std::printf("%s\n", qPrintable(echoforge::conformanceLine(c)));

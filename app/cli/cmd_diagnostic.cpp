@@ -7,10 +7,12 @@
 #include <QJsonDocument>
 
 #include "app/cli/command.h"
+#include "core/common/error.h"
+#include "core/generation/model_runtime.h"
 #include "core/wiring/diagnostics.h"
+#include "core/wiring/model_runtime_loader.h"
 #include "core/common/paths.h"
 #include "core/common/settings.h"
-#include "core/model/torch_runtime.h"
 
 namespace {
 
@@ -29,7 +31,11 @@ int runDiagnostic(const QStringList& args) {
     auto paths = echoforge::AppPaths::resolve(settings);
     if (parser.isSet(modelDir))
         paths.modelsDir = QDir(parser.value(modelDir)).absolutePath();
-    echoforge::configureTorchThreads(settings.threads);
+    try {
+        echoforge::modelRuntime().configureThreads(settings.threads);   // the report's torch_threads
+    } catch (const echoforge::Error&) {
+        // the report says why the model library did not open
+    }
 
     const QJsonDocument doc(echoforge::diagnosticReport(paths, settings));
     std::fputs(doc.toJson(parser.isSet(compact) ? QJsonDocument::Compact : QJsonDocument::Indented).constData(), stdout);

@@ -14,8 +14,8 @@
 #include "core/common/settings.h"
 #include "core/generation/csm_prompt.h"
 #include "core/model/csm_config.h"
-#include "core/model/format_quality.h"
-#include "core/model/torch_runtime.h"
+#include "core/generation/model_runtime.h"
+#include "core/wiring/model_runtime_loader.h"
 #include "core/text/llama3_tokenizer.h"
 
 namespace {
@@ -78,11 +78,12 @@ int runQuality(const QStringList& args) {
     const QString config = parser.isSet(configOpt) ? parser.value(configOpt) : (layout.csmConfig.found ? layout.csmConfig.path : QString());
     if (!parser.isSet(weightsOpt) && !layout.csmWeights.found)
         throw Error(QStringLiteral("The CSM weights were not found at %1; see docs/models.md.").arg(weights));
-    echoforge::configureTorchThreads(settings.threads);
+    echoforge::ModelRuntime& runtime = echoforge::modelRuntime();
+    runtime.configureThreads(settings.threads);
 
     const auto csmConfig = config.isEmpty() ? echoforge::CsmConfig::csm1b() : echoforge::CsmConfig::fromJsonFile(config);
     const auto prompts = textPrompts(csmConfig, echoforge::findTokenizerJson(layout.root));
-    const auto q = echoforge::compareFormats(config, weights, reference, candidate, prompts, frames);
+    const auto q = runtime.compareFormats(config, weights, reference, candidate, prompts, frames);
     std::printf("%s against %s, %d prompts × %d frames (%d codes):\n", qPrintable(echoforge::precisionName(candidate)),
                 qPrintable(echoforge::precisionName(reference)), int(prompts.size()), frames, q.codes);
     std::printf("  greedy codes agreeing: %.1f %% (codebook 0: %.1f %%)\n", q.codeAgreement * 100, q.codebook0Agreement * 100);

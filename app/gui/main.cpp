@@ -1,7 +1,9 @@
 // echoforge: the desktop studio.
 
 #include <cstdio>
+#include <functional>
 #include <memory>
+#include <utility>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -10,6 +12,7 @@
 #include <QProcess>
 #include <QSettings>
 #include <QTimer>
+#include <QWindow>
 
 #include "core/api/api_host.h"
 #include "core/common/error.h"
@@ -71,6 +74,30 @@ Options parseOptions(QApplication& app) {
     return o;
 }
 
+// Calls `then` once, right after the window's first frame is on screen: the window is exposed,
+// and its widgets paint during that expose, before the queued call runs.
+class AfterFirstFrame : public QObject {
+public:
+    AfterFirstFrame(QWindow* window, std::function<void()> then) : QObject(window), then_(std::move(then)) {
+        window->installEventFilter(this);
+    }
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (event->type() == QEvent::Expose && then_) {
+            QTimer::singleShot(0, this, [this] {
+                if (then_)
+                    std::exchange(then_, nullptr)();
+            });
+            watched->removeEventFilter(this);
+        }
+        return false;
+    }
+
+private:
+    std::function<void()> then_;
+};
+
 // What --screenshot captures: the dialog opened with --open when there is one, else the window.
 QWidget* screenshotTarget(QWidget* window) {
     for (QWidget* w : QApplication::topLevelWidgets())
@@ -117,6 +144,9 @@ int main(int argc, char** argv) {
         if (!options.select.isEmpty()) window.selectCharacter(options.select);
         if (!options.text.isEmpty()) window.setEditorText(options.text);
         window.show();
+        // CSM (and libtorch, which the torch library brings) loads on its lane behind the first
+        // frame, so the window paints at once and the first Generate does not wait for the model.
+        new AfterFirstFrame(window.windowHandle(), [&tasks] { tasks.preloadCsm(); });
         if (!options.open.isEmpty() && !window.openPanel(options.open)) {
             std::fprintf(stderr, "echoforge: --open takes queue, history, clone, settings, models, diagnostics, about, shortcuts, audition or pronunciations\n");
             return 2;

@@ -77,6 +77,13 @@ public:
     virtual QString displayName() const = 0;
     // Whether the engine can speak in a voice cloned from a clip.
     virtual bool supportsCloning() const = 0;
+    // A cloning engine encodes a reference clip ahead of its first use, so later generations
+    // find it ready (the clone command calls this); returns whether it was ready already.
+    // Engines that read no clip have nothing to prepare.
+    virtual bool prepareReference(const QString& audioPath) {
+        Q_UNUSED(audioPath);
+        return false;
+    }
 
     // Makes the speech. Throws echoforge::Error with a sentence on failure. On cancellation it
     // returns what it has with `cancelled` set.

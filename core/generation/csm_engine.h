@@ -57,7 +57,7 @@ public:
 
     // Encodes a reference clip once so later generations find its codes in the cache
     // (cloning calls this). Returns whether the codes were already cached.
-    bool prepareReference(const QString& audioPath);
+    bool prepareReference(const QString& audioPath) override;
 
     // Identifies the loaded weights (caches are keyed by it).
     QString modelIdentity() const;

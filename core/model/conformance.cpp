@@ -122,14 +122,6 @@ std::vector<int64_t> toVector(const torch::Tensor& t) {
 
 } // namespace
 
-QString conformanceLine(const ConformanceCase& c) {
-    QString line = QStringLiteral("%1 %2:%3 max_abs_err=%4")
-                       .arg(c.passed ? "PASS" : "FAIL", c.file, c.name, QString::number(c.maxAbsErr, 'g', 3));
-    if (!c.passed)
-        line += QStringLiteral(" (%1)").arg(c.why);
-    return line;
-}
-
 std::vector<ConformanceCase> runCsmConformance(const QString& dirPath, ComputeDevice device) {
     return runCsmConformance(dirPath, device, WeightPrecision::Float32, kGoldenTolerance);
 }

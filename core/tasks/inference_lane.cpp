@@ -56,28 +56,49 @@ void InferenceLane::unload() {
     });
 }
 
+void InferenceLane::preload() {
+    if (busy() || loaded())
+        return;
+    m_preloading = true;
+    QMetaObject::invokeMethod(m_worker, [this] {
+        ensureEngine(0);
+        post([this] {
+            m_preloading = false;
+            if (m_listener.preloadEnded)
+                m_listener.preloadEnded();
+        });
+    });
+}
+
+bool InferenceLane::ensureEngine(JobId id) {
+    if (m_engine)
+        return true;
+    try {
+        m_engine = m_factory([this](double fraction) {
+            post([this, fraction] { if (m_listener.loadProgress) m_listener.loadProgress(fraction); });
+        });
+        if (!m_engine)
+            throw Error(QStringLiteral("The %1 engine could not be created.").arg(m_name));
+    } catch (const std::exception& e) {
+        const QString reason = QString::fromStdString(e.what());
+        logger(LogArea::Tasks)->warn("loading the {} engine failed: {}", m_name, reason);
+        post([this, id, reason] {
+            if (id != 0)   // a preload holds no job
+                m_current.reset();
+            m_listener.loadFailed(id, reason);
+        });
+        return false;
+    }
+    m_loaded = true;
+    const QString engineName = m_engine->displayName();
+    post([this, engineName] { if (m_listener.loaded) m_listener.loaded(engineName); });
+    return true;
+}
+
 void InferenceLane::runOnLane(const std::shared_ptr<LaneJob>& job) {
     const JobId id = job->id;
-    if (!m_engine) {
-        try {
-            m_engine = m_factory([this](double fraction) {
-                post([this, fraction] { if (m_listener.loadProgress) m_listener.loadProgress(fraction); });
-            });
-            if (!m_engine)
-                throw Error(QStringLiteral("The %1 engine could not be created.").arg(m_name));
-        } catch (const std::exception& e) {
-            const QString reason = QString::fromStdString(e.what());
-            logger(LogArea::Tasks)->warn("loading the {} engine failed: {}", m_name, reason);
-            post([this, id, reason] {
-                m_current.reset();
-                m_listener.loadFailed(id, reason);
-            });
-            return;
-        }
-        m_loaded = true;
-        const QString engineName = m_engine->displayName();
-        post([this, engineName] { if (m_listener.loaded) m_listener.loaded(engineName); });
-    }
+    if (!ensureEngine(id))
+        return;
 
     QElapsedTimer clock;
     clock.start();

@@ -40,6 +40,7 @@ struct LaneListener {
     std::function<void(JobId id, SpeechResult result)> done;          // finished or cancelled
     std::function<void(JobId id, const QString& sentence)> failed;
     std::function<void()> unloaded;
+    std::function<void()> preloadEnded;                               // after loaded or loadFailed(0, …)
 };
 
 class InferenceLane {
@@ -52,8 +53,8 @@ public:
 
     const QString& name() const { return m_name; }
 
-    // Owner-thread bookkeeping: whether a job is on the lane now.
-    bool busy() const { return bool(m_current); }
+    // Owner-thread bookkeeping: whether a job (or a preload) is on the lane now.
+    bool busy() const { return bool(m_current) || m_preloading; }
     bool loaded() const { return m_loaded.load(); }
     std::shared_ptr<LaneJob> current() const { return m_current; }
 
@@ -62,9 +63,16 @@ public:
     void run(std::shared_ptr<LaneJob> job);
     // Destroys the engine on the lane's thread when the lane is free; `unloaded` follows.
     void unload();
+    // Loads the engine on the lane's thread ahead of any job, so the first job starts at once.
+    // Nothing when the lane is busy or loaded. The owner hears `loaded`, or `loadFailed` with
+    // job id 0, and then `preloadEnded`; the lane counts as busy until then.
+    void preload();
 
 private:
     void runOnLane(const std::shared_ptr<LaneJob>& job);
+    // On the lane's thread: the engine, made now when there is none. False when it could not be
+    // made; `loadFailed(id, why)` has been posted.
+    bool ensureEngine(JobId id);
     void post(std::function<void()> toOwner);
 
     QString m_name;
@@ -76,6 +84,7 @@ private:
     std::unique_ptr<SpeechEngine> m_engine;    // touched only on m_thread
     std::atomic<bool> m_loaded{false};
     std::shared_ptr<LaneJob> m_current;        // owner thread only
+    bool m_preloading = false;                 // owner thread only
     std::shared_ptr<const bool> m_alive = std::make_shared<const bool>(true);   // expires with the lane
 };
 

@@ -225,6 +225,7 @@ LaneListener TaskEngine::laneListener(bool isCsm) {
         schedule();
     };
     l.loadFailed = [this](JobId id, const QString& reason) { onLoadFailed(id, reason); };
+    l.preloadEnded = [this] { schedule(); };
     if (isCsm) {
         l.loadProgress = [this](double f) { Q_EMIT modelLoadProgress(f); };
         l.loaded = [this](const QString& name) { Q_EMIT modelLoaded(name); };
@@ -335,6 +336,12 @@ void TaskEngine::setModelIdleUnloadInterval(std::chrono::milliseconds interval) 
     m_config.modelIdleUnload = interval;
     m_idleTimer.stop();
     updateIdleTimer();
+}
+
+void TaskEngine::preloadCsm() {
+    QMutexLocker lock(&m_mutex);
+    if (m_csmLane && m_csmLoadError.isEmpty())
+        m_csmLane->preload();
 }
 
 void TaskEngine::onLoadFailed(JobId id, const QString& reason) {

@@ -102,6 +102,10 @@ public:
     QString csmLoadError() const;                // why CSM failed to load; empty when it did not
     // Clears a load failure so the next auto request tries CSM again.
     void retryCsm();
+    // Loads CSM on its lane now, ahead of the first job (the studio calls this once its window
+    // has painted), when CSM is installed, idle, not loaded and has not failed to load. Jobs
+    // queued meanwhile start when the load ends; a failed load is reported as for a job.
+    void preloadCsm();
     // CSM made anew from now on (new engine, device, threads or precision settings), or no CSM
     // (empty factory). The CSM lane is swapped at once when it is free, else when its job ends;
     // the new model loads with the next job. Queued jobs that asked for CSM alone fail when CSM

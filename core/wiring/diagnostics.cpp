@@ -8,11 +8,14 @@
 
 #include "core/common/cpu_features.h"
 #include "core/common/model_layout.h"
+#include "core/common/error.h"
 #include "core/common/paths.h"
 #include "core/common/settings.h"
 #include "core/hub/model_store.h"
 #include "core/model/checkpoint_files.h"
+#include "core/generation/model_runtime.h"
 #include "core/model/torch_runtime.h"
+#include "core/wiring/model_runtime_loader.h"
 
 namespace echoforge {
 namespace {
@@ -72,12 +75,23 @@ QJsonObject modelsObject(const AppPaths& paths) {
 } // namespace
 
 QJsonObject diagnosticReport(const AppPaths& paths, const Settings& settings) {
-    const TorchRuntimeInfo torch = torchRuntimeInfo();
+    // The report names libtorch, so it opens the model library; a library that cannot open is
+    // reported, not thrown: the report is what a user sends when something is wrong.
+    TorchRuntimeInfo torch;
+    QJsonValue modelLibrary = torchLibraryPath();
+    QJsonValue torchVersion;
+    try {
+        torch = modelRuntime().runtimeInfo();
+        torchVersion = torch.version;
+    } catch (const Error& e) {
+        modelLibrary = QJsonObject{{"path", torchLibraryPath()}, {"error", QString::fromStdString(e.what())}};
+    }
     const MemoryInfo memory = MemoryInfo::read();
     return QJsonObject{
         {"version", QStringLiteral(ECHOFORGE_VERSION)},
         {"qt", QString::fromLatin1(qVersion())},
-        {"libtorch", torch.version},
+        {"libtorch", torchVersion},
+        {"model_library", modelLibrary},
         {"qcoro", QStringLiteral(ECHOFORGE_QCORO_VERSION)},
         {"spdlog", QStringLiteral("%1.%2.%3").arg(SPDLOG_VER_MAJOR).arg(SPDLOG_VER_MINOR).arg(SPDLOG_VER_PATCH)},
         {"espeak_ng", espeakVersion()},

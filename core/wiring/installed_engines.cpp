@@ -7,8 +7,10 @@
 #include "core/common/settings.h"
 #include "core/engine/espeak_engine.h"
 #include "core/generation/csm_engine.h"
+#include "core/generation/model_runtime.h"
 #include "core/model/precision.h"
 #include "core/model/torch_runtime.h"
+#include "core/wiring/model_runtime_loader.h"
 
 namespace echoforge {
 
@@ -40,28 +42,36 @@ std::unique_ptr<SpeechEngine> createEngine(const QString& engineId, const AppPat
     if (engineId == "espeak")
         return std::make_unique<EspeakEngine>();
     if (engineId == "csm") {
+        ModelRuntime& runtime = modelRuntime();   // opens the torch library, on the inference lane
         CsmEngineOptions options;
         options.modelsDir = paths.modelsDir;
         options.cacheDir = paths.cacheDir;
         options.precision = choosePrecision(settings.precision);
         options.threads = settings.threads;
-        options.device = chooseDevice(settings.device);
+        options.device = runtime.chooseDevice(settings.device);
         options.loudnessTargetLufs = settings.loudnessTargetLufs;
         options.audioCacheBytes = std::int64_t(settings.cacheLimitMegabytes) << 20;
         options.anchorsDir = paths.anchorsDir;
         options.lexiconsDir = paths.lexiconsDir;
         options.loadProgress = loadProgress;
-        return CsmEngine::load(options);
+        return runtime.loadCsmEngine(options);
     }
     throw Error(ErrorKind::NotInstalled, QStringLiteral("This build of EchoForge cannot run the '%1' engine; use --engine espeak.").arg(engineId));
 }
 
 CsmRunPlan plannedCsmRun(const Settings& settings) {
     CsmRunPlan plan;
-    try {
-        plan.onGpu = chooseDevice(settings.device) == ComputeDevice::Cuda;
-    } catch (const std::exception&) {
-        // a device CSM could not use fails its load, and eSpeak NG speaks on the CPU
+    // Only a runtime already open can say whether "auto" finds a GPU: the status line must not
+    // open the torch library itself (the studio's first paint would wait for libtorch). Until CSM
+    // has loaded, "auto" reads as the CPU, as it is on every CPU-only libtorch.
+    if (const ModelRuntime* runtime = loadedModelRuntime()) {
+        try {
+            plan.onGpu = runtime->chooseDevice(settings.device) == ComputeDevice::Cuda;
+        } catch (const std::exception&) {
+            // a device CSM could not use fails its load, and eSpeak NG speaks on the CPU
+        }
+    } else {
+        plan.onGpu = settings.device == QLatin1String("cuda");
     }
     plan.threads = settings.threads > 0 ? settings.threads : QThread::idealThreadCount();
     try {

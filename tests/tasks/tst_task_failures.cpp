@@ -223,6 +223,48 @@ private Q_SLOTS:
         QCOMPARE(f.csmLog->created.load(), 2);
     }
 
+    // The studio preloads CSM behind its first frame: the model loads with no job, once, and a
+    // job submitted meanwhile waits for that load instead of starting a second one.
+    void preloadLoadsCsmOnceAheadOfTheFirstJob() {
+        EngineFixture f;
+        f.withCsm = true;
+        auto engine = f.make();
+        QSignalSpy loaded(engine.get(), &TaskEngine::modelLoaded);
+        engine->preloadCsm();
+        engine->preloadCsm();   // a second call while the first loads is nothing
+        const JobResult first = QCoro::waitFor(engine->generate(requestFor("queued during the preload")));
+        QCOMPARE(first.speech.engineId, QString("csm"));
+        QCOMPARE(loaded.count(), 1);
+        QCOMPARE(f.csmLog->created.load(), 1);
+        QCOMPARE(f.csmLog->spokenSoFar(), QStringList{"queued during the preload"});
+
+        engine->preloadCsm();   // loaded already: nothing
+        QVERIFY(servesNextJob(*engine));
+        QCOMPARE(f.csmLog->created.load(), 1);
+        QCOMPARE(loaded.count(), 1);
+    }
+
+    // A preload that fails is reported as a job's load failure would be, and automatic requests
+    // go to eSpeak NG without trying CSM again.
+    void failedPreloadFallsBackToEspeak() {
+        EngineFixture f;
+        f.withCsm = true;
+        f.csmCorrupt = true;
+        auto engine = f.make();
+        QSignalSpy loadFailed(engine.get(), &TaskEngine::modelLoadFailed);
+        engine->preloadCsm();
+        QVERIFY(loadFailed.wait(20000));
+        QVERIFY2(loadFailed.at(0).at(0).toString().contains("model.safetensors is corrupt"),
+                 qPrintable(loadFailed.at(0).at(0).toString()));
+        QCOMPARE(engine->activeEngineName(), QString("eSpeak NG"));
+        const JobResult fallback = QCoro::waitFor(engine->generate(requestFor("after a failed preload")));
+        QCOMPARE(fallback.speech.engineId, QString("espeak"));
+        QCOMPARE(f.csmLog->created.load(), 1);
+        engine->preloadCsm();   // the failure stands until retryCsm(): no second load
+        QVERIFY(servesNextJob(*engine));
+        QCOMPARE(f.csmLog->created.load(), 1);
+    }
+
     // New settings for CSM (engine, device, threads, precision) apply without a restart: the
     // running job ends on the old model, the next loads the new one; turning CSM off fails the
     // jobs queued for it alone and sends automatic ones to eSpeak NG.
