@@ -90,6 +90,9 @@ MainWindow::MainWindow(const StudioServices& services, QWidget* parent)
     filter_->setSourceModel(characters_);
     player_ = new PlayerController(services_.output, this);
     samplePlayer_ = new PlayerController(services_.sampleOutput, this);
+    // A lost audio device stops the player; the banner says so (and announces it), the rest goes on.
+    for (PlayerController* p : {player_, samplePlayer_})
+        connect(p, &PlayerController::playbackFailed, this, &MainWindow::showError);
     generation_ = new GenerationController(services_.tasks, services_.library, player_, this);
     samples_ = new SampleController(services_.tasks, services_.library, services_.samples, samplePlayer_, this);
     queue_ = new QueueModel(*services_.tasks, this);

@@ -1,5 +1,6 @@
 #include "core/backup/backup_archive.h"
 
+#include <cerrno>
 #include <memory>
 
 #include <QCryptographicHash>
@@ -29,9 +30,21 @@ QString archiveError(archive* a) {
 
 // ---- writing ----
 
+// Where libarchive writes: the save file, and why its last write failed. QFileDevice's own
+// errorString() says "Unknown error" for a full disk, so the reason is read from errno here.
+struct ArchiveOutput {
+    explicit ArchiveOutput(const QString& path) : file(path) {}
+    QSaveFile file;
+    QString failure;   // strerror of the failed write, empty while all went well
+};
+
 la_ssize_t writeToSaveFile(archive*, void* client, const void* buffer, size_t length) {
-    auto* out = static_cast<QSaveFile*>(client);
-    return out->write(static_cast<const char*>(buffer), static_cast<qint64>(length));
+    auto* out = static_cast<ArchiveOutput*>(client);
+    errno = 0;
+    const qint64 written = out->file.write(static_cast<const char*>(buffer), static_cast<qint64>(length));
+    if (written != qint64(length) && out->failure.isEmpty())
+        out->failure = errno != 0 ? qt_error_string(errno) : out->file.errorString();
+    return written;
 }
 
 void writeEntry(archive* a, const QString& path, qint64 size, qint64 mtime) {
@@ -42,12 +55,12 @@ void writeEntry(archive* a, const QString& path, qint64 size, qint64 mtime) {
     archive_entry_set_size(entry.get(), size);
     archive_entry_set_mtime(entry.get(), mtime, 0);
     if (archive_write_header(a, entry.get()) != ARCHIVE_OK)
-        throw Error(QStringLiteral("Cannot write the backup: %1.").arg(archiveError(a)));
+        throw Error(ErrorKind::Io, QStringLiteral("Cannot write the backup: %1.").arg(archiveError(a)));
 }
 
 void writeData(archive* a, const char* data, qint64 length) {
     if (archive_write_data(a, data, static_cast<size_t>(length)) != length)
-        throw Error(QStringLiteral("Cannot write the backup: %1.").arg(archiveError(a)));
+        throw Error(ErrorKind::Io, QStringLiteral("Cannot write the backup: %1.").arg(archiveError(a)));
 }
 
 BackupFile writeFile(archive* a, const BackupSource& source) {
@@ -68,7 +81,7 @@ BackupFile writeFile(archive* a, const BackupSource& source) {
     if (done != size || !in.atEnd())
         throw Error(QStringLiteral("%1 changed while it was being backed up; try again.").arg(source.sourceFile));
     if (archive_write_finish_entry(a) != ARCHIVE_OK)
-        throw Error(QStringLiteral("Cannot write the backup: %1.").arg(archiveError(a)));
+        throw Error(ErrorKind::Io, QStringLiteral("Cannot write the backup: %1.").arg(archiveError(a)));
     return {source.archivePath, size, hash.result().toHex()};
 }
 
@@ -176,31 +189,45 @@ void BackupFolderSink::close() {
     file_.close();
 }
 
+// The archive goes through a QSaveFile, so a failure part way leaves the file that was there
+// before (an older backup) as it was and no temporary beside it.
 BackupManifest writeBackupArchive(const QString& archiveFile, const QList<BackupSource>& sources, const QString& appVersion) {
-    QSaveFile out(archiveFile);
-    if (!out.open(QIODevice::WriteOnly))
-        throw Error(QStringLiteral("Cannot write the backup to %1: %2.").arg(archiveFile, out.errorString()));
-    ArchivePtr a(archive_write_new(), archive_write_free);
-    if (archive_write_add_filter_gzip(a.get()) != ARCHIVE_OK || archive_write_set_format_pax_restricted(a.get()) != ARCHIVE_OK ||
-        archive_write_open(a.get(), &out, nullptr, writeToSaveFile, nullptr) != ARCHIVE_OK)
-        throw Error(QStringLiteral("Cannot write the backup: %1.").arg(archiveError(a.get())));
+    ArchiveOutput out(archiveFile);
+    if (!out.file.open(QIODevice::WriteOnly))
+        throw Error(ErrorKind::Io, QStringLiteral("Cannot write the backup to %1: %2.").arg(archiveFile, out.file.errorString()));
+    // libarchive reports a failed write of its client as "unknown error"; the file's own error
+    // (ENOSPC, EFBIG) is what the user can act on.
+    const auto diskFull = [&] {
+        return Error(ErrorKind::Io, QStringLiteral("Cannot write the backup to %1 (%2); check that the disk has room.")
+                                        .arg(archiveFile, out.failure.isEmpty() ? out.file.errorString() : out.failure));
+    };
+    try {
+        ArchivePtr a(archive_write_new(), archive_write_free);
+        if (archive_write_add_filter_gzip(a.get()) != ARCHIVE_OK || archive_write_set_format_pax_restricted(a.get()) != ARCHIVE_OK ||
+            archive_write_open(a.get(), &out, nullptr, writeToSaveFile, nullptr) != ARCHIVE_OK)
+            throw Error(ErrorKind::Io, QStringLiteral("Cannot write the backup: %1.").arg(archiveError(a.get())));
 
-    BackupManifest manifest;
-    manifest.appVersion = appVersion;
-    manifest.created = QDateTime::currentDateTimeUtc();
-    for (const BackupSource& source : sources) {
-        if (!isValidBackupPath(source.archivePath))
-            throw Error(QStringLiteral("Cannot back up %1: its name cannot be stored.").arg(source.sourceFile));
-        manifest.files << writeFile(a.get(), source);
+        BackupManifest manifest;
+        manifest.appVersion = appVersion;
+        manifest.created = QDateTime::currentDateTimeUtc();
+        for (const BackupSource& source : sources) {
+            if (!isValidBackupPath(source.archivePath))
+                throw Error(QStringLiteral("Cannot back up %1: its name cannot be stored.").arg(source.sourceFile));
+            manifest.files << writeFile(a.get(), source);
+        }
+        const QByteArray json = manifest.toJson();
+        writeEntry(a.get(), QString::fromLatin1(BackupManifest::kFileName), json.size(), manifest.created.toSecsSinceEpoch());
+        writeData(a.get(), json.constData(), json.size());
+        if (archive_write_close(a.get()) != ARCHIVE_OK)
+            throw Error(ErrorKind::Io, QStringLiteral("Cannot write the backup: %1.").arg(archiveError(a.get())));
+        if (!out.file.commit())
+            throw diskFull();
+        return manifest;
+    } catch (const Error&) {
+        if (!out.failure.isEmpty() || out.file.error() != QFileDevice::NoError)
+            throw diskFull();
+        throw;
     }
-    const QByteArray json = manifest.toJson();
-    writeEntry(a.get(), QString::fromLatin1(BackupManifest::kFileName), json.size(), manifest.created.toSecsSinceEpoch());
-    writeData(a.get(), json.constData(), json.size());
-    if (archive_write_close(a.get()) != ARCHIVE_OK)
-        throw Error(QStringLiteral("Cannot write the backup: %1.").arg(archiveError(a.get())));
-    if (!out.commit())
-        throw Error(QStringLiteral("Cannot write the backup to %1: %2.").arg(archiveFile, out.errorString()));
-    return manifest;
 }
 
 BackupManifest readBackupArchive(const QString& archiveFile, BackupSink* sink) {

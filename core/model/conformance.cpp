@@ -1,6 +1,7 @@
 #include "core/model/conformance.h"
 
 #include <cmath>
+#include <optional>
 
 #include <QDir>
 #include <QFileInfo>
@@ -10,6 +11,7 @@
 #include "core/model/csm.h"
 #include "core/model/csm_checkpoint.h"
 #include "core/model/csm_model.h"
+#include "core/model/llama.h"
 
 namespace echoforge {
 
@@ -175,6 +177,27 @@ std::vector<ConformanceCase> runCsmConformance(const QString& dirPath, ComputeDe
         const std::string p = "csm.backbone_layer" + std::to_string(i) + "_out";
         inter.check(p, [&] { return layerOut[i]; });
         inter.check(p + "_last", [&] { return layerOut[i][-1]; });
+    }
+    // The stages inside each backbone layer the set records (set A: layer 0), the layer traced
+    // alone over an empty cache from the reference's own input to it, so a difference is pinned
+    // to the stage where it starts rather than to the layer that shows it.
+    const std::pair<const char*, torch::Tensor LlamaLayerTrace::*> stages[] = {
+        {"sa_norm", &LlamaLayerTrace::saNorm}, {"q", &LlamaLayerTrace::q}, {"k", &LlamaLayerTrace::k},
+        {"q_rope", &LlamaLayerTrace::qRope}, {"k_rope", &LlamaLayerTrace::kRope},
+        {"attn_pre_proj", &LlamaLayerTrace::attnPreProj}, {"attn_out", &LlamaLayerTrace::attnOut},
+        {"mlp_out", &LlamaLayerTrace::mlpOut}};
+    for (int layer = 0; layer < net->config().backbone.layers; ++layer) {
+        std::optional<LlamaLayerTrace> trace;   // traced when the set holds a stage of this layer
+        for (const auto& [stage, member] : stages)
+            inter.check("csm.backbone_layer" + std::to_string(layer) + "_" + stage, [&, member = member] {
+                if (!trace) {
+                    const auto input = layer == 0 ? cases.at("backbone_input_embeds")
+                                                  : inter.at("csm.backbone_layer" + std::to_string(layer - 1) + "_out");
+                    net->resetCaches();
+                    trace = net->backbone().traceLayer(layer, input.reshape({-1, input.size(-1)}), 0);   // [S, D]
+                }
+                return (*trace).*member;
+            });
     }
     cases.check("codebook0_logits", [&] { return net->codebook0Logits(lastHidden); });
 

@@ -153,12 +153,14 @@ torch::Tensor LlamaTransformer::rmsNorm(const torch::Tensor& x, const torch::Ten
 }
 
 torch::Tensor LlamaTransformer::attention(const LlamaLayerWeights& w, KVCache& cache, const torch::Tensor& x,
-                                          int64_t start) const {
+                                          int64_t start, LlamaLayerTrace* trace) const {
     const int64_t s = x.size(0), heads = config_.heads, kvHeads = config_.kvHeads, hd = config_.headDim;
     const int64_t group = heads / kvHeads;
     const auto qkv = w.qkv(x);                                                                     // [s, (h + 2·kv)·hd]
-    const auto q = rope_.apply(qkv.narrow(1, 0, heads * hd).reshape({s, heads, hd}), start);          // [s, h, hd]
-    const auto k = rope_.apply(qkv.narrow(1, heads * hd, kvHeads * hd).reshape({s, kvHeads, hd}), start);   // [s, kv, hd]
+    const auto qRaw = qkv.narrow(1, 0, heads * hd).reshape({s, heads, hd});                     // [s, h, hd]
+    const auto kRaw = qkv.narrow(1, heads * hd, kvHeads * hd).reshape({s, kvHeads, hd});        // [s, kv, hd]
+    const auto q = rope_.apply(qRaw, start);
+    const auto k = rope_.apply(kRaw, start);
     const auto v = qkv.narrow(1, (heads + kvHeads) * hd, kvHeads * hd).reshape({s, kvHeads, hd});
     cache.keys.narrow(1, start, s).copy_(k.transpose(0, 1));
     cache.values.narrow(1, start, s).copy_(v.transpose(0, 1));
@@ -180,7 +182,36 @@ torch::Tensor LlamaTransformer::attention(const LlamaLayerWeights& w, KVCache& c
     }
     const auto mixed = torch::bmm(torch::softmax(scores, -1), values);                      // [kv, g·s, hd]
     const auto perHead = mixed.view({heads, s, hd}).transpose(0, 1).reshape({s, heads * hd}); // [s, h·hd]
-    return w.output(perHead);
+    const auto projected = w.output(perHead);
+    if (trace)
+        *trace = {x, qRaw, kRaw, q, k, perHead, projected, {}, {}};
+    return projected;
+}
+
+torch::Tensor LlamaTransformer::layerForward(int layer, const torch::Tensor& h, int64_t start, LlamaLayerTrace* trace) {
+    const auto& w = layers_[std::size_t(layer)];
+    const auto afterAttention = h + attention(w, caches()[std::size_t(layer)], rmsNorm(h, w.saNormScale), start, trace);
+    const auto gateUp = w.w13(rmsNorm(afterAttention, w.mlpNormScale));   // [s, 2·inter]
+    const int64_t inter = config_.intermediate;
+    const auto mlp = w.w2(torch::silu(gateUp.narrow(1, 0, inter)) * gateUp.narrow(1, inter, inter));   // SwiGLU
+    const auto out = afterAttention + mlp;
+    if (trace) {
+        trace->mlpOut = mlp;
+        trace->out = out;
+    }
+    return out;
+}
+
+LlamaLayerTrace LlamaTransformer::traceLayer(int layer, const torch::Tensor& x, int64_t start) {
+    if (layer < 0 || layer >= int(layers_.size()))
+        throw Error(QStringLiteral("Layer %1 does not exist; the transformer has %2.").arg(layer).arg(layers_.size()));
+    const int64_t held = caches()[std::size_t(layer)].size;
+    if (start != held || start + x.size(0) > cacheLen_)
+        throw Error(QStringLiteral("Layer %1 was given positions from %2 but its cache holds %3 of %4; positions must follow on.")
+                        .arg(layer).arg(start).arg(held).arg(cacheLen_));
+    LlamaLayerTrace trace;
+    layerForward(layer, x.to(device_, torch::kFloat32), start, &trace);
+    return trace;
 }
 
 void LlamaTransformer::checkPositions(int64_t start, int64_t s) const {
@@ -206,15 +237,10 @@ torch::Tensor LlamaTransformer::forward(const torch::Tensor& x, int64_t start,
         return out;
     }
     torch::Tensor h = x.to(device_, torch::kFloat32);                    // [s, dim]
-    for (std::size_t i = 0; i < layers_.size(); ++i) {
-        const auto& w = layers_[i];
-        h = h + attention(w, caches()[i], rmsNorm(h, w.saNormScale), start);
-        const auto normed = rmsNorm(h, w.mlpNormScale);
-        const auto gateUp = w.w13(normed);                               // [s, 2·inter]
-        const int64_t inter = config_.intermediate;
-        h = h + w.w2(torch::silu(gateUp.narrow(1, 0, inter)) * gateUp.narrow(1, inter, inter));   // SwiGLU
+    for (int i = 0; i < int(layers_.size()); ++i) {
+        h = layerForward(i, h, start);
         if (observeLayer)
-            observeLayer(int(i), h);
+            observeLayer(i, h);
     }
     return rmsNorm(h, normScale_);
 }

@@ -51,6 +51,19 @@ struct LlamaLayerWeights {
     Linear w2;       // down [dim, inter]
 };
 
+// The stages inside one layer as torchtune's modules hold them (golden INTERMEDIATES.md,
+// torchtune transformer.py l. 127–140, attention.py l. 234–303): to find which stage of a layer
+// differs from the reference, not for generation.
+struct LlamaLayerTrace {
+    torch::Tensor saNorm;        // [s, dim]         sa_norm(x)
+    torch::Tensor q, k;          // [s, heads, hd], [s, kvHeads, hd]: q_proj, k_proj, before RoPE
+    torch::Tensor qRope, kRope;  // the same after RoPE; kRope is what the cache keeps
+    torch::Tensor attnPreProj;   // [s, heads·hd]    softmax(q·kᵀ/√hd + mask)·v, heads concatenated
+    torch::Tensor attnOut;       // [s, dim]         output_proj(attnPreProj), before the residual add
+    torch::Tensor mlpOut;        // [s, dim]         mlp(mlp_norm(x + attnOut)), before the residual add
+    torch::Tensor out;           // [s, dim]         the layer's output
+};
+
 class LlamaTransformer {
 public:
     // Binds `<prefix>layers.N.…` and `<prefix>norm.scale` from `weights`, kept on `device`.
@@ -69,6 +82,10 @@ public:
     // per-operation cost was as large as the products themselves (docs/performance.md).
     void step(const float* x, int64_t s, int64_t start, float* out,
               const std::function<void(int layer, const float* h)>& observeLayer = {});
+    // One layer alone through forward()'s torch operations, keeping every stage. x [s, dim] is
+    // the layer's input at positions start.. (start must equal that layer's cache size); the
+    // layer's cache takes the keys as forward() would, the other layers' caches are untouched.
+    LlamaLayerTrace traceLayer(int layer, const torch::Tensor& x, int64_t start);
 
     // Streams: independent sequences, each with its own keys and values, that share the weights
     // (batched generation). There is one at first. forward(), step(), resetCache() and the
@@ -106,7 +123,10 @@ private:
     KVCache emptyCache() const;
     std::vector<KVCache>& caches() { return streams_[std::size_t(current_)]; }
     const std::vector<KVCache>& caches() const { return streams_[std::size_t(current_)]; }
-    torch::Tensor attention(const LlamaLayerWeights& w, KVCache& cache, const torch::Tensor& x, int64_t start) const;
+    // One layer's attention and MLP on h [s, dim] → [s, dim]; fills `trace` where given.
+    torch::Tensor layerForward(int layer, const torch::Tensor& h, int64_t start, LlamaLayerTrace* trace = nullptr);
+    torch::Tensor attention(const LlamaLayerWeights& w, KVCache& cache, const torch::Tensor& x, int64_t start,
+                            LlamaLayerTrace* trace) const;
 
     LlamaConfig config_;
     int cacheLen_;

@@ -22,6 +22,21 @@ QByteArray voiceFingerprint(const Character& c) {
     return QCryptographicHash::hash(parts.join(QChar(0x1f)).toUtf8(), QCryptographicHash::Sha1).toHex().left(16);
 }
 
+// Whether the file is a whole WAV as writeAudio left it: "RIFF", the RIFF size that libsndfile
+// writes when it closes the file (file size − 8), "WAVE". A sample cut short by a crash or a full
+// disk, or overwritten with other bytes, fails this and is rendered again rather than played.
+bool isWholeWav(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray head = f.read(12);
+    if (head.size() != 12 || !head.startsWith("RIFF") || head.mid(8, 4) != "WAVE")
+        return false;
+    const quint32 riffSize = quint32(quint8(head[4])) | quint32(quint8(head[5])) << 8 | quint32(quint8(head[6])) << 16 |
+                             quint32(quint8(head[7])) << 24;
+    return qint64(riffSize) + 8 == f.size();
+}
+
 } // namespace
 
 SampleCache::SampleCache(QString cacheDir) : folder_(QDir(cacheDir).filePath("samples")) {}
@@ -33,9 +48,14 @@ QString SampleCache::pathFor(const QString& engineId, const Character& character
 
 std::optional<QString> SampleCache::find(const QString& engineId, const Character& character) const {
     const QString path = pathFor(engineId, character);
-    if (QFileInfo(path).isFile() && QFileInfo(path).size() > 0)
-        return path;
-    return std::nullopt;
+    if (!QFileInfo(path).isFile())
+        return std::nullopt;
+    if (!isWholeWav(path)) {
+        logger(LogArea::Audio)->warn("dropping a damaged sample cache entry {}; it is rendered again", path);
+        QFile::remove(path);
+        return std::nullopt;
+    }
+    return path;
 }
 
 QString SampleCache::obtain(SpeechEngine& engine, const Character& character, const SpeechCallbacks& callbacks) {

@@ -18,7 +18,8 @@ public:
 
     // Where the sample of `character` by engine `engineId` is (or would be) stored.
     QString pathFor(const QString& engineId, const Character& character) const;
-    // The stored sample, if it is there.
+    // The stored sample, if it is there and whole; a damaged one is removed (and logged) so that
+    // obtain() renders it again.
     std::optional<QString> find(const QString& engineId, const Character& character) const;
     // The stored sample, rendered with `engine` first when missing. Throws echoforge::Error when the
     // engine fails or the character has no sample text; a cancelled render stores nothing and throws.

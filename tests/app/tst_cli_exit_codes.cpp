@@ -4,7 +4,9 @@
 
 #include <sysexits.h>
 
+#include <QDir>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -20,13 +22,18 @@ class TestCliExitCodes : public QObject {
         QString err;
     };
 
-    Run cli(const QStringList& args, const QString& modelDir = {}) {
+    // `shellLimits`, when given, runs first in a shell that then becomes the CLI ("ulimit -f 1024").
+    Run cli(const QStringList& args, const QString& modelDir = {}, const QString& shellLimits = {}) {
         QProcess p;
         auto env = QProcessEnvironment::systemEnvironment();
         env.insert("ECHOFORGE_DATA_DIR", m_data.path());
         env.insert("ECHOFORGE_MODEL_DIR", modelDir.isEmpty() ? m_data.filePath("no-models") : modelDir);
         p.setProcessEnvironment(env);
-        p.start(QStringLiteral(ECHOFORGE_BIN_DIR "/echoforge-cli"), args);
+        const QString program = QStringLiteral(ECHOFORGE_BIN_DIR "/echoforge-cli");
+        if (shellLimits.isEmpty())
+            p.start(program, args);
+        else
+            p.start("/bin/sh", QStringList{"-c", shellLimits + "; exec \"$0\" \"$@\"", program} + args);
         if (!p.waitForFinished(60000) || p.exitStatus() != QProcess::NormalExit)
             return {};
         return {p.exitCode(), QString::fromUtf8(p.readAllStandardError())};
@@ -55,18 +62,43 @@ private Q_SLOTS:
 
     void missingModelIsNotInstalled() {
         const Run r = cli({"say", "--text", "Hello.", "--voice", "ada", "--engine", "csm", "-o", m_data.filePath("x.wav")});
+        QVERIFY2(r.err.contains("The CSM model is not installed") && r.err.contains("use the eSpeak NG engine"), qPrintable(r.err));
         QCOMPARE(r.exitCode, EX_UNAVAILABLE);
     }
 
     void textOverTheLimitIsLimit() {
         const Run r = cli({"say", "--text", QString(20000, 'a') + ".", "--voice", "ada", "--engine", "espeak",
                            "-o", m_data.filePath("x.wav")});
+        QVERIFY2(r.err.contains("The text is 20001 characters long, over the limit of 10000"), qPrintable(r.err));
         QCOMPARE(r.exitCode, EX_DATAERR);
     }
 
     void emptyTextIsInvalidInput() {
         const Run r = cli({"say", "--text", "   ", "--voice", "ada", "--engine", "espeak", "-o", m_data.filePath("x.wav")});
+        QCOMPARE(r.err.trimmed(), QStringLiteral("echoforge-cli say: There is no text to speak; type a sentence first."));
         QCOMPARE(r.exitCode, 2);
+    }
+
+    // echoforge-cli backup when the disk fills part way (a 512 KB file-size limit on the process,
+    // SIGXFSZ ignored so the write fails with EFBIG as on a full disk): EX_IOERR, the sentence,
+    // and no archive or temporary left in the folder.
+    void fullDiskWhileBackingUpIsIo() {
+        QByteArray recording(2 << 20, Qt::Uninitialized);
+        QRandomGenerator(9).fillRange(reinterpret_cast<quint32*>(recording.data()), recording.size() / 4);
+        QVERIFY(QDir().mkpath(m_data.filePath("voices/mine")));
+        QFile f(m_data.filePath("voices/mine/reference.wav"));
+        QVERIFY(f.open(QIODevice::WriteOnly) && f.write(recording) == recording.size());
+        f.close();
+        QTemporaryDir out;
+        const QString target = out.filePath("backup.tar.gz");
+        const Run r = cli({"backup", target}, {}, "trap '' XFSZ; ulimit -f 1024");
+        QCOMPARE(r.err.trimmed(), QStringLiteral("echoforge-cli backup: Cannot write the backup to %1 (File too large); "
+                                                 "check that the disk has room.").arg(target));
+        QCOMPARE(r.exitCode, EX_IOERR);
+        QCOMPARE(QDir(out.path()).entryList(QDir::Files | QDir::Hidden), QStringList());
+        QCOMPARE(cli({"backup", target}).exitCode, 0);   // without the limit it goes through
+        QVERIFY(QFileInfo(target).size() > recording.size());
+        QVERIFY(QFile::remove(m_data.filePath("voices/mine/reference.wav")));
     }
 };
 

@@ -2,6 +2,8 @@
 // back the same; the machine's models, caches and logs are neither stored nor replaced; a damaged
 // or hostile archive and a folder in use are refused with a sentence, the old data untouched.
 
+#include <optional>
+
 #include <QDirIterator>
 #include <QLockFile>
 #include <QRandomGenerator>
@@ -17,6 +19,7 @@
 #include "core/common/paths.h"
 #include "core/tasks/task_engine.h"
 #include "tests/backup/archive_builder.h"
+#include "tests/tasks/full_disk.h"
 #include "tests/tasks/fake_engines.h"
 
 using namespace echoforge;
@@ -263,6 +266,66 @@ private Q_SLOTS:
         const QString target = h.dir.filePath("no-such-folder/backup.tar.gz");
         QVERIFY_THROWS_EXCEPTION(Error, createBackup(h.paths, target));
         QVERIFY(!QFileInfo::exists(target));
+    }
+
+    // The disk fills while the archive is written: a 2 MB recording that does not compress makes
+    // the archive larger than the room (a 512 KB file-size limit, or a real 1 MB tmpfs). The
+    // backup says so with the take's sentence and kind Io, the earlier backup at that path stays
+    // whole, no temporary is left beside it, the data is untouched, and with room it works.
+    void fullDiskWhileWritingSaysSoAndKeepsTheOldArchive_data() {
+        QTest::addColumn<bool>("tmpfs");
+        QTest::newRow("file size limit") << false;
+        QTest::newRow("full file system") << true;
+    }
+    void fullDiskWhileWritingSaysSoAndKeepsTheOldArchive() {
+        QFETCH(bool, tmpfs);
+        Home h;
+        std::optional<test::SmallTmpfs> disk;
+        if (tmpfs) {
+            disk.emplace("1m");
+            if (!disk->mounted())
+                QSKIP("mounting a small tmpfs needs root and a system that allows it (a container may not)");
+        }
+        const QString folder = tmpfs ? disk->path() : h.dir.filePath("backups");
+        QVERIFY(QDir().mkpath(folder));
+        const QString target = QDir(folder).filePath("echoforge-backup.tar.gz");
+        writeFile(h.data("voices/mine/character.json"), R"({"id":"mine"})");
+        createBackup(h.paths, target);   // yesterday's backup, small
+        QFile oldFile(target);
+        QVERIFY(oldFile.open(QIODevice::ReadOnly));
+        const QByteArray oldArchive = oldFile.readAll();
+        oldFile.close();
+
+        QByteArray recording(2 << 20, Qt::Uninitialized);
+        QRandomGenerator(5).fillRange(reinterpret_cast<quint32*>(recording.data()), recording.size() / 4);
+        writeFile(h.data("voices/mine/reference.wav"), recording);
+        const auto before = snapshot(h.paths.dataDir);
+
+        QString sentence;
+        ErrorKind kind = ErrorKind::Internal;
+        {
+            std::optional<test::FileSizeLimit> limit;
+            if (!tmpfs)
+                limit.emplace(512 * 1024);
+            try {
+                createBackup(h.paths, target);
+            } catch (const Error& e) {
+                sentence = e.sentence();
+                kind = e.kind();
+            }
+        }
+        QCOMPARE(sentence, QStringLiteral("Cannot write the backup to %1 (%2); check that the disk has room.")
+                               .arg(target, tmpfs ? "No space left on device" : "File too large"));
+        QCOMPARE(kind, ErrorKind::Io);
+        QCOMPARE(QDir(folder).entryList(QDir::Files | QDir::Hidden), QStringList{"echoforge-backup.tar.gz"});
+        QVERIFY(oldFile.open(QIODevice::ReadOnly));
+        QCOMPARE(oldFile.readAll(), oldArchive);
+        QCOMPARE(readBackupArchive(target).files.size(), 1);
+        QCOMPARE(snapshot(h.paths.dataDir), before);
+
+        const QString roomy = h.dir.filePath("roomy.tar.gz");
+        QCOMPARE(createBackup(h.paths, roomy).files.size(), 2);
+        QCOMPARE(readBackupArchive(roomy).files.size(), 2);
     }
 
     void randomBytesNeverCrashTheReader() {

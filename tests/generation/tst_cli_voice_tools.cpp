@@ -18,6 +18,7 @@
 
 #include "core/audio/audio_io.h"
 #include "tiny_model_folder.h"
+#include "watermark_margin.h"
 
 using namespace echoforge;
 
@@ -111,6 +112,19 @@ private Q_SLOTS:
         QVERIFY2(unknown.err.contains("no-such-voice"), qPrintable(unknown.err));
         QFile::remove(lexicons.filePath("library.json"));
         QFile::remove(lexicons.filePath("voices/ada.json"));
+    }
+
+    // echoforge-cli say --engine csm, as a process: the file it writes carries the mark with the
+    // margin of watermark_margin.h.
+    void sayWithCsmWritesAMarkedTake() {
+        const QString out = dir_.filePath("said.wav");
+        const Run say = cli({"say", "--engine", "csm", "--voice", "ada", "--seed", "7", "--max-seconds", "6", "--text",
+                             "Hello there, this is a test of the command line.", "-o", out});
+        QVERIFY2(say.exitCode == 0, qPrintable(say.out + say.err));
+        const AudioBuffer take = readAudio(out, ChannelMode::MixToMono);
+        QCOMPARE(take.sampleRate, kOutputSampleRate);
+        QVERIFY2(take.durationSeconds() >= 3.0, qPrintable(QString::number(take.durationSeconds())));
+        QCOMPARE(testing::markMarginShortfall(take.samples), QString());
     }
 
     void auditionWritesDifferentTakesAndAnchorKeepsOne() {

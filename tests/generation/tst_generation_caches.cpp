@@ -133,6 +133,63 @@ private Q_SLOTS:
         QCOMPARE(*hit, codes);
     }
 
+    // Entries that are not this format: another version of it, other bytes, an empty file. Each
+    // is a miss, and storing the codes again makes the entry good.
+    void foreignCloneCodesAreAMissThenRebuilt_data() {
+        QTest::addColumn<QString>("damage");
+        QTest::newRow("version 2") << "version";
+        QTest::newRow("garbage") << "garbage";
+        QTest::newRow("empty") << "empty";
+    }
+    void foreignCloneCodesAreAMissThenRebuilt() {
+        QFETCH(QString, damage);
+        QTemporaryDir dir;
+        CloneCodesCache cache(dir.path());
+        const CodeMatrix codes{{1, 2, 3}, {4, 5, 6}};
+        cache.store("k", codes);
+        QFile f(dir.filePath("k.codes"));
+        const qint64 size = f.size();
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        if (damage == "version") {
+            QVERIFY(f.seek(4));   // after the magic: the version, big-endian quint32 (QDataStream)
+            f.write(QByteArray("\0\0\0\x02", 4));
+        } else if (damage == "garbage") {
+            f.write(QByteArray(int(size), '\x5a'));
+        } else {
+            QVERIFY(f.resize(0));
+        }
+        f.close();
+        QVERIFY(!cache.lookup("k").has_value());
+        cache.store("k", codes);
+        QCOMPARE(*cache.lookup("k"), codes);
+    }
+
+    // A cached take of another format (its magic changed, as a future version would) or of
+    // other bytes of the same size: dropped, and a take stored again is served.
+    void foreignAudioEntryIsDroppedThenRebuilt_data() {
+        QTest::addColumn<QByteArray>("head");
+        QTest::newRow("another format") << QByteArray("EFA2");
+        QTest::newRow("garbage") << QByteArray(16, '\xa5');
+    }
+    void foreignAudioEntryIsDroppedThenRebuilt() {
+        QFETCH(QByteArray, head);
+        QTemporaryDir dir;
+        AudioCache cache(dir.path(), 1 << 20);
+        const std::vector<float> take(10, 0.1f);
+        cache.store("k", take, 24000);
+        QFile f(dir.filePath("k.efac"));
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QCOMPARE(f.write(head), head.size());
+        f.close();
+        QVERIFY(!cache.lookup("k").has_value());
+        QVERIFY(!QFile::exists(dir.filePath("k.efac")));
+        cache.store("k", take, 24000);
+        const auto hit = cache.lookup("k");
+        QVERIFY(hit.has_value());
+        QCOMPARE(hit->samples, take);
+        QCOMPARE(hit->sampleRate, 24000);
+    }
+
     void truncatedCloneCodesIgnored() {
         QTemporaryDir dir;
         CloneCodesCache cache(dir.path());

@@ -1,7 +1,6 @@
-// CSM against golden set A (tests/data/golden/README.md): every case and 15 of the 23
-// intermediates within 1e-4 (the other 8, the insides of backbone layer 0, are named in
-// intermediatesNotCompared), greedy codes identical; bf16 and int8 within their stated
-// tolerances; and a tampered checkpoint must make the same runner fail.
+// CSM against golden set A (tests/data/golden/README.md): every case and every one of the 23
+// intermediates within 1e-4, greedy codes identical; bf16 and int8 within their stated
+// tolerances; and a tampered checkpoint must make the same runner fail where it should.
 
 #include <cstring>
 
@@ -37,6 +36,36 @@ const ConformanceCase* findCase(const std::vector<ConformanceCase>& all, const Q
     return nullptr;
 }
 
+// Copies set A's CSM files into `dir` with every float of the weight `tensor` multiplied by 1.5.
+bool copyWithTamperedTensor(const QString& dir, const char* tensor) {
+    for (const char* f : {"csm_config.json", "csm_cases.safetensors", "csm_intermediates.safetensors"})
+        if (!QFile::copy(kSetA + '/' + f, dir + '/' + f))
+            return false;
+    QFile original(kSetA + "/csm_model.safetensors");
+    if (!original.open(QIODevice::ReadOnly))
+        return false;
+    QByteArray bytes = original.readAll();
+    const auto parsed = SafetensorsFile::fromBytes(bytes, "csm_model");
+    const TensorEntry* entry = parsed->find(tensor);
+    if (!entry || entry->dtype != TensorDType::F32)
+        return false;
+    for (std::size_t i = 0; i < entry->bytes; i += sizeof(float)) {
+        float v;
+        std::memcpy(&v, bytes.constData() + entry->offset + i, sizeof v);
+        v *= 1.5f;
+        std::memcpy(bytes.data() + entry->offset + i, &v, sizeof v);
+    }
+    QFile tampered(dir + "/csm_model.safetensors");
+    return tampered.open(QIODevice::WriteOnly) && tampered.write(bytes) == bytes.size();
+}
+
+void verifyFailed(const std::vector<ConformanceCase>& results, const char* name) {
+    const ConformanceCase* c = findCase(results, name);
+    QVERIFY2(c && !c->passed, name);
+    QVERIFY2(c->maxAbsErr > kGoldenTolerance, name);
+    QVERIFY2(c->why.contains("worst at"), qPrintable(c->why));
+}
+
 } // namespace
 
 class TestCsmGolden : public QObject {
@@ -61,25 +90,22 @@ private Q_SLOTS:
         QVERIFY(c->maxAbsErr <= kGoldenTolerance);
     }
 
-    // Which tensors of csm_intermediates.safetensors the runner does not compare, by name: the
-    // stages inside backbone layer 0 (its norm, q/k before and after RoPE, attention, MLP). The
-    // transformer exposes only whole layers; the layer outputs around them are compared. A new
+    // Every tensor of csm_intermediates.safetensors is compared, none left out by name: a new
     // tensor in the golden file that nobody compares fails here instead of passing unseen.
-    void intermediatesNotCompared() {
+    void everyIntermediateCompared() {
         const auto file = SafetensorsFile::open(kSetA + "/csm_intermediates.safetensors");
-        QSet<QString> compared;
-        for (const auto& c : setAResults())
-            if (c.file == "csm_intermediates")
-                compared.insert(c.name);
-        QStringList notCompared;
+        QStringList inFile, compared;
         for (const auto& e : file->entries())
-            if (!compared.contains(QString::fromStdString(e.name)))
-                notCompared << QString::fromStdString(e.name);
-        QCOMPARE(int(file->entries().size()), 23);
-        QCOMPARE(notCompared, (QStringList{"csm.backbone_layer0_attn_out", "csm.backbone_layer0_attn_pre_proj",
-                                           "csm.backbone_layer0_k", "csm.backbone_layer0_k_rope",
-                                           "csm.backbone_layer0_mlp_out", "csm.backbone_layer0_q",
-                                           "csm.backbone_layer0_q_rope", "csm.backbone_layer0_sa_norm"}));
+            inFile << QString::fromStdString(e.name);
+        for (const auto& c : setAResults())
+            if (c.file == "csm_intermediates") {
+                compared << c.name;
+                QVERIFY2(c.passed, qPrintable(conformanceLine(c)));
+            }
+        QCOMPARE(inFile.size(), 23);   // INTERMEDIATES.md's CSM tables
+        inFile.sort();
+        compared.sort();
+        QCOMPARE(compared, inFile);
     }
 
     void noCaseFails() {
@@ -92,34 +118,29 @@ private Q_SLOTS:
     // the layers before the norm still pass. The runner can tell a wrong model from a right one.
     void tamperedWeightsFail() {
         QTemporaryDir dir;
-        for (const char* f : {"csm_config.json", "csm_cases.safetensors", "csm_intermediates.safetensors"})
-            QVERIFY(QFile::copy(kSetA + '/' + f, dir.filePath(f)));
-        QFile original(kSetA + "/csm_model.safetensors");
-        QVERIFY(original.open(QIODevice::ReadOnly));
-        QByteArray bytes = original.readAll();
-        const auto parsed = SafetensorsFile::fromBytes(bytes, "csm_model");
-        const TensorEntry* scale = parsed->find("backbone.norm.scale");
-        QVERIFY(scale && scale->dtype == TensorDType::F32);
-        for (std::size_t i = 0; i < scale->bytes; i += sizeof(float)) {
-            float v;
-            std::memcpy(&v, bytes.constData() + scale->offset + i, sizeof v);
-            v *= 1.5f;
-            std::memcpy(bytes.data() + scale->offset + i, &v, sizeof v);
-        }
-        QFile tampered(dir.filePath("csm_model.safetensors"));
-        QVERIFY(tampered.open(QIODevice::WriteOnly));
-        tampered.write(bytes);
-        tampered.close();
-
+        QVERIFY(copyWithTamperedTensor(dir.path(), "backbone.norm.scale"));
         const auto results = runCsmConformance(dir.path());
-        for (const char* failing : {"backbone_hidden", "codebook0_logits", "csm.greedy_c0_logits"}) {
-            const ConformanceCase* c = findCase(results, failing);
-            QVERIFY2(c && !c->passed, failing);
-            QVERIFY(c->maxAbsErr > kGoldenTolerance);
-            QVERIFY2(c->why.contains("worst at"), qPrintable(c->why));
-        }
+        for (const char* failing : {"backbone_hidden", "codebook0_logits", "csm.greedy_c0_logits"})
+            verifyFailed(results, failing);
         QVERIFY(findCase(results, "csm.backbone_layer1_out")->passed);
         QVERIFY(conformanceLine(*findCase(results, "backbone_hidden")).startsWith("FAIL csm_cases:backbone_hidden max_abs_err="));
+    }
+
+    // Layer 0's q_proj ×1.5: the stages from q on fail (q, q after RoPE, attention, its
+    // projection, the MLP that reads it, the layer's output), the stages that do not read q
+    // (the norm before it, k before and after RoPE) still pass: each stage is compared on its own.
+    void tamperedLayer0WeightFailsItsStages() {
+        QTemporaryDir dir;
+        QVERIFY(copyWithTamperedTensor(dir.path(), "backbone.layers.0.attn.q_proj.weight"));
+        const auto results = runCsmConformance(dir.path());
+        for (const char* failing : {"csm.backbone_layer0_q", "csm.backbone_layer0_q_rope", "csm.backbone_layer0_attn_pre_proj",
+                                    "csm.backbone_layer0_attn_out", "csm.backbone_layer0_mlp_out", "csm.backbone_layer0_out"})
+            verifyFailed(results, failing);
+        for (const char* passing : {"csm.backbone_layer0_sa_norm", "csm.backbone_layer0_k", "csm.backbone_layer0_k_rope",
+                                    "backbone_input_embeds"}) {
+            const ConformanceCase* c = findCase(results, passing);
+            QVERIFY2(c && c->passed, passing);
+        }
     }
 
     // The device setting: CUDA only where this libtorch sees a GPU, a sentence where it does not.

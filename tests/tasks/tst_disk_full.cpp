@@ -2,15 +2,10 @@
 // engine keeps working once there is room again, and nothing already kept is damaged (the
 // history passes PRAGMA integrity_check, earlier takes are whole, no temporary is left).
 //
-// Two ways to fill it: a file-size limit (RLIMIT_FSIZE: writes past it fail with EFBIG, as on a
-// full disk; works for any user) and a real 1 MB tmpfs filled with a filler file (ENOSPC; needs
-// root to mount, skipped otherwise).
+// Two ways to fill it (tests/tasks/full_disk.h): a file-size limit (EFBIG) and a real 1 MB tmpfs
+// filled with a filler file (ENOSPC; needs root to mount, skipped otherwise).
 
-#include <csignal>
 #include <functional>
-#include <sys/mount.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include <QDir>
 #include <QFileInfo>
@@ -20,44 +15,10 @@
 #include "tests/engine/error_sentence.h"
 #include "tests/tasks/crash_test_support.h"
 #include "tests/tasks/engine_fixture.h"
+#include "tests/tasks/full_disk.h"
 
 using namespace echoforge;
 using namespace echoforge::test;
-
-namespace {
-
-// Fills the file system holding `folder` with one file until a write fails; returns its path.
-QString fillUp(const QString& folder) {
-    const QString path = QDir(folder).filePath("filler");
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly))
-        return {};
-    const QByteArray block(4096, 'x');
-    while (f.write(block) == block.size() && f.flush()) {
-    }
-    return path;
-}
-
-// A file-size limit for this process, lifted when it goes out of scope.
-class FileSizeLimit {
-public:
-    explicit FileSizeLimit(rlim_t bytes) {
-        getrlimit(RLIMIT_FSIZE, &m_old);
-        m_previousHandler = std::signal(SIGXFSZ, SIG_IGN);   // fail the write with EFBIG instead of dying
-        rlimit limit{bytes, m_old.rlim_max};
-        setrlimit(RLIMIT_FSIZE, &limit);
-    }
-    ~FileSizeLimit() {
-        setrlimit(RLIMIT_FSIZE, &m_old);
-        std::signal(SIGXFSZ, m_previousHandler);
-    }
-
-private:
-    rlimit m_old{};
-    void (*m_previousHandler)(int) = nullptr;
-};
-
-} // namespace
 
 class TestDiskFull : public QObject {
     Q_OBJECT
@@ -121,21 +82,14 @@ private Q_SLOTS:
     }
 
     void fullFileSystem() {
-        if (geteuid() != 0)
-            QSKIP("mounting a small tmpfs needs root");
-        QTemporaryDir mountPoint;
-        if (mount("tmpfs", QFile::encodeName(mountPoint.path()).constData(), "tmpfs", 0, "size=1m") != 0)
-            QSKIP("this system does not let the test mount a tmpfs (a container without CAP_SYS_ADMIN)");
-        struct Unmount {
-            QString path;
-            ~Unmount() { umount2(QFile::encodeName(path).constData(), MNT_DETACH); }
-        } unmount{mountPoint.path()};
-
+        SmallTmpfs tmpfs("1m");
+        if (!tmpfs.mounted())
+            QSKIP("mounting a small tmpfs needs root and a system that allows it (a container may not)");
         EngineFixture f;
-        f.config.historyDir = QDir(mountPoint.path()).filePath("history");
+        f.config.historyDir = tmpfs.filePath("history");
         f.sine.frames = 20;
         QString filler;
-        checkFullDisk(f, "No space left on device", [&] { filler = fillUp(mountPoint.path()); },
+        checkFullDisk(f, "No space left on device", [&] { filler = fillUp(tmpfs.path()); },
                       [&] { QVERIFY(QFile::remove(filler)); });
     }
 };

@@ -34,7 +34,15 @@ public:
     qint64 playedFrames() const override { return played_; }
     void setVolume(double v) override { volume_ = v; }
 
+    // The device goes away while playing: it stops pulling and the output reports the failure,
+    // as SystemAudioOutput does when its sink stops with an error.
+    void unplug(const QString& sentence) {
+        stop();
+        Q_EMIT failed(sentence);
+    }
+
     bool running() const { return running_; }
+    bool hasSource() const { return source_ != nullptr; }
     double volume() const { return volume_; }
 
 private:

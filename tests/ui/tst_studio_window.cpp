@@ -2,6 +2,8 @@
 // row finishes, the player holds the audio; without CSM the engine chip and the banner say that
 // eSpeak NG speaks; a take from the history can be reused.
 
+#include <cmath>
+
 #include <QLineEdit>
 #include <QListView>
 #include <QPlainTextEdit>
@@ -72,6 +74,37 @@ private Q_SLOTS:
         s.window->playerBar()->setFocus();
         player->play();
         QCOMPARE(player->state(), PlayerController::State::Playing);
+    }
+
+    // The audio device goes away while a take plays: the error banner says so, the player
+    // stops, and the studio goes on (a new take is made and plays).
+    void lostAudioDeviceIsShownAndTheStudioGoesOn() {
+        Studio s;
+        QVERIFY(QTest::qWaitForWindowExposed(s.window.get()));
+        PlayerController* player = s.window->player();
+        std::vector<float> tone(24000 * 2);
+        for (std::size_t i = 0; i < tone.size(); ++i)
+            tone[i] = 0.3f * float(std::sin(2 * M_PI * 440.0 * double(i) / 24000));
+        player->setClip(tone, 24000);
+        player->play();
+        QTRY_VERIFY(player->positionFrames() > 0);
+        const QString sentence = QStringLiteral("The audio output Test speakers stopped while playing (it was disconnected "
+                                                "or failed); press Play to go on from there.");
+        s.output.unplug(sentence);
+        QCOMPARE(player->state(), PlayerController::State::Stopped);
+        Banner* banner = s.window->studio()->banner();
+        QVERIFY(banner->isVisible());
+        QCOMPARE(banner->kind(), Banner::Kind::Error);
+        QCOMPARE(banner->message(), sentence);
+
+        s.window->studio()->editor()->setText("The gulls came back at noon.");
+        QSignalSpy done(s.window->generation(), &GenerationController::takeFinished);
+        QTest::keyClick(s.window->studio()->editor()->editor(), Qt::Key_Return, Qt::ControlModifier);
+        QVERIFY(done.wait(60000));
+        QTRY_VERIFY(player->durationSeconds() > 0.5 && !player->streaming());
+        player->play();
+        QCOMPARE(player->state(), PlayerController::State::Playing);
+        QVERIFY(s.output.running());
     }
 
     // A card's play button renders the sample once (into the cache), then plays it; the next

@@ -195,6 +195,42 @@ private Q_SLOTS:
         QVERIFY(std::any_of(buttons.begin(), buttons.end(), [](QPushButton* b) { return b->isEnabled(); }));
     }
 
+    // The device goes away part way through: the player stops where it was, releases the output
+    // and shows the sentence; Play goes on from that place and plays to the end.
+    void lostOutputStopsThenPlaysAgain() {
+        FakeAudioOutput output(true, 4.0);
+        PlayerController player(&output);
+        PlayerBar bar(&player);
+        QSignalSpy failed(&player, &PlayerController::playbackFailed);
+        player.setClip(sine(2.0), 24000);
+        player.play();
+        QTRY_VERIFY(player.positionSeconds() > 0.3);
+        const QString sentence = QStringLiteral("The audio output Test speakers stopped while playing.");
+        output.unplug(sentence);
+
+        QCOMPARE(failed.size(), 1);
+        QCOMPARE(failed.at(0).at(0).toString(), sentence);
+        QCOMPARE(player.state(), State::Stopped);
+        QCOMPARE(player.playbackError(), sentence);
+        QVERIFY(!output.running() && !output.hasSource());
+        const qint64 reached = player.positionFrames();
+        QVERIFY2(reached > 24000 * 3 / 10 && reached < 48000, qPrintable(QString::number(reached)));
+        QTest::qWait(100);   // nothing moves while stopped
+        QCOMPARE(player.positionFrames(), reached);
+        const auto labels = bar.findChildren<QLabel*>();
+        QVERIFY(std::any_of(labels.begin(), labels.end(), [&](QLabel* l) { return !l->isHidden() && l->text() == sentence; }));
+        QVERIFY(bar.playButton()->isEnabled());
+
+        player.play();
+        QCOMPARE(player.state(), State::Playing);
+        QVERIFY(output.running());
+        QCOMPARE(player.playbackError(), QString());
+        QVERIFY(player.positionFrames() >= reached);   // from where it stopped, not from 0
+        QTRY_COMPARE_WITH_TIMEOUT(player.state(), State::Stopped, 5000);
+        QCOMPARE(player.positionFrames(), player.durationFrames());
+        QVERIFY(std::none_of(labels.begin(), labels.end(), [&](QLabel* l) { return !l->isHidden() && l->text() == sentence; }));
+    }
+
     void clickOnTheWaveformSeeks() {
         FakeAudioOutput output;
         PlayerController player(&output);

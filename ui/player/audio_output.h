@@ -28,9 +28,15 @@ public:
     // Frames the device has played since start().
     virtual qint64 playedFrames() const = 0;
     virtual void setVolume(double linear) = 0;
+
+Q_SIGNALS:
+    // The device went away or failed while playing (unplugged headphones, a Bluetooth speaker
+    // out of range, the sound server restarted): the output has stopped itself and says why.
+    void failed(const QString& sentence);
 };
 
 // QAudioSink on the default output of QMediaDevices; follows the default device as it changes.
+// A sink that stops with an error, or whose device leaves the list of outputs, is a failure.
 class SystemAudioOutput : public AudioOutput {
     Q_OBJECT
 public:
@@ -50,6 +56,7 @@ Q_SIGNALS:
     void availabilityChanged();
 
 private:
+    void fail();
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

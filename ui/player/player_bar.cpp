@@ -90,6 +90,7 @@ PlayerBar::PlayerBar(PlayerController* player, QWidget* parent) : QWidget(parent
     connect(player_, &PlayerController::clipChanged, this, &PlayerBar::refresh);
     connect(player_, &PlayerController::audioAppended, this, &PlayerBar::refresh);
     connect(player_, &PlayerController::outputAvailabilityChanged, this, &PlayerBar::refresh);
+    connect(player_, &PlayerController::playbackFailed, this, &PlayerBar::refresh);
     connect(player_, &PlayerController::positionChanged, this, &PlayerBar::showTime);
     refresh();
 }
@@ -103,7 +104,8 @@ void PlayerBar::refresh() {
     play_->setEnabled(hasClip && player_->outputAvailable());
     stop_->setEnabled(hasClip && player_->state() != PlayerController::State::Stopped);
     export_->setEnabled(hasClip && !player_->streaming());
-    const QString reason = player_->outputUnavailableReason();
+    const QString unavailable = player_->outputUnavailableReason();
+    const QString reason = unavailable.isEmpty() ? player_->playbackError() : unavailable;
     notice_->setText(reason);
     notice_->setVisible(!reason.isEmpty());
     showTime();

@@ -16,6 +16,7 @@ PlayerController::PlayerController(AudioOutput* output, QObject* parent)
     connect(&ticker_, &QTimer::timeout, this, &PlayerController::tick);
     if (auto* system = qobject_cast<SystemAudioOutput*>(output_))
         connect(system, &SystemAudioOutput::availabilityChanged, this, &PlayerController::outputAvailabilityChanged);
+    connect(output_, &AudioOutput::failed, this, &PlayerController::outputFailed);
     output_->setVolume(volume_);
 }
 
@@ -89,6 +90,7 @@ void PlayerController::startOutputAt(qint64 frame) {
 void PlayerController::play() {
     if (state_ == State::Empty || state_ == State::Playing || !output_->isAvailable())
         return;
+    playbackError_.clear();
     if (state_ == State::Paused && source_) {
         output_->resume();
     } else {
@@ -114,6 +116,7 @@ void PlayerController::togglePlayPause() {
 }
 
 void PlayerController::stop() {
+    playbackError_.clear();
     ticker_.stop();
     output_->stop();
     source_.reset();
@@ -158,6 +161,20 @@ void PlayerController::tick() {
         pausedFrame_ = durationFrames();
         setState(State::Stopped);
     }
+}
+
+// The output stopped itself: keep the place it reached, so that Play goes on from there.
+void PlayerController::outputFailed(const QString& sentence) {
+    if (state_ != State::Playing && state_ != State::Paused)
+        return;
+    pausedFrame_ = state_ == State::Playing ? positionFrames() : pausedFrame_;
+    ticker_.stop();
+    output_->stop();
+    source_.reset();
+    playbackError_ = sentence;
+    setState(State::Stopped);
+    Q_EMIT playbackFailed(sentence);
+    Q_EMIT positionChanged(pausedFrame_);
 }
 
 void PlayerController::setState(State s) {

@@ -40,6 +40,8 @@ public:
     bool streaming() const { return streaming_; }
     bool outputAvailable() const;
     QString outputUnavailableReason() const;
+    // Why playback last stopped on its own (the device went away); empty once play() is asked.
+    QString playbackError() const { return playbackError_; }
     const std::vector<float>& samples() const { return *samples_; }
     int sampleRate() const { return sampleRate_; }
     QString title() const { return title_; }
@@ -67,11 +69,13 @@ Q_SIGNALS:
     void positionChanged(qint64 frame);
     void volumeChanged(double linear);
     void outputAvailabilityChanged();
+    void playbackFailed(const QString& sentence);   // the output failed; the player stopped
 
 private:
     void setState(State s);
     void startOutputAt(qint64 frame);
     void tick();
+    void outputFailed(const QString& sentence);
 
     AudioOutput* output_;
     std::shared_ptr<std::vector<float>> samples_;
@@ -79,6 +83,7 @@ private:
     WaveformPeaks peaks_;
     int sampleRate_ = 24000;
     QString title_;
+    QString playbackError_;
     State state_ = State::Empty;
     bool streaming_ = false;
     qint64 startFrame_ = 0;      // where the output started (seek target)
