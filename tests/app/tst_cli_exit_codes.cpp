@@ -86,8 +86,8 @@ private Q_SLOTS:
 
     // Issue 18, point 6: every numeric option of every command, given NaN, an infinity, a number
     // too large for a double (1e999) or nothing, is refused with one sentence that names the option
-    // and its range, and exit code 2 (InvalidInput). The ranges are the ones the options' help and
-    // docs/cli.md state; the rest of each command line is valid, so only the value can be the cause.
+    // and its range, and exit code 2 (InvalidInput; README and docs/characters.md). The rest of each
+    // command line is valid, so only the value can be the cause.
     void nonFiniteNumbersAreInvalidInput_data() {
         QTest::addColumn<QString>("program");
         QTest::addColumn<QStringList>("args");     // the command line before the option

@@ -99,7 +99,10 @@ private Q_SLOTS:
         QCOMPARE(testing::markMarginShortfall(streamed), QString());
     }
 
-    // POST /api/generate with CSM, then the take's audio as a client fetches it.
+    // POST /api/generate with CSM, then the take's audio as a client fetches it. The API serves the
+    // take its ConversationRun joined from the job's streamed chunks (core/tasks/conversation.cpp),
+    // not the history copy: without the streaming mark (csm_take.cpp) this fails even though the
+    // history copy is marked again after trimming.
     void takeServedOverHttp() {
         const QJsonObject request{{"text", "Hello there, this take is served over HTTP."}, {"voice", voice()}, {"engine", "csm"},
                                   {"seed", 11}, {"max_seconds", kTakeSeconds}};
