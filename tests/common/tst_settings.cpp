@@ -121,10 +121,34 @@ private Q_SLOTS:
             QCOMPARE(parseFiniteNumber(text, 0.01, 2.0, "--temperature"), text.trimmed().toDouble());
         } else {
             QCOMPARE(sentence, QStringLiteral("--temperature must be a number from 0.01 to 2, not '%1'.").arg(text));
+            // The user's input, not a defect: exit code 2 in the CLI, 422 over the API.
+            QCOMPARE(test::errorKindOf([&] { parseFiniteNumber(text, 0.01, 2.0, "--temperature"); }), ErrorKind::InvalidInput);
         }
         const bool whole = accepted && text.trimmed().toDouble() == std::floor(text.trimmed().toDouble()) &&
                            !text.contains('.') && !text.contains('e');
         QCOMPARE(test::errorSentenceOf([&] { parseWholeNumber(text, 1, 2, "--topk"); }).isEmpty(), whole);
+    }
+
+    // Seeds span the whole unsigned 64-bit range; anything else is refused as invalid input.
+    void parseSeeds_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("seed");   // empty: refused
+        for (const char* bad : {"nan", "inf", "-inf", "1e999", "", "-1", "-0", "1.5", "0x10", "18446744073709551616"})
+            QTest::addRow("refused '%s'", bad) << QString(bad) << QString();
+        QTest::newRow("zero") << "0" << "0";
+        QTest::newRow("2^64 - 1") << "18446744073709551615" << "18446744073709551615";
+        QTest::newRow("spaces around") << " 7 " << "7";
+    }
+    void parseSeeds() {
+        QFETCH(QString, text);
+        QFETCH(QString, seed);
+        if (seed.isEmpty()) {
+            QCOMPARE(test::errorSentenceOf([&] { parseSeed(text, "--seed"); }),
+                     QStringLiteral("--seed must be a whole number from 0 to 18446744073709551615, not '%1'.").arg(text));
+            QCOMPARE(test::errorKindOf([&] { parseSeed(text, "--seed"); }), ErrorKind::InvalidInput);
+        } else {
+            QCOMPARE(QString::number(parseSeed(text, "--seed")), seed);
+        }
     }
 
     void environmentOverridesPaths() {
