@@ -6,6 +6,7 @@
 
 #include "app/cli/command.h"
 #include "core/common/error.h"
+#include "core/common/numbers.h"
 #include "core/common/paths.h"
 #include "core/common/settings.h"
 #include "core/text/text_normalizer.h"
@@ -62,12 +63,8 @@ int runAnchor(const QStringList& args) {
     if (!character.segments.isEmpty())
         throw Error(QStringLiteral("'%1' speaks with its own reference clip, so a kept take would not be used.").arg(character.name));
     std::optional<std::uint64_t> seedValue;
-    if (parser.isSet(seed)) {
-        bool ok = false;
-        seedValue = parser.value(seed).toULongLong(&ok);
-        if (!ok)
-            throw Error(QStringLiteral("--seed must be a whole number from 0, not '%1'.").arg(parser.value(seed)));
-    }
+    if (parser.isSet(seed))
+        seedValue = echoforge::parseSeed(parser.value(seed), "--seed");
     // The audition spoke the spoken form of the sample line, so that is what the take says.
     const QString words = parser.isSet(transcript) ? parser.value(transcript)
                                                    : echoforge::text::normalizeForSpeech(echoforge::anchorSampleText(character));

@@ -10,6 +10,7 @@
 
 #include "app/cli/command.h"
 #include "core/common/error.h"
+#include "core/common/numbers.h"
 #include "core/common/paths.h"
 #include "core/common/settings.h"
 #include "core/engine/engine_choice.h"
@@ -25,12 +26,7 @@ using echoforge::Error;
 int parseCount(const QCommandLineParser& parser, const QCommandLineOption& option, int fallback, int low, int high) {
     if (!parser.isSet(option))
         return fallback;
-    bool ok = false;
-    const int value = parser.value(option).toInt(&ok);
-    if (!ok || value < low || value > high)
-        throw Error(QStringLiteral("--%1 must be a whole number from %2 to %3, not '%4'.")
-                        .arg(option.names().constLast()).arg(low).arg(high).arg(parser.value(option)));
-    return value;
+    return int(echoforge::parseWholeNumber(parser.value(option), low, high, "--" + option.names().constLast()));
 }
 
 int runAudition(const QStringList& args) {

@@ -9,6 +9,7 @@
 
 #include "app/cli/command.h"
 #include "core/common/error.h"
+#include "core/common/numbers.h"
 #include "core/common/model_layout.h"
 #include "core/common/paths.h"
 #include "core/common/settings.h"
@@ -64,10 +65,7 @@ int runQuality(const QStringList& args) {
         throw Error("Choose the format to judge with --precision bf16, int8 or q4.");
     const auto candidate = echoforge::choosePrecision(parser.value(precisionOpt));
     const auto reference = echoforge::choosePrecision(parser.value(referenceOpt));
-    bool ok = false;
-    const int frames = parser.value(framesOpt).toInt(&ok);
-    if (!ok || frames < 1 || frames > 100)
-        throw Error(QStringLiteral("--frames must be a whole number from 1 to 100, not '%1'.").arg(parser.value(framesOpt)));
+    const int frames = int(echoforge::parseWholeNumber(parser.value(framesOpt), 1, 100, "--frames"));
 
     auto settings = echoforge::loadSettings(echoforge::AppPaths::resolveDefault());
     if (parser.isSet(modelDirOpt))

@@ -112,7 +112,7 @@ int runSay(const QStringList& args) {
         settings.precision = parser.value(precision);
     }
     if (parser.isSet(threads))
-        settings.threads = int(parseNumber(parser, threads, 0, 1024, settings.threads));
+        settings.threads = int(echoforge::parseWholeNumber(parser.value(threads), 0, 1024, "--threads"));
     auto paths = echoforge::AppPaths::resolve(settings);
     if (parser.isSet(modelDir))
         paths.modelsDir = QDir(parser.value(modelDir)).absolutePath();
@@ -133,12 +133,8 @@ int runSay(const QStringList& args) {
     request.params.topK = parser.isSet(topK) ? int(echoforge::parseWholeNumber(parser.value(topK), 1, 2051, "--topk"))
                                              : settings.topK;
     request.params.maxSeconds = parseNumber(parser, maxSeconds, 0.5, settings.audioLimitSeconds, settings.maxSeconds);
-    if (parser.isSet(seed)) {
-        bool ok = false;
-        request.params.seed = parser.value(seed).toULongLong(&ok);
-        if (!ok)
-            throw Error(QStringLiteral("--seed must be a whole number from 0, not '%1'.").arg(parser.value(seed)));
-    }
+    if (parser.isSet(seed))
+        request.params.seed = echoforge::parseSeed(parser.value(seed), "--seed");
 
     echoforge::VoiceLibrary library(echoforge::builtInCharactersDir(), paths.voicesDir);
     request.character = library.require(parser.value(voice));

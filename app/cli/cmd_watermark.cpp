@@ -24,7 +24,8 @@ echoforge::WatermarkKey keyFrom(const QCommandLineParser& parser, const QCommand
         bool ok = false;
         const echoforge::WatermarkKey key = parser.value(hex).toULongLong(&ok, 16);
         if (!ok)
-            throw echoforge::Error(QStringLiteral("The key '%1' is not a 64-bit hexadecimal number.").arg(parser.value(hex)));
+            throw echoforge::Error(echoforge::ErrorKind::InvalidInput,
+                                   QStringLiteral("--key-hex must be a 64-bit hexadecimal number, not '%1'.").arg(parser.value(hex)));
         return key;
     }
     if (parser.isSet(text))

@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
         echoforge::initLogging(paths.logsDir, qEnvironmentVariableIsSet("ECHOFORGE_LOG_LEVEL") ? settings.logLevel : "error");
     } catch (const echoforge::Error& e) {
         std::fprintf(stderr, "echoforge-cli: %s\n", e.what());
-        return 1;
+        return echoforge::cliExitCode(e.kind());   // a file in place of a folder: Io
     } catch (const std::exception&) {
         echoforge::initLogging({}, "error");
     }

@@ -18,6 +18,7 @@
 #include "core/api/api_server.h"
 #include "core/api/api_token.h"
 #include "core/common/error.h"
+#include "core/common/numbers.h"
 #include "core/common/logging.h"
 #include "core/wiring/installed_engines.h"
 #include "core/tasks/task_engine.h"
@@ -52,11 +53,7 @@ int run(QCoreApplication& app) {
     parser.addOptions({bind, port});
     parser.process(app);
 
-    bool ok = false;
-    const int portNumber = parser.value(port).toInt(&ok);
-    if (!ok || portNumber < 0 || portNumber > 65535)
-        throw echoforge::Error(echoforge::ErrorKind::InvalidInput,
-                               QStringLiteral("--port must be a number from 0 to 65535, not '%1'.").arg(parser.value(port)));
+    const int portNumber = int(echoforge::parseWholeNumber(parser.value(port), 0, 65535, "--port"));
 
     const auto settings = echoforge::loadSettings(echoforge::AppPaths::resolveDefault());
     const auto paths = echoforge::AppPaths::resolve(settings);

@@ -7,8 +7,9 @@
 namespace echoforge {
 namespace {
 
+// A wrong number is the user's input, not a defect: InvalidInput (exit code 2, HTTP 422).
 [[noreturn]] void refuse(const QString& what, double low, double high, const QString& given, const char* kind) {
-    throw Error(QStringLiteral("%1 must be a %2 from %3 to %4, not '%5'.")
+    throw Error(ErrorKind::InvalidInput, QStringLiteral("%1 must be a %2 from %3 to %4, not '%5'.")
                     .arg(what, QLatin1String(kind)).arg(low, 0, 'g', 12).arg(high, 0, 'g', 12).arg(given));
 }
 
@@ -28,6 +29,16 @@ std::int64_t parseWholeNumber(const QString& text, std::int64_t low, std::int64_
     const qlonglong value = text.trimmed().toLongLong(&ok);
     if (!ok || value < low || value > high)
         refuse(what, double(low), double(high), text, "whole number");
+    return value;
+}
+
+std::uint64_t parseSeed(const QString& text, const QString& what) {
+    bool ok = false;
+    const QString trimmed = text.trimmed();
+    const qulonglong value = trimmed.toULongLong(&ok);
+    if (!ok || trimmed.startsWith('-'))
+        throw Error(ErrorKind::InvalidInput,
+                    QStringLiteral("%1 must be a whole number from 0 to 18446744073709551615, not '%2'.").arg(what, text));
     return value;
 }
 

@@ -71,7 +71,7 @@ void refuseFilesInPlaceOfFolders(const AppPaths& paths) {
                                paths.logsDir, paths.modelsDir}) {
         const QFileInfo info(dir);
         if (info.exists() && !info.isDir())
-            throw Error(QStringLiteral("%1 is a file, but EchoForge needs a folder there; move the file away (or point "
+            throw Error(ErrorKind::Io, QStringLiteral("%1 is a file, but EchoForge needs a folder there; move the file away (or point "
                                        "ECHOFORGE_DATA_DIR elsewhere) and try again.").arg(dir));
     }
 }

@@ -1,7 +1,7 @@
 #pragma once
 // An ApiServer on a free loopback port over a task engine whose speech engine is a fake sine
-// (tests/tasks/fake_engines.h: optionally slow, "fail:" texts fail), the built-in characters and
-// a private data folder; plus a raw HTTP client that sends the test token.
+// (tests/tasks/fake_engines.h: optionally slow, "fail:" texts fail) or the engines a test gives,
+// the built-in characters and a private data folder; plus a raw HTTP client that sends the test token.
 
 #include <memory>
 
@@ -35,7 +35,17 @@ struct ApiRig {
     quint16 port = 0;
 
     explicit ApiRig(api::ApiLimits limits = testLimits(), SineConfig sine = {}, QStringList corsOrigins = {}) {
-        tasks = std::make_unique<TaskEngine>(EngineSet{sineFactory(sine, log), {}}, TaskEngineConfig{});
+        startOver(EngineSet{sineFactory(sine, log), {}}, TaskEngineConfig{}, Settings{}, limits, corsOrigins);
+    }
+    // Over the engines, task engine configuration and settings a test makes (e.g. core/wiring's
+    // installedEngines over the tiny CSM, with a history folder), as echoforge-server does.
+    ApiRig(EngineSet engines, TaskEngineConfig taskConfig, const Settings& settings) {
+        startOver(std::move(engines), std::move(taskConfig), settings, testLimits(), {});
+    }
+
+    void startOver(EngineSet engines, TaskEngineConfig taskConfig, const Settings& settings, const api::ApiLimits& limits,
+                   const QStringList& corsOrigins) {
+        tasks = std::make_unique<TaskEngine>(std::move(engines), std::move(taskConfig));
         AppPaths paths;
         paths.configDir = dir.filePath("config");
         paths.dataDir = dir.path();
@@ -50,7 +60,7 @@ struct ApiRig {
         config.token = QString::fromLatin1(kToken);
         config.limits = limits;
         config.corsOrigins = corsOrigins;
-        server = std::make_unique<api::ApiServer>(api::ApiServices{tasks.get(), &library, paths, Settings{}}, config);
+        server = std::make_unique<api::ApiServer>(api::ApiServices{tasks.get(), &library, paths, settings}, config);
         port = server->start();
         http = std::make_unique<RawHttp>(port);
     }

@@ -24,12 +24,17 @@ class TestCliExitCodes : public QObject {
 
     // `shellLimits`, when given, runs first in a shell that then becomes the CLI ("ulimit -f 1024").
     Run cli(const QStringList& args, const QString& modelDir = {}, const QString& shellLimits = {}) {
+        return run(QStringLiteral("echoforge-cli"), args, modelDir, shellLimits);
+    }
+
+    // `programName` (echoforge-cli or echoforge-server) from the build, over the test's data folder.
+    Run run(const QString& programName, const QStringList& args, const QString& modelDir = {}, const QString& shellLimits = {}) {
         QProcess p;
         auto env = QProcessEnvironment::systemEnvironment();
         env.insert("ECHOFORGE_DATA_DIR", m_data.path());
         env.insert("ECHOFORGE_MODEL_DIR", modelDir.isEmpty() ? m_data.filePath("no-models") : modelDir);
         p.setProcessEnvironment(env);
-        const QString program = QStringLiteral(ECHOFORGE_BIN_DIR "/echoforge-cli");
+        const QString program = QStringLiteral(ECHOFORGE_BIN_DIR "/") + programName;
         if (shellLimits.isEmpty())
             p.start(program, args);
         else
@@ -76,6 +81,59 @@ private Q_SLOTS:
     void emptyTextIsInvalidInput() {
         const Run r = cli({"say", "--text", "   ", "--voice", "ada", "--engine", "espeak", "-o", m_data.filePath("x.wav")});
         QCOMPARE(r.err.trimmed(), QStringLiteral("echoforge-cli say: There is no text to speak; type a sentence first."));
+        QCOMPARE(r.exitCode, 2);
+    }
+
+    // Issue 18, point 6: every numeric option of every command, given NaN, an infinity, a number
+    // too large for a double (1e999) or nothing, is refused with one sentence that names the option
+    // and its range, and exit code 2 (InvalidInput; README and docs/characters.md). The rest of each
+    // command line is valid, so only the value can be the cause.
+    void nonFiniteNumbersAreInvalidInput_data() {
+        QTest::addColumn<QString>("program");
+        QTest::addColumn<QStringList>("args");     // the command line before the option
+        QTest::addColumn<QString>("option");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("sentence");     // the whole line on standard error
+        const QString out = m_data.filePath("x.wav");
+        const QStringList say{"say", "--text", "Hello.", "--voice", "ada", "--engine", "espeak", "-o", out};
+        struct Option {
+            QString program;
+            QStringList args;
+            QString option;
+            QString rule;
+            QStringList values;
+        };
+        const QStringList bad{"nan", "inf", "-inf", "1e999", ""};
+        const QString seedRule = "a whole number from 0 to 18446744073709551615";
+        const QList<Option> options{
+            {"echoforge-cli say", say, "--temperature", "a number from 0.01 to 2", bad},
+            {"echoforge-cli say", say, "--topk", "a whole number from 1 to 2051", bad},
+            {"echoforge-cli say", say, "--seed", seedRule, bad},
+            {"echoforge-cli say", say, "--max-seconds", "a number from 0.5 to 600", bad},
+            {"echoforge-cli say", say, "--threads", "a whole number from 0 to 1024", bad},
+            {"echoforge-cli audition", {"audition", "--voice", "ada"}, "--count", "a whole number from 1 to 12", bad},
+            {"echoforge-cli audition", {"audition", "--voice", "ada"}, "--round", "a whole number from 0 to 100000", bad},
+            {"echoforge-cli anchor", {"anchor", "--voice", "ada", "--take", out}, "--seed", seedRule, bad},
+            {"echoforge-cli quality", {"quality", "--precision", "bf16"}, "--frames", "a whole number from 1 to 100", bad},
+            // 1e999 is a hexadecimal number (0x1E999), so a key after all.
+            {"echoforge-cli watermark", {"watermark", "detect", out}, "--key-hex", "a 64-bit hexadecimal number",
+             {"nan", "inf", "-inf", ""}},
+            {"echoforge-server", {}, "--port", "a whole number from 0 to 65535", bad},
+        };
+        for (const Option& o : options)
+            for (const QString& value : o.values)
+                QTest::addRow("%s %s '%s'", qPrintable(o.program), qPrintable(o.option), qPrintable(value))
+                    << o.program.section(' ', 0, 0) << o.args << o.option << value
+                    << QStringLiteral("%1: %2 must be %3, not '%4'.").arg(o.program, o.option, o.rule, value);
+    }
+    void nonFiniteNumbersAreInvalidInput() {
+        QFETCH(QString, program);
+        QFETCH(QStringList, args);
+        QFETCH(QString, option);
+        QFETCH(QString, value);
+        QFETCH(QString, sentence);
+        const Run r = run(program, args + QStringList{option, value});
+        QCOMPARE(r.err.trimmed(), sentence);
         QCOMPARE(r.exitCode, 2);
     }
 

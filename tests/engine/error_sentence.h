@@ -1,7 +1,8 @@
 #pragma once
-// For tests of refusals: the sentence an action throws, or "" when it throws nothing.
+// For tests of refusals: the sentence an action throws, or "" when it throws nothing; its kind.
 
 #include <functional>
+#include <optional>
 
 #include <QString>
 
@@ -16,6 +17,16 @@ inline QString errorSentenceOf(const std::function<void()>& action) {
         return e.sentence();
     }
     return {};
+}
+
+// The kind of the echoforge::Error `action` throws; none when it throws nothing.
+inline std::optional<ErrorKind> errorKindOf(const std::function<void()>& action) {
+    try {
+        action();
+    } catch (const Error& e) {
+        return e.kind();
+    }
+    return std::nullopt;
 }
 
 } // namespace echoforge::test

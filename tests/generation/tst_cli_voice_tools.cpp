@@ -125,6 +125,13 @@ private Q_SLOTS:
         QCOMPARE(take.sampleRate, kOutputSampleRate);
         QVERIFY2(take.durationSeconds() >= 3.0, qPrintable(QString::number(take.durationSeconds())));
         QCOMPARE(testing::markMarginShortfall(take.samples), QString());
+
+        // ada's first CSM request kept its voice (`anchor` says "first use"); forgotten again,
+        // so that the audition below starts with no kept voice, as a new user's would.
+        const Run kept = cli({"anchor", "--voice", "ada"});
+        QVERIFY2(kept.out.contains("\tfirst use\t"), qPrintable(kept.out + kept.err));
+        QCOMPARE(cli({"anchor", "--voice", "ada", "--reset"}).exitCode, 0);
+        QVERIFY(!QFileInfo::exists(QDir(dataDir()).filePath("anchors/ada/anchor.json")));
     }
 
     void auditionWritesDifferentTakesAndAnchorKeepsOne() {
