@@ -1,7 +1,8 @@
 // echoforge-bench startup [--runs N]: how long the programs take from exec to done, as a user
 // meets it. Commands that never run the model must not wait for libtorch (core/wiring opens it on
 // first use); the diagnostic, which opens it, is timed beside them as the reference, and so is
-// the studio's first paint (`echoforge --screenshot`, which exits once the window has painted).
+// the studio's first frame (`echoforge --exit-after-first-frame`, which exits once its window's
+// first frame is on screen).
 // Each figure is the median of N runs, in one run of the bench on this machine.
 
 #include <cstdio>
@@ -52,12 +53,11 @@ int runStartupBench(const QStringList& args) {
     env.insert("ECHOFORGE_DATA_DIR", home.filePath("data"));
     env.insert("QT_QPA_PLATFORM", "offscreen");
     env.insert("ECHOFORGE_LOG_LEVEL", "error");
-    const QString shot = home.filePath("first-paint.png");
     const std::vector<Program> programs = {
         {"echoforge-cli --version", bin + "/echoforge-cli", {"--version"}, {}},
         {"echoforge-cli voices", bin + "/echoforge-cli", {"voices"}, {}},
         {"echoforge-cli tokenize (one line)", bin + "/echoforge-cli", {"tokenize"}, "{\"text\": \"Hello there.\"}\n"},
-        {"echoforge --screenshot (first paint)", bin + "/echoforge", {"--screenshot", shot, "--size", "1024x640"}, {}},
+        {"echoforge (studio to its first frame)", bin + "/echoforge", {"--exit-after-first-frame", "--size", "1024x640"}, {}},
         {"echoforge-cli diagnostic (opens libtorch)", bin + "/echoforge-cli", {"diagnostic", "--compact"}, {}},
     };
     std::printf("median of %d runs, wall time from exec to exit (offscreen Qt platform):\n", runs);

@@ -40,6 +40,7 @@ struct Options {
     QString open;
     QString select;
     QString text;
+    bool exitAfterFirstFrame = false;
 };
 
 Options parseOptions(QApplication& app) {
@@ -53,7 +54,9 @@ Options parseOptions(QApplication& app) {
     const QCommandLineOption open("open", "Open a panel at start: queue, history, clone, settings, models, diagnostics, about, shortcuts, audition, pronunciations (of the selected character).", "PANEL");
     const QCommandLineOption select("select", "Select the character with this id.", "ID");
     const QCommandLineOption text("text", "Put TEXT in the editor.", "TEXT");
-    parser.addOptions({screenshot, theme, size, open, select, text});
+    const QCommandLineOption firstFrame("exit-after-first-frame",
+                                        "Exit as soon as the window's first frame is on screen (echoforge-bench startup times it).");
+    parser.addOptions({screenshot, theme, size, open, select, text, firstFrame});
     parser.process(app);
 
     Options o;
@@ -62,6 +65,7 @@ Options parseOptions(QApplication& app) {
     o.open = parser.value(open);
     o.select = parser.value(select);
     o.text = parser.value(text);
+    o.exitAfterFirstFrame = parser.isSet(firstFrame);
     if (parser.isSet(size)) {
         const QStringList wh = parser.value(size).split('x');
         bool okW = false, okH = false;
@@ -146,7 +150,13 @@ int main(int argc, char** argv) {
         window.show();
         // CSM (and libtorch, which the torch library brings) loads on its lane behind the first
         // frame, so the window paints at once and the first Generate does not wait for the model.
-        new AfterFirstFrame(window.windowHandle(), [&tasks] { tasks.preloadCsm(); });
+        const bool exitAtOnce = options.exitAfterFirstFrame;
+        new AfterFirstFrame(window.windowHandle(), [&tasks, exitAtOnce] {
+            if (exitAtOnce)
+                QApplication::exit(0);
+            else
+                tasks.preloadCsm();
+        });
         if (!options.open.isEmpty() && !window.openPanel(options.open)) {
             std::fprintf(stderr, "echoforge: --open takes queue, history, clone, settings, models, diagnostics, about, shortcuts, audition or pronunciations\n");
             return 2;

@@ -45,18 +45,17 @@ class TestTorchOnDemand : public QObject {
             return {};
         Run r{p.exitCode(), p.readAllStandardOutput(), QString::fromUtf8(p.readAllStandardError()), {}};
         // ld.so writes "   <pid>:\tfile=<name> [0];  needed by <path> [0]" (or "dynamically
-        // loaded by") once per object it opens.
+        // loaded by"), then "file=<name> [0];  generating link map", for each object it opens.
         static const QRegularExpression fileLine(QStringLiteral("file=(\\S+) \\[\\d+\\];"));
         for (auto it = fileLine.globalMatch(r.err); it.hasNext();)
             r.opened << QFileInfo(it.next().captured(1)).fileName();
+        r.opened.removeDuplicates();
         return r;
     }
 
+    // libtorch itself (libtorch.so, libtorch_cpu.so, ...), whoever asked for it.
     static bool mapsLibtorch(const QStringList& opened) {
-        for (const QString& name : opened)
-            if (name.startsWith(QLatin1String("libtorch")) || name.startsWith(QLatin1String("libechoforge_torch")))
-                return true;
-        return false;
+        return !opened.filter(QRegularExpression(QStringLiteral("^libtorch(_[a-z]+)?\\.so"))).isEmpty();
     }
 
 private Q_SLOTS:
@@ -69,7 +68,8 @@ private Q_SLOTS:
         QTest::newRow("tokenize") << "echoforge-cli" << QStringList{"tokenize"} << QByteArray("{\"text\": \"Hello there.\"}\n");
         QTest::newRow("say with eSpeak NG")
             << "echoforge-cli"
-            << QStringList{"say", "--engine", "espeak", "--text", "Hello.", "-o", m_home.filePath("hello.wav")} << QByteArray();
+            << QStringList{"say", "--engine", "espeak", "--voice", "ada", "--text", "Hello.", "-o", m_home.filePath("hello.wav")}
+            << QByteArray();
         QTest::newRow("studio first paint")
             << "echoforge" << QStringList{"--screenshot", m_home.filePath("studio.png"), "--size", "1024x640"} << QByteArray();
     }

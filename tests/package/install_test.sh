@@ -69,6 +69,11 @@ done
 step "echoforge-cli diagnostic"
 in_root echoforge-cli diagnostic --compact >"$WORK/diagnostic.json" || fail "diagnostic"
 grep -q '"version"' "$WORK/diagnostic.json" || fail "the diagnostic has no version: $(cat "$WORK/diagnostic.json")"
+# The model library is opened on first use (docs/architecture.md): installed, it must open and
+# bring libtorch, whose version the report then names.
+grep -q '"libtorch":"[0-9]' "$WORK/diagnostic.json" || fail "the installed model library did not open: $(cat "$WORK/diagnostic.json")"
+grep -q '"model_library":"/usr/lib/echoforge/libechoforge_torch.so"' "$WORK/diagnostic.json" \
+  || fail "the model library is not where it is installed: $(cat "$WORK/diagnostic.json")"
 step "echoforge-cli say --engine espeak"
 TEXT="Good morning. This is EchoForge speaking from a freshly installed Debian package, to check that everything works."
 in_root echoforge-cli say --engine espeak --voice ada --text "$TEXT" -o /root/hello.wav || fail "say"
