@@ -1,6 +1,6 @@
 // echoforge-server: the HTTP API without a window (docs/api.md).
 //
-//   echoforge-server [--bind ADDR] [--port N]      default 127.0.0.1:8765
+//   echoforge-server [--bind ADDR] [--port N] [--precision P] [--threads N]      default 127.0.0.1:8765
 //
 // Data and model folders as the CLI (ECHOFORGE_DATA_DIR, ECHOFORGE_MODEL_DIR); the token from
 // ECHOFORGE_API_TOKEN or <data folder>/api-token. Prints "listening on http://ADDR:PORT" on
@@ -20,6 +20,7 @@
 #include "core/common/error.h"
 #include "core/common/numbers.h"
 #include "core/common/logging.h"
+#include "core/model/precision.h"
 #include "core/wiring/installed_engines.h"
 #include "core/tasks/task_engine.h"
 #include "core/voices/voice_library.h"
@@ -50,12 +51,21 @@ int run(QCoreApplication& app) {
     QCommandLineOption bind("bind", "The address to listen on (default 127.0.0.1; others are reachable from the network).",
                             "ADDR", "127.0.0.1");
     QCommandLineOption port("port", "The TCP port (default 8765).", "N", "8765");
-    parser.addOptions({bind, port});
+    QCommandLineOption precision("precision", "CSM's weights: auto, fp32, bf16, int8 or q4 (default: the setting).", "P");
+    QCommandLineOption threads("threads", "CPU threads for CSM, 0 for every core (default: the setting).", "N");
+    parser.addOptions({bind, port, precision, threads});
     parser.process(app);
 
     const int portNumber = int(echoforge::parseWholeNumber(parser.value(port), 0, 65535, "--port"));
 
-    const auto settings = echoforge::loadSettings(echoforge::AppPaths::resolveDefault());
+    auto settings = echoforge::loadSettings(echoforge::AppPaths::resolveDefault());
+    // For this run only, as `echoforge-cli say` takes them: the settings file is left as it is.
+    if (parser.isSet(precision)) {
+        (void)echoforge::choosePrecision(parser.value(precision));   // refuses an unknown word with a sentence
+        settings.precision = parser.value(precision);
+    }
+    if (parser.isSet(threads))
+        settings.threads = int(echoforge::parseWholeNumber(parser.value(threads), 0, 1024, "--threads"));
     const auto paths = echoforge::AppPaths::resolve(settings);
     paths.ensureExist();
     echoforge::initLogging(paths.logsDir, settings.logLevel);

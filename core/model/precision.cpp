@@ -29,7 +29,7 @@ WeightPrecision choosePrecision(const QString& setting) {
         const bool vectorised = (cpu.avx2 && cpu.fma) || (cpu.avx512f && cpu.avx512bw);   // see row_kernels.cpp
         return vectorised ? WeightPrecision::BFloat16 : WeightPrecision::Float32;
     }
-    throw Error(QStringLiteral("Unknown precision \"%1\": choose auto, fp32, bf16, int8 or q4.").arg(setting));
+    throw Error(ErrorKind::InvalidInput, QStringLiteral("Unknown precision \"%1\": choose auto, fp32, bf16, int8 or q4.").arg(setting));
 }
 
 } // namespace echoforge

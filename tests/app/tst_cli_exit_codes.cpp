@@ -119,6 +119,7 @@ private Q_SLOTS:
             {"echoforge-cli watermark", {"watermark", "detect", out}, "--key-hex", "a 64-bit hexadecimal number",
              {"nan", "inf", "-inf", ""}},
             {"echoforge-server", {}, "--port", "a whole number from 0 to 65535", bad},
+            {"echoforge-server", {}, "--threads", "a whole number from 0 to 1024", bad},
         };
         for (const Option& o : options)
             for (const QString& value : o.values)
@@ -134,6 +135,25 @@ private Q_SLOTS:
         QFETCH(QString, sentence);
         const Run r = run(program, args + QStringList{option, value});
         QCOMPARE(r.err.trimmed(), sentence);
+        QCOMPARE(r.exitCode, 2);
+    }
+
+    // A weight format nobody makes is the user's mistake, named with the choices, for the CLI and
+    // the server alike (both take --precision for one run).
+    void unknownPrecisionIsInvalidInput_data() {
+        QTest::addColumn<QString>("program");
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("say") << "echoforge-cli"
+                             << QStringList{"say", "--text", "Hello.", "--voice", "ada", "--engine", "espeak",
+                                            "-o", m_data.filePath("x.wav"), "--precision", "fp8"};
+        QTest::newRow("server") << "echoforge-server" << QStringList{"--precision", "fp8"};
+    }
+    void unknownPrecisionIsInvalidInput() {
+        QFETCH(QString, program);
+        QFETCH(QStringList, args);
+        const Run r = run(program, args);
+        QVERIFY2(r.err.trimmed().endsWith(QStringLiteral("Unknown precision \"fp8\": choose auto, fp32, bf16, int8 or q4.")),
+                 qPrintable(r.err));
         QCOMPARE(r.exitCode, 2);
     }
 
