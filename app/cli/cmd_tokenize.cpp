@@ -56,7 +56,10 @@ int runTokenize(const QStringList& args) {
     parser.addOption(tokenizerOption);
     parser.process(args);
 
-    const auto tokenizer = echoforge::Llama3Tokenizer::load(tokenizerPath(parser, tokenizerOption));
+    // The tables are kept in the cache folder: a script calling `tokenize` line by line pays for
+    // the 9 MB of JSON once, not on every call.
+    const auto paths = echoforge::AppPaths::resolve(echoforge::loadSettings(echoforge::AppPaths::resolveDefault()));
+    const auto tokenizer = echoforge::Llama3Tokenizer::load(tokenizerPath(parser, tokenizerOption), paths.cacheDir);
     std::ios::sync_with_stdio(false);
     std::string line, out;
     for (long lineNumber = 1; std::getline(std::cin, line); ++lineNumber) {

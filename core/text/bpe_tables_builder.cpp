@@ -46,6 +46,7 @@ void BpeTablesBuilder::flushTokens() {
         if (!bpe_.addToken(bytes, t.id))
             refuseTokenizerFile(path_, QStringLiteral("model.vocab has the token %1 twice")
                                            .arg(quotedJson(bytesToByteLevel(bytes))));
+        vocabOrder_.push_back(t.id);
         if (static_cast<size_t>(t.id) >= idToBytes_.size())
             idToBytes_.resize(size_t(t.id) + 1);
         idToBytes_[t.id] = bytes;
@@ -108,8 +109,10 @@ void BpeTablesBuilder::flushMerges() {
             failUnknown(m, mergedOf(m), "makes");
         bpe_.prefetchMerge(ids[i][0], ids[i][1]);
     }
-    for (size_t i = 0; i < mergeBatch_.size(); ++i)
+    for (size_t i = 0; i < mergeBatch_.size(); ++i) {
         bpe_.addMerge(ids[i][0], ids[i][1], ids[i][2]);
+        mergeOrder_.push_back(ids[i]);
+    }
     mergeBatch_.clear();
     batchBytes_.clear();
 }

@@ -4,6 +4,7 @@
 // each merge three vocabulary lookups and an insertion, at random places in tables of several
 // megabytes; prefetching a batch's slots first lets those cache misses overlap instead of queueing.
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -24,6 +25,10 @@ public:
     void merge(size_t index, std::string_view left, std::string_view right) override;
     // Resolves the merges still pending; call once the whole file has been read.
     void finish();
+
+    // What was added to the BpeModel, in order, for the cached copy (tokenizer_cache.h).
+    std::vector<int32_t> takeVocabOrder() { return std::move(vocabOrder_); }
+    std::vector<std::array<int32_t, 3>> takeMerges() { return std::move(mergeOrder_); }
 
 private:
     struct PendingMerge {
@@ -50,6 +55,8 @@ private:
     std::string batchBytes_;  // raw bytes of the batch's tokens
     std::vector<std::pair<std::string, std::string>> early_;  // merges read before the vocabulary
     bool vocabRead_ = false;
+    std::vector<int32_t> vocabOrder_;
+    std::vector<std::array<int32_t, 3>> mergeOrder_;
 };
 
 } // namespace echoforge::text

@@ -17,12 +17,20 @@
 
 namespace echoforge {
 
+namespace text {
+struct TokenizerTablesCopy;
+}
+
 class Llama3Tokenizer {
 public:
     // Reads and checks a tokenizer.json. Throws echoforge::Error naming the file and the defect
     // (missing, unreadable, truncated JSON, a missing or malformed field, an unsupported
     // pre-tokenizer or decoder).
     static Llama3Tokenizer load(const QString& path);
+    // The same, keeping a binary copy of the tables in `cacheDir` (tokenizer_cache.h): the next
+    // load of an unchanged file reads the copy instead of the JSON. A missing, stale or damaged
+    // copy is read from the JSON again and rewritten.
+    static Llama3Tokenizer load(const QString& path, const QString& cacheDir);
 
     // The ids of `utf8` as ordinary text: no begin/end ids are added, and special-token strings
     // such as "<|begin_of_text|>" inside the text are tokenized like any other characters.
@@ -49,6 +57,8 @@ public:
 
 private:
     explicit Llama3Tokenizer(std::shared_ptr<const Tables> tables);
+    // The JSON reader; `copy`, when given, receives what the cached copy needs.
+    static Llama3Tokenizer loadJson(const QString& path, text::TokenizerTablesCopy* copy);
     std::shared_ptr<const Tables> tables_;  // immutable once loaded: copies are cheap and thread-safe
 };
 

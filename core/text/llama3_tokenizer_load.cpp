@@ -1,6 +1,7 @@
 // Llama3Tokenizer::load: reads a Hugging Face tokenizer.json and checks that it describes the
 // tokenizer this code implements (byte-level BPE with the Llama 3 split pattern).
 
+#include <algorithm>
 #include <chrono>
 
 #include <QFile>
@@ -12,6 +13,7 @@
 #include "core/text/llama3_pretokenizer.h"
 #include "core/text/llama3_tokenizer.h"
 #include "core/text/llama3_tokenizer_tables.h"
+#include "core/text/tokenizer_cache.h"
 #include "core/text/tokenizer_json_reader.h"
 
 namespace echoforge {
@@ -141,7 +143,67 @@ void readAddedTokens(const Reader& r, const json& root, Llama3Tokenizer::Tables&
 
 } // namespace
 
-Llama3Tokenizer Llama3Tokenizer::load(const QString& path) {
+Llama3Tokenizer Llama3Tokenizer::load(const QString& path) { return loadJson(path, nullptr); }
+
+Llama3Tokenizer Llama3Tokenizer::load(const QString& path, const QString& cacheDir) {
+    const auto started = std::chrono::steady_clock::now();
+    const QString copyPath = text::tokenizerCopyPath(cacheDir, path);
+    if (std::optional<text::TokenizerTablesCopy> copy = text::readTokenizerCopy(copyPath, path)) {
+        // Replayed in the order the JSON loader made them: the same BpeModel.
+        auto tables = std::make_shared<Tables>();
+        tables->path = path;
+        tables->bpe.reserve(copy->vocabOrder.size(), copy->merges.size());
+        // In batches whose slots are prefetched first, as the JSON loader does: the insertions
+        // land at random places in tables of several megabytes, and their misses then overlap.
+        constexpr size_t kBatch = 32;
+        bool whole = true;
+        const auto& order = copy->vocabOrder;
+        for (size_t at = 0; at < order.size(); at += kBatch) {
+            const size_t end = std::min(order.size(), at + kBatch);
+            for (size_t i = at; i < end; ++i)
+                tables->bpe.prefetchToken(copy->idToBytes[size_t(order[i])]);
+            for (size_t i = at; i < end; ++i)
+                whole = whole && tables->bpe.addToken(copy->idToBytes[size_t(order[i])], order[i]);
+        }
+        const auto& merges = copy->merges;
+        for (size_t at = 0; at < merges.size(); at += kBatch) {
+            const size_t end = std::min(merges.size(), at + kBatch);
+            for (size_t i = at; i < end; ++i)
+                tables->bpe.prefetchMerge(merges[i][0], merges[i][1]);
+            for (size_t i = at; i < end; ++i)
+                tables->bpe.addMerge(merges[i][0], merges[i][1], merges[i][2]);
+        }
+        tables->bpe.setIgnoreMerges(copy->ignoreMerges);
+        int missingByte = 0;
+        whole = whole && tables->bpe.indexBytes(missingByte);
+        if (whole) {
+            tables->idToBytes = std::move(copy->idToBytes);
+            tables->beginOfText = copy->beginOfText;
+            tables->endOfText = copy->endOfText;
+            const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+            logger(LogArea::Model)->info("Llama 3 tokenizer: {} ids, {} merges from the cached copy of {} in {:.0f} ms",
+                                         tables->idToBytes.size(), tables->bpe.mergeCount(), path, ms);
+            return Llama3Tokenizer(std::move(tables));
+        }
+        logger(LogArea::Model)->info("the tokenizer's cached tables {} do not replay; reading {}", copyPath, path);
+    }
+    text::TokenizerTablesCopy copy;
+    Llama3Tokenizer tokenizer = loadJson(path, &copy);
+    // A copy can stand for the JSON only when every vocabulary token's bytes are still its own
+    // (an added token with a vocabulary token's id would have replaced them).
+    bool faithful = true;
+    for (const int32_t id : copy.vocabOrder)
+        faithful = faithful && tokenizer.tables_->bpe.tokenId(tokenizer.tables_->idToBytes[size_t(id)]) == id;
+    if (faithful) {
+        copy.idToBytes = tokenizer.tables_->idToBytes;
+        copy.beginOfText = tokenizer.tables_->beginOfText;
+        copy.endOfText = tokenizer.tables_->endOfText;
+        text::writeTokenizerCopy(copyPath, path, copy);
+    }
+    return tokenizer;
+}
+
+Llama3Tokenizer Llama3Tokenizer::loadJson(const QString& path, text::TokenizerTablesCopy* copy) {
     const auto started = std::chrono::steady_clock::now();
     const QByteArray bytes = readFile(path);
     auto tables = std::make_shared<Tables>();
@@ -161,8 +223,12 @@ Llama3Tokenizer Llama3Tokenizer::load(const QString& path) {
     r.expectIfPresent(model, "continuing_subword_prefix", "model", "", "Llama 3 uses none");
     r.expectIfPresent(model, "end_of_word_suffix", "model", "", "Llama 3 uses none");
     r.expectIfPresent(model, "dropout", "model", 0.0, "dropout would make encoding random");
-    if (model.contains("ignore_merges"))
-        tables->bpe.setIgnoreMerges(r.member(model, "ignore_merges", "model", {json::value_t::boolean}).get<bool>());
+    if (model.contains("ignore_merges")) {
+        const bool ignore = r.member(model, "ignore_merges", "model", {json::value_t::boolean}).get<bool>();
+        tables->bpe.setIgnoreMerges(ignore);
+        if (copy)
+            copy->ignoreMerges = ignore;
+    }
     r.object(model, "vocab", "model");
     r.member(model, "merges", "model", {json::value_t::array});
     int missingByte = 0;
@@ -176,6 +242,10 @@ Llama3Tokenizer Llama3Tokenizer::load(const QString& path) {
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     logger(LogArea::Model)->info("Llama 3 tokenizer: {} ids, {} merges from {} in {:.0f} ms", tables->idToBytes.size(),
                                  tables->bpe.mergeCount(), path, ms);
+    if (copy) {
+        copy->vocabOrder = builder.takeVocabOrder();
+        copy->merges = builder.takeMerges();
+    }
     return Llama3Tokenizer(std::move(tables));
 }
 

@@ -11,6 +11,7 @@
 #include "core/text/byte_level.h"
 #include "core/text/llama3_pretokenizer.h"
 #include "core/text/llama3_tokenizer.h"
+#include "core/text/tokenizer_cache.h"
 #include "core/text/utf8.h"
 #include "tests/text/tokenizer_test_support.h"
 
@@ -196,6 +197,77 @@ private Q_SLOTS:
         } catch (const Error& e) {
             QVERIFY2(e.sentence().contains(path) && e.sentence().contains(defect), qPrintable(e.sentence()));
         }
+    }
+
+    // The cached copy of the tables (tokenizer_cache.h): written by the first load, read by the
+    // second, and the tokenizer it gives encodes the whole corpus to the reference's ids (from
+    // Hugging Face's tokenizer, tests/data/tokenizer/README.md), as the JSON's does.
+    void cachedCopyGivesTheReferenceIds() {
+        QTemporaryDir cache;
+        const QString jsonPath = testing::fetchedTokenizerJson();
+        const QString copyPath = text::tokenizerCopyPath(cache.path(), jsonPath);
+        QVERIFY(!QFile::exists(copyPath));
+        Llama3Tokenizer::load(jsonPath, cache.path());
+        QVERIFY2(QFile::exists(copyPath), qPrintable(copyPath));
+        QVERIFY(text::readTokenizerCopy(copyPath, jsonPath).has_value());
+        const auto fromCopy = Llama3Tokenizer::load(jsonPath, cache.path());
+        QCOMPARE(fromCopy.vocabSize(), 128256);
+        QCOMPARE(fromCopy.beginOfTextId(), 128000);
+        QCOMPARE(fromCopy.endOfTextId(), 128001);
+        const auto corpus = testing::readCorpus(QStringLiteral(ECHOFORGE_TEST_DATA_DIR "/tokenizer/llama3-corpus-A.jsonl"));
+        QVERIFY(corpus.size() > 100);
+        for (const auto& line : corpus)
+            QVERIFY2(fromCopy.encode(line.text) == line.ids,
+                     qPrintable(QStringLiteral("corpus line %1: %2").arg(line.lineNumber).arg(testing::idsToString(fromCopy.encode(line.text)))));
+        QCOMPARE(fromCopy.decode(fromCopy.encode("Hello there.")), std::string("Hello there."));
+    }
+
+    // A copy that is damaged, of another format, or made from another file is a miss: the JSON is
+    // read again, the copy rewritten, and the ids stay the reference's.
+    void damagedOrStaleCopyIsAMiss_data() {
+        QTest::addColumn<QString>("damage");
+        QTest::newRow("a flipped byte") << "flip";
+        QTest::newRow("cut short") << "truncate";
+        QTest::newRow("garbage") << "garbage";
+        QTest::newRow("another tokenizer.json") << "stale";
+    }
+    void damagedOrStaleCopyIsAMiss() {
+        QFETCH(QString, damage);
+        QTemporaryDir cache;
+        QTemporaryDir other;
+        QString jsonPath = testing::fetchedTokenizerJson();
+        if (damage == "stale") {
+            // The copy of one file must not stand for another at the same path after it changed.
+            const QString copied = other.filePath("tokenizer.json");
+            QVERIFY(QFile::copy(jsonPath, copied));
+            jsonPath = copied;
+        }
+        Llama3Tokenizer::load(jsonPath, cache.path());
+        const QString copyPath = text::tokenizerCopyPath(cache.path(), jsonPath);
+        QFile f(copyPath);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QByteArray bytes = f.readAll();
+        if (damage == "flip")
+            bytes[bytes.size() / 2] = char(bytes[bytes.size() / 2] ^ 0x20);
+        else if (damage == "truncate")
+            bytes.truncate(bytes.size() - 100);
+        else if (damage == "garbage")
+            bytes.fill('x');
+        QVERIFY(f.resize(0) && f.seek(0) && f.write(bytes) == bytes.size());
+        f.close();
+        if (damage == "stale") {
+            // Same path, one more byte of whitespace: another file as far as the copy knows.
+            QFile json(jsonPath);
+            QVERIFY(json.open(QIODevice::Append) && json.write("\n") == 1);
+            json.close();
+        }
+        QVERIFY(!text::readTokenizerCopy(copyPath, jsonPath).has_value());
+        const auto loaded = Llama3Tokenizer::load(jsonPath, cache.path());
+        const auto corpus = testing::readCorpus(QStringLiteral(ECHOFORGE_TEST_DATA_DIR "/tokenizer/llama3-corpus-A.jsonl"));
+        QVERIFY(corpus.size() > 100);
+        for (const auto& line : corpus)
+            QVERIFY2(loaded.encode(line.text) == line.ids, qPrintable(QString::number(line.lineNumber)));
+        QVERIFY(text::readTokenizerCopy(copyPath, jsonPath).has_value());   // rewritten
     }
 
     void refusesMissingFile() {
