@@ -20,10 +20,9 @@ namespace {
 
 using echoforge::Error;
 
-QString tokenizerPath(const QCommandLineParser& parser, const QCommandLineOption& option) {
+QString tokenizerPath(const QCommandLineParser& parser, const QCommandLineOption& option, const echoforge::AppPaths& paths) {
     if (parser.isSet(option))
         return parser.value(option);
-    const auto paths = echoforge::AppPaths::resolve(echoforge::loadSettings(echoforge::AppPaths::resolveDefault()));
     const QString found = echoforge::findTokenizerJson(paths.modelsDir);
     if (found.isEmpty())
         throw Error(QStringLiteral("No tokenizer.json was found in %1/tokenizer/; pass --tokenizer PATH.")
@@ -59,7 +58,7 @@ int runTokenize(const QStringList& args) {
     // The tables are kept in the cache folder: a script calling `tokenize` line by line pays for
     // the 9 MB of JSON once, not on every call.
     const auto paths = echoforge::AppPaths::resolve(echoforge::loadSettings(echoforge::AppPaths::resolveDefault()));
-    const auto tokenizer = echoforge::Llama3Tokenizer::load(tokenizerPath(parser, tokenizerOption), paths.cacheDir);
+    const auto tokenizer = echoforge::Llama3Tokenizer::load(tokenizerPath(parser, tokenizerOption, paths), paths.cacheDir);
     std::ios::sync_with_stdio(false);
     std::string line, out;
     for (long lineNumber = 1; std::getline(std::cin, line); ++lineNumber) {

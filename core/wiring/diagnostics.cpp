@@ -78,13 +78,14 @@ QJsonObject diagnosticReport(const AppPaths& paths, const Settings& settings) {
     // The report names libtorch, so it opens the model library; a library that cannot open is
     // reported, not thrown: the report is what a user sends when something is wrong.
     TorchRuntimeInfo torch;
-    QJsonValue modelLibrary = torchLibraryPath();
+    const QString libraryPath = torchLibraryPath();
+    QJsonValue modelLibrary = libraryPath;
     QJsonValue torchVersion;
     try {
         torch = modelRuntime().runtimeInfo();
         torchVersion = torch.version;
     } catch (const Error& e) {
-        modelLibrary = QJsonObject{{"path", torchLibraryPath()}, {"error", QString::fromStdString(e.what())}};
+        modelLibrary = QJsonObject{{"path", libraryPath}, {"error", QString::fromStdString(e.what())}};
     }
     const MemoryInfo memory = MemoryInfo::read();
     return QJsonObject{

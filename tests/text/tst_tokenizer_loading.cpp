@@ -33,6 +33,15 @@ std::string byteLevel(std::string_view bytes) {
 
 // The 256 bytes (id = byte value), then "ab" 256, "bc" 257, "aa" 258, "abc" 259, "xyz" 260; merges
 // "b c" before "a b" before "a a"; then the two special ids 261 and 262.
+// Every line of the reference corpus (Hugging Face's ids, tests/data/tokenizer/README.md).
+void encodesTheReferenceCorpus(const Llama3Tokenizer& tokenizer) {
+    const auto corpus = testing::readCorpus(QStringLiteral(ECHOFORGE_TEST_DATA_DIR "/tokenizer/llama3-corpus-A.jsonl"));
+    QVERIFY(corpus.size() > 100);
+    for (const auto& line : corpus)
+        QVERIFY2(tokenizer.encode(line.text) == line.ids,
+                 qPrintable(QStringLiteral("corpus line %1: %2").arg(line.lineNumber).arg(testing::idsToString(tokenizer.encode(line.text)))));
+}
+
 json tinyTokenizer() {
     json vocab = json::object();
     for (int b = 0; b < 256; ++b)
@@ -214,11 +223,7 @@ private Q_SLOTS:
         QCOMPARE(fromCopy.vocabSize(), 128256);
         QCOMPARE(fromCopy.beginOfTextId(), 128000);
         QCOMPARE(fromCopy.endOfTextId(), 128001);
-        const auto corpus = testing::readCorpus(QStringLiteral(ECHOFORGE_TEST_DATA_DIR "/tokenizer/llama3-corpus-A.jsonl"));
-        QVERIFY(corpus.size() > 100);
-        for (const auto& line : corpus)
-            QVERIFY2(fromCopy.encode(line.text) == line.ids,
-                     qPrintable(QStringLiteral("corpus line %1: %2").arg(line.lineNumber).arg(testing::idsToString(fromCopy.encode(line.text)))));
+        encodesTheReferenceCorpus(fromCopy);
         QCOMPARE(fromCopy.decode(fromCopy.encode("Hello there.")), std::string("Hello there."));
     }
 
@@ -262,11 +267,7 @@ private Q_SLOTS:
             json.close();
         }
         QVERIFY(!text::readTokenizerCopy(copyPath, jsonPath).has_value());
-        const auto loaded = Llama3Tokenizer::load(jsonPath, cache.path());
-        const auto corpus = testing::readCorpus(QStringLiteral(ECHOFORGE_TEST_DATA_DIR "/tokenizer/llama3-corpus-A.jsonl"));
-        QVERIFY(corpus.size() > 100);
-        for (const auto& line : corpus)
-            QVERIFY2(loaded.encode(line.text) == line.ids, qPrintable(QString::number(line.lineNumber)));
+        encodesTheReferenceCorpus(Llama3Tokenizer::load(jsonPath, cache.path()));
         QVERIFY(text::readTokenizerCopy(copyPath, jsonPath).has_value());   // rewritten
     }
 
