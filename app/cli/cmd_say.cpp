@@ -96,7 +96,11 @@ int runSay(const QStringList& args) {
     QCommandLineOption modelDir("model-dir", "The model folder (csm/, mimi/, tokenizer/).", "DIR");
     QCommandLineOption precision("precision", "CSM's weights: auto, fp32, bf16, int8 or q4 (default: the setting).", "P");
     QCommandLineOption threads("threads", "CPU threads for CSM, 0 for every core (default: the setting).", "N");
-    parser.addOptions({text, file, voice, output, engine, temperature, topK, seed, maxSeconds, modelDir, precision, threads});
+    QCommandLineOption pieceStreams("piece-streams",
+                                    "Pieces of a long text CSM speaks side by side, 1 to 8: 1 speaks each after the one "
+                                    "before, more speak each with the voice alone, faster (default: the setting).", "N");
+    parser.addOptions({text, file, voice, output, engine, temperature, topK, seed, maxSeconds, modelDir, precision, threads,
+                       pieceStreams});
     parser.process(args);
 
     if (parser.isSet(text) == parser.isSet(file))
@@ -113,6 +117,8 @@ int runSay(const QStringList& args) {
     }
     if (parser.isSet(threads))
         settings.threads = int(echoforge::parseWholeNumber(parser.value(threads), 0, 1024, "--threads"));
+    if (parser.isSet(pieceStreams))
+        settings.pieceStreams = int(echoforge::parseWholeNumber(parser.value(pieceStreams), 1, 8, "--piece-streams"));
     auto paths = echoforge::AppPaths::resolve(settings);
     if (parser.isSet(modelDir))
         paths.modelsDir = QDir(parser.value(modelDir)).absolutePath();

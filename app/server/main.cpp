@@ -1,6 +1,7 @@
 // echoforge-server: the HTTP API without a window (docs/api.md).
 //
-//   echoforge-server [--bind ADDR] [--port N] [--precision P] [--threads N]      default 127.0.0.1:8765
+//   echoforge-server [--bind ADDR] [--port N] [--precision P] [--threads N] [--piece-streams N]
+//                                                          default 127.0.0.1:8765
 //
 // Data and model folders as the CLI (ECHOFORGE_DATA_DIR, ECHOFORGE_MODEL_DIR); the token from
 // ECHOFORGE_API_TOKEN or <data folder>/api-token. Prints "listening on http://ADDR:PORT" on
@@ -53,7 +54,10 @@ int run(QCoreApplication& app) {
     QCommandLineOption port("port", "The TCP port (default 8765).", "N", "8765");
     QCommandLineOption precision("precision", "CSM's weights: auto, fp32, bf16, int8 or q4 (default: the setting).", "P");
     QCommandLineOption threads("threads", "CPU threads for CSM, 0 for every core (default: the setting).", "N");
-    parser.addOptions({bind, port, precision, threads});
+    QCommandLineOption pieceStreams("piece-streams",
+                                    "Pieces of a long text CSM speaks side by side, 1 to 8: 1 speaks each after the one "
+                                    "before, more speak each with the voice alone, faster (default: the setting).", "N");
+    parser.addOptions({bind, port, precision, threads, pieceStreams});
     parser.process(app);
 
     const int portNumber = int(echoforge::parseWholeNumber(parser.value(port), 0, 65535, "--port"));
@@ -66,6 +70,8 @@ int run(QCoreApplication& app) {
     }
     if (parser.isSet(threads))
         settings.threads = int(echoforge::parseWholeNumber(parser.value(threads), 0, 1024, "--threads"));
+    if (parser.isSet(pieceStreams))
+        settings.pieceStreams = int(echoforge::parseWholeNumber(parser.value(pieceStreams), 1, 8, "--piece-streams"));
     const auto paths = echoforge::AppPaths::resolve(settings);
     paths.ensureExist();
     echoforge::initLogging(paths.logsDir, settings.logLevel);

@@ -23,6 +23,7 @@ static void visit(Store&& store, SettingsRef& s) {
     store("generation/temperature", s.temperature);
     store("generation/topK", s.topK);
     store("generation/maxSeconds", s.maxSeconds);
+    store("generation/pieceStreams", s.pieceStreams);
     store("limits/queue", s.queueLimit);
     store("limits/textCharacters", s.textLimit);
     store("limits/audioSeconds", s.audioLimitSeconds);

@@ -21,6 +21,9 @@ struct Settings {
     double temperature = 0.9;
     int topK = 50;
     double maxSeconds = 30.0;
+    // Pieces of a long text CSM speaks side by side (1–8). 1: one after another, each with the
+    // one before as context; more: each with the voice alone, that many in one batch (faster).
+    int pieceStreams = 1;
 
     // Limits
     int queueLimit = 100;

@@ -57,6 +57,31 @@ QString voiceKey(const SpeechRequest& request) {
     return parts.join('\x1f');
 }
 
+// A piece of the text; a pause mark after it replaces the usual pause there.
+struct Piece {
+    TextPiece text;
+    std::optional<double> pauseMark;   // seconds
+};
+
+// What the loops over a request's pieces share.
+struct PieceSession {
+    const SpeechRequest& request;
+    const CsmPromptBuilder& voice;     // the character's reference segments and a script's turns
+    const QList<Piece>& pieces;
+    TakeRunner& runner;
+    SpeechResult& result;
+    std::vector<float> raw;            // unmarked 24 kHz audio of the accepted takes, with pauses
+
+    int speaker() const { return request.character.csmSpeakerId; }
+    double pauseAfter(qsizetype i) const {
+        return pieces[i].pauseMark.value_or(pieces[i].text.endsParagraph ? kParagraphPauseSeconds : kSentencePauseSeconds);
+    }
+    void noteLengthLimit(qsizetype spoken) {
+        result.notes << QStringLiteral("Stopped at the length limit of %1 s; %2 of %3 pieces were spoken.")
+                            .arg(request.params.maxSeconds).arg(spoken).arg(pieces.size());
+    }
+};
+
 } // namespace
 
 struct CsmEngine::Parts {
@@ -80,7 +105,112 @@ struct CsmEngine::Parts {
     // context, and its own frame budget.
     int pieceRoom(int chars) const;
     int maxPieceChars(int contextFrames) const;
+    // Throws the sentence for a prompt that leaves too little of the window for `budget` frames.
+    void checkFits(const CsmPromptBuilder& prompt, int budget) const;
+
+    // The pieces in order, each after the one before (PieceContext::PreviousPiece).
+    void speakChained(PieceSession& session);
+    // The pieces with the voice alone as context, pieceStreams at a time (PieceContext::VoiceOnly).
+    void speakSideBySide(PieceSession& session);
 };
+
+void CsmEngine::Parts::checkFits(const CsmPromptBuilder& prompt, int budget) const {
+    const int window = model->config().backbone.maxSeqLen;
+    if (prompt.frames() + budget < window)
+        return;
+    const int over = prompt.frames() + budget - window + 1;
+    throw Error(QStringLiteral("The voice's reference clips and this text need %1 frames more than the model's "
+                               "window of %2 holds: shorten the text by about %3 words or use a shorter reference clip.")
+                    .arg(over).arg(window).arg(std::max(1, int(std::ceil(over * frameSeconds() * 2.6)))));
+}
+
+void CsmEngine::Parts::speakChained(PieceSession& s) {
+    const int window = model->config().backbone.maxSeqLen;
+    int framesLeft = framesFor(s.request.params.maxSeconds);
+    std::optional<CsmPromptBuilder> previous;
+    for (qsizetype i = 0; i < s.pieces.size() && framesLeft > 0; ++i) {
+        const TextPiece& piece = s.pieces[i].text;
+        const int budget = std::min(framesLeft, pieceFrameBudget(piece.text));
+
+        // Voice first, then the previous piece when it fits, then the new piece.
+        CsmPromptBuilder prompt = s.voice;
+        if (previous && s.voice.frames() + previous->frames() + context->textFrames(s.speaker(), piece.text) + budget < window)
+            prompt.append(*previous);
+        context->appendText(prompt, s.speaker(), piece.text);
+        checkFits(prompt, budget);
+        if (options.onPrompt)
+            options.onPrompt(prompt);
+
+        TakeOutcome take = s.runner.run(prompt, piece.text, s.request.params, s.result.seed, budget,
+                                        std::max(1, options.maxTakeAttempts));
+        s.result.notes << take.notes;
+        s.raw.insert(s.raw.end(), take.audio.begin(), take.audio.end());
+        framesLeft -= int(take.frames.empty() ? 0 : take.frames.front().size());
+        if (take.cancelled) {
+            s.result.cancelled = true;
+            return;
+        }
+        if (framesLeft <= 0 && i + 1 < s.pieces.size())
+            s.noteLengthLimit(i + 1);
+
+        previous.emplace(model->config().audioNumCodebooks);
+        context->appendSegment(*previous, s.speaker(), piece.text, take.frames);
+        if (i + 1 < s.pieces.size())
+            s.runner.emitPause(s.raw, s.pauseAfter(i));
+    }
+}
+
+void CsmEngine::Parts::speakSideBySide(PieceSession& s) {
+    const int totalFrames = framesFor(s.request.params.maxSeconds);
+    const int streams = std::clamp(options.pieceStreams, 1, CsmModel::kMaxStreams);
+    // Output samples per frame, to cut the last piece at the length limit.
+    const double samplesPerFrame = frameSeconds() * kOutputSampleRate;
+    int framesLeft = totalFrames;
+    for (qsizetype first = 0; first < s.pieces.size() && framesLeft > 0; first += streams) {
+        const qsizetype end = std::min<qsizetype>(s.pieces.size(), first + streams);
+        // Each piece's budget depends on its text alone (not on the frames of the pieces before
+        // it, which a batch does not know yet), so a piece is the same in any batch.
+        std::vector<CsmPromptBuilder> prompts;
+        std::vector<TakeRunner::SideBySidePiece> batch;
+        prompts.reserve(std::size_t(end - first));
+        for (qsizetype i = first; i < end; ++i) {
+            const QString& text = s.pieces[i].text.text;
+            const int budget = std::min(totalFrames, pieceFrameBudget(text));
+            prompts.push_back(s.voice);
+            context->appendText(prompts.back(), s.speaker(), text);
+            checkFits(prompts.back(), budget);
+            if (options.onPrompt)
+                options.onPrompt(prompts.back());
+            batch.push_back({nullptr, text, budget});
+        }
+        for (std::size_t j = 0; j < batch.size(); ++j)
+            batch[j].prompt = &prompts[j];
+
+        auto outcomes = s.runner.runSideBySide(batch, s.request.params, s.result.seed, std::max(1, options.maxTakeAttempts));
+        for (qsizetype i = first; i < end; ++i) {
+            TakeRunner::SideBySideOutcome& out = outcomes[std::size_t(i - first)];
+            s.result.notes << out.take.notes;
+            const int frames = int(out.take.frames.empty() ? 0 : out.take.frames.front().size());
+            if (frames > framesLeft)   // the length limit falls inside this piece
+                out.take.audio.resize(std::min(out.take.audio.size(), std::size_t(std::lround(framesLeft * samplesPerFrame))));
+            if (!out.streamed)
+                s.runner.sendHeld(out.take.audio);
+            s.raw.insert(s.raw.end(), out.take.audio.begin(), out.take.audio.end());
+            framesLeft -= frames;
+            if (out.take.cancelled) {
+                s.result.cancelled = true;
+                return;
+            }
+            if (framesLeft <= 0) {
+                if (i + 1 < s.pieces.size())
+                    s.noteLengthLimit(i + 1);
+                return;
+            }
+            if (i + 1 < s.pieces.size())
+                s.runner.emitPause(s.raw, s.pauseAfter(i));
+        }
+    }
+}
 
 int CsmEngine::Parts::pieceRoom(int chars) const {
     const QString sample = QString("word ").repeated(chars / 5);
@@ -236,7 +366,10 @@ SpeechResult CsmEngine::synthesize(const SpeechRequest& original, const SpeechCa
     // A take is repeatable only with a fixed seed, so only those are cached.
     QString cacheKey;
     if (request.params.seed) {
-        cacheKey = AudioCache::key(p.identity, voiceKey(request), text, request.params, result.seed);
+        // Pieces spoken with the voice alone as context sound different from chained ones.
+        const bool voiceOnly = p.options.pieceContext == CsmEngineOptions::PieceContext::VoiceOnly;
+        cacheKey = AudioCache::key(voiceOnly ? p.identity + QStringLiteral("-voice-only-pieces") : p.identity,
+                                   voiceKey(request), text, request.params, result.seed);
         if (auto cached = p.audioCache->lookup(cacheKey); cached && cached->sampleRate == kOutputSampleRate) {
             result.firstAudioSeconds = secondsSince(start);
             for (std::size_t i = 0; i < cached->samples.size() && !callbacks.cancelled(); i += kCachedChunkSamples) {
@@ -276,13 +409,11 @@ SpeechResult CsmEngine::synthesize(const SpeechRequest& original, const SpeechCa
     for (const CsmPromptBuilder& turn : turns)
         voice.append(turn);
 
-    // Pieces in order; a pause mark after a piece replaces the usual pause there. Marks at the very
-    // start or end fall away with the silence trimmed from the take's edges.
-    struct Piece {
-        TextPiece text;
-        std::optional<double> pauseMark;   // seconds
-    };
+    // Pieces in order. Marks at the very start or end fall away with the silence trimmed from the
+    // take's edges.
     QList<Piece> pieces;
+    const bool sideBySide = p.options.pieceContext == CsmEngineOptions::PieceContext::VoiceOnly;
+    // The same pieces either way, so both ways speak the same text in the same pieces.
     const int maxChars = p.maxPieceChars(voice.frames());
     for (const text::TextSpan& span : spans) {
         for (const TextPiece& t : splitText(span.text, maxChars))
@@ -291,58 +422,28 @@ SpeechResult CsmEngine::synthesize(const SpeechRequest& original, const SpeechCa
             pieces.back().pauseMark = pieces.back().pauseMark.value_or(0.0) + span.pauseAfter;
     }
     if (pieces.size() > 1)
-        result.notes << QStringLiteral("The text was spoken in %1 pieces.").arg(pieces.size());
+        result.notes << (sideBySide ? QStringLiteral("The text was spoken in %1 pieces, up to %2 side by side, each with "
+                                                     "the voice alone as context.")
+                                          .arg(pieces.size()).arg(std::clamp(p.options.pieceStreams, 1, CsmModel::kMaxStreams))
+                                    : QStringLiteral("The text was spoken in %1 pieces.").arg(pieces.size()));
 
     TakeRunner runner(*p.model, p.codec, p.watermarker, callbacks);
     runner.setFramesTotalEstimate(p.framesFor(expectedSpeechSeconds(text)));
-    int framesLeft = p.framesFor(request.params.maxSeconds);
-    std::vector<float> raw;  // unmarked 24 kHz audio of the accepted takes, with pauses
-    std::optional<CsmPromptBuilder> previous;
-    for (qsizetype i = 0; i < pieces.size() && framesLeft > 0; ++i) {
-        const TextPiece& piece = pieces[i].text;
-        const int speaker = request.character.csmSpeakerId;
-        int budget = std::min(framesLeft, p.pieceFrameBudget(piece.text));
-
-        // Voice first, then the previous piece when it fits, then the new piece.
-        CsmPromptBuilder prompt = voice;
-        if (previous && voice.frames() + previous->frames() + p.context->textFrames(speaker, piece.text) + budget < window)
-            prompt.append(*previous);
-        p.context->appendText(prompt, speaker, piece.text);
-        if (prompt.frames() + budget >= window) {
-            const int over = prompt.frames() + budget - window + 1;
-            throw Error(QStringLiteral("The voice's reference clips and this text need %1 frames more than the model's "
-                                       "window of %2 holds: shorten the text by about %3 words or use a shorter reference clip.")
-                            .arg(over).arg(window).arg(std::max(1, int(std::ceil(over * p.frameSeconds() * 2.6)))));
-        }
-        if (p.options.onPrompt)
-            p.options.onPrompt(prompt);
-
-        TakeOutcome take = runner.run(prompt, piece.text, request.params, result.seed, budget,
-                                      std::max(1, p.options.maxTakeAttempts));
-        result.notes << take.notes;
-        if (result.firstAudioSeconds == 0 && runner.firstAudioAt())
-            result.firstAudioSeconds = std::chrono::duration<double>(*runner.firstAudioAt() - start).count();
-        raw.insert(raw.end(), take.audio.begin(), take.audio.end());
-        framesLeft -= int(take.frames.empty() ? 0 : take.frames.front().size());
-        if (take.cancelled) {
-            result.cancelled = true;
-            result.audio = std::move(raw);
-            result.generationSeconds = secondsSince(start);
-            return result;
-        }
-        if (framesLeft <= 0 && i + 1 < pieces.size())
-            result.notes << QStringLiteral("Stopped at the length limit of %1 s; %2 of %3 pieces were spoken.")
-                                .arg(request.params.maxSeconds).arg(i + 1).arg(pieces.size());
-
-        previous.emplace(p.model->config().audioNumCodebooks);
-        p.context->appendSegment(*previous, speaker, piece.text, take.frames);
-        if (i + 1 < pieces.size())
-            runner.emitPause(raw, pieces[i].pauseMark.value_or(piece.endsParagraph ? kParagraphPauseSeconds
-                                                                                    : kSentencePauseSeconds));
+    PieceSession session{request, voice, pieces, runner, result, {}};
+    if (sideBySide)
+        p.speakSideBySide(session);
+    else
+        p.speakChained(session);
+    if (runner.firstAudioAt())
+        result.firstAudioSeconds = std::chrono::duration<double>(*runner.firstAudioAt() - start).count();
+    if (result.cancelled) {
+        result.audio = std::move(session.raw);
+        result.generationSeconds = secondsSince(start);
+        return result;
     }
 
     // Post-processing in order: trim, loudness, fades, and the watermark last.
-    AudioBuffer finished{std::move(raw), kOutputSampleRate, 1};
+    AudioBuffer finished{std::move(session.raw), kOutputSampleRate, 1};
     finished = trimSilence(finished);
     if (!finished.empty()) {
         normalizeLoudness(finished, p.options.loudnessTargetLufs);

@@ -29,6 +29,15 @@ struct CsmEngineOptions {
     double loudnessTargetLufs = -16.0;
     std::int64_t audioCacheBytes = std::int64_t(2048) << 20;
     int maxTakeAttempts = 3;             // first take plus retakes
+    // How the pieces of a long text are spoken. PreviousPiece: one after another, each with the
+    // piece before it (text and audio) as context, for the smoothest joins. VoiceOnly: each with
+    // the voice (and a script's earlier lines) alone, so pieces do not wait for each other and
+    // up to `pieceStreams` of them run side by side as one batch: each weight read serves every
+    // piece, which makes long text faster on a CPU. The joined audio does not depend on
+    // `pieceStreams`: it is the same as speaking those pieces one by one with the same seeds.
+    enum class PieceContext { PreviousPiece, VoiceOnly };
+    PieceContext pieceContext = PieceContext::PreviousPiece;
+    int pieceStreams = 1;                // 1 to CsmModel::kMaxStreams; used with VoiceOnly
     WatermarkKey watermarkKey = kDefaultWatermarkKey;
     QString anchorsDir;                  // kept voices (voice_anchor.h); empty: none kept or made
     QString lexiconsDir;                 // pronunciation lexicons (lexicon.h); empty: none

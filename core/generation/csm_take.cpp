@@ -1,6 +1,7 @@
 #include "core/generation/csm_take.h"
 
 #include <algorithm>
+#include <deque>
 
 #include "core/audio/resampler.h"
 #include "core/codec/mimi/mimi_codec.h"
@@ -21,6 +22,13 @@ QString verdictWord(TakeVerdict v) {
     case TakeVerdict::Good: break;
     }
     return QStringLiteral("good");
+}
+
+// The model's form of a prompt. All of it may be the shared part only when nothing follows it (no
+// text): then nothing is kept, since the model needs at least one frame after a prefix.
+CsmPrompt modelPrompt(const CsmPromptBuilder& prompt) {
+    const int prefix = prompt.reusablePrefixFrames() < prompt.frames() ? prompt.reusablePrefixFrames() : 0;
+    return CsmPrompt{prompt.tokens(), prompt.mask(), prefix};
 }
 
 } // namespace
@@ -65,21 +73,32 @@ void TakeRunner::emitPause(std::vector<float>& raw, double seconds) {
     send(std::move(silence));
 }
 
+// Frames → 24 kHz audio for one take: Mimi's streaming decoder, then the resampler when the
+// codec runs at another rate (the tiny test codecs do).
+class TakeRunner::FrameDecoder {
+public:
+    explicit FrameDecoder(const MimiCodec& codec) : decoder_(codec.streamingDecoder()) {
+        if (codec.sampleRate() != kOutputSampleRate)
+            toOutputRate_.emplace(codec.sampleRate(), kOutputSampleRate);
+    }
+    std::vector<float> decode(const std::vector<int64_t>& codes) {
+        std::vector<float> pcm = decoder_.decodeFrame(codes);
+        return toOutputRate_ ? toOutputRate_->feed(pcm) : pcm;
+    }
+    std::vector<float> flush() { return toOutputRate_ ? toOutputRate_->flush() : std::vector<float>{}; }
+
+private:
+    MimiCodec::StreamingDecoder decoder_;
+    std::optional<StreamingResampler> toOutputRate_;
+};
+
 TakeRunner::Take TakeRunner::runOnce(const CsmPromptBuilder& prompt, const GenerationParams& params,
                                      std::uint64_t seed, int maxFrames) {
     Take take;
     const int K = prompt.numCodebooks();
     take.frames.assign(K, {});
-    // All of the prompt may be the shared part only when nothing follows it (no text): then
-    // nothing is kept, since the model needs at least one frame after a prefix.
-    const int prefix = prompt.reusablePrefixFrames() < prompt.frames() ? prompt.reusablePrefixFrames() : 0;
-    model_.begin(CsmPrompt{prompt.tokens(), prompt.mask(), prefix}, CsmSampling{params.temperature, params.topK, seed},
-                 maxFrames);
-    MimiCodec::StreamingDecoder decoder = codec_.streamingDecoder();
-    std::optional<StreamingResampler> toOutputRate;
-    if (codec_.sampleRate() != kOutputSampleRate)
-        toOutputRate.emplace(codec_.sampleRate(), kOutputSampleRate);
-
+    model_.begin(modelPrompt(prompt), CsmSampling{params.temperature, params.topK, seed}, maxFrames);
+    FrameDecoder decoder(codec_);
     auto deliver = [&](std::vector<float> pcm) {
         take.audio.insert(take.audio.end(), pcm.begin(), pcm.end());
         send(std::move(pcm));
@@ -94,43 +113,129 @@ TakeRunner::Take TakeRunner::runOnce(const CsmPromptBuilder& prompt, const Gener
             break;  // the end-of-audio frame is not kept (generator.py)
         for (int k = 0; k < K; ++k)
             take.frames[k].push_back(frame[k]);
-        std::vector<float> pcm = decoder.decodeFrame(codecCodes(frame));
-        deliver(toOutputRate ? toOutputRate->feed(pcm) : std::move(pcm));
+        deliver(decoder.decode(codecCodes(frame)));
         ++framesDone_;
         callbacks_.progress({framesDone_, std::max(framesEstimate_, framesDone_ + 1), secondsSent_});
         take.hitLimit = f + 1 == maxFrames;
     }
-    if (toOutputRate)
-        deliver(toOutputRate->flush());
+    deliver(decoder.flush());
     return take;
+}
+
+std::vector<TakeRunner::Take> TakeRunner::runBatchOnce(const std::vector<SideBySidePiece>& pieces,
+                                                       const std::vector<std::uint64_t>& seeds,
+                                                       const GenerationParams& params, int live) {
+    const std::size_t n = pieces.size();
+    std::vector<Take> takes(n);
+    std::vector<CsmPrompt> prompts;
+    std::vector<CsmSampling> samplings;
+    std::vector<int> limits;
+    std::deque<FrameDecoder> decoders;   // not movable (the resampler), so not a vector
+    for (std::size_t i = 0; i < n; ++i) {
+        takes[i].frames.assign(pieces[i].prompt->numCodebooks(), {});
+        prompts.push_back(modelPrompt(*pieces[i].prompt));
+        samplings.push_back({params.temperature, params.topK, seeds[i]});
+        limits.push_back(pieces[i].maxFrames);
+        decoders.emplace_back(codec_);
+    }
+    auto deliver = [&](std::size_t i, std::vector<float> pcm) {
+        takes[i].audio.insert(takes[i].audio.end(), pcm.begin(), pcm.end());
+        if (int(i) == live)
+            send(std::move(pcm));
+    };
+    model_.generateBatch(prompts, samplings, limits, [&](int stream, const std::vector<int64_t>& frame) {
+        const auto i = std::size_t(stream);
+        Take& take = takes[i];
+        if (callbacks_.cancelled()) {
+            take.cancelled = true;   // this frame is dropped, as run() stops before making it
+            return false;
+        }
+        for (std::size_t k = 0; k < take.frames.size(); ++k)
+            take.frames[k].push_back(frame[k]);
+        deliver(i, decoders[i].decode(codecCodes(frame)));
+        ++framesDone_;
+        callbacks_.progress({framesDone_, std::max(framesEstimate_, framesDone_ + 1), secondsSent_});
+        take.hitLimit = int(take.frames.front().size()) == pieces[i].maxFrames;
+        return true;
+    });
+    for (std::size_t i = 0; i < n; ++i) {
+        deliver(i, decoders[i].flush());
+        // A cancel that came after a stream had ended still ends the request.
+        takes[i].cancelled = takes[i].cancelled || callbacks_.cancelled();
+    }
+    return takes;
+}
+
+bool TakeRunner::accept(const Take& take, const QString& text, std::uint64_t seed, int attempt, int attempts,
+                        QStringList& notes) {
+    const TakeAssessment check = assessTake(take.audio, kOutputSampleRate, text, take.hitLimit);
+    if (check.good())
+        return true;
+    if (attempt + 1 < attempts) {
+        notes << QStringLiteral("Take %1 was %2 (%3) Took it again with seed %4.")
+                     .arg(attempt + 1).arg(verdictWord(check.verdict), check.reason)
+                     .arg(takeSeed(seed, attempt + 1));
+        logger(LogArea::Model)->info("retake: {}", notes.last());
+        return false;
+    }
+    notes << QStringLiteral("Take %1 was %2 (%3) and no retakes were left, so it was kept.")
+                 .arg(attempt + 1).arg(verdictWord(check.verdict), check.reason);
+    return true;
 }
 
 TakeOutcome TakeRunner::run(const CsmPromptBuilder& prompt, const QString& text, const GenerationParams& params,
                             std::uint64_t seed, int maxFrames, int attempts) {
     TakeOutcome outcome;
     for (int attempt = 0; attempt < attempts; ++attempt) {
-        const std::uint64_t takeSeedValue = takeSeed(seed, attempt);
-        Take take = runOnce(prompt, params, takeSeedValue, maxFrames);
+        Take take = runOnce(prompt, params, takeSeed(seed, attempt), maxFrames);
+        outcome.cancelled = take.cancelled;
+        const bool done = take.cancelled || accept(take, text, seed, attempt, attempts, outcome.notes);
         outcome.frames = std::move(take.frames);
         outcome.audio = std::move(take.audio);
-        if (take.cancelled) {
-            outcome.cancelled = true;
+        if (done)
             return outcome;
-        }
-        const TakeAssessment check = assessTake(outcome.audio, kOutputSampleRate, text, take.hitLimit);
-        if (check.good())
-            return outcome;
-        if (attempt + 1 < attempts) {
-            outcome.notes << QStringLiteral("Take %1 was %2 (%3) Took it again with seed %4.")
-                                 .arg(attempt + 1).arg(verdictWord(check.verdict), check.reason)
-                                 .arg(takeSeed(seed, attempt + 1));
-            logger(LogArea::Model)->info("retake: {}", outcome.notes.last());
-        } else {
-            outcome.notes << QStringLiteral("Take %1 was %2 (%3) and no retakes were left, so it was kept.")
-                                 .arg(attempt + 1).arg(verdictWord(check.verdict), check.reason);
-        }
     }
     return outcome;
+}
+
+std::vector<TakeRunner::SideBySideOutcome> TakeRunner::runSideBySide(const std::vector<SideBySidePiece>& pieces,
+                                                                     const GenerationParams& params, std::uint64_t seed,
+                                                                     int attempts) {
+    std::vector<SideBySideOutcome> outcomes(pieces.size());
+    std::vector<std::size_t> waiting(pieces.size());   // pieces without an accepted take, in order
+    for (std::size_t i = 0; i < pieces.size(); ++i)
+        waiting[i] = i;
+    for (int attempt = 0; attempt < attempts && !waiting.empty(); ++attempt) {
+        std::vector<SideBySidePiece> batch;
+        for (std::size_t i : waiting)
+            batch.push_back(pieces[i]);
+        // Only the very first take of the first piece can go out as it is made: every later
+        // piece waits for the ones before it, and a retake's takes before it were already heard.
+        const int live = attempt == 0 && waiting.front() == 0 ? 0 : -1;
+        std::vector<Take> takes =
+            runBatchOnce(batch, std::vector<std::uint64_t>(batch.size(), takeSeed(seed, attempt)), params, live);
+        std::vector<std::size_t> retake;
+        for (std::size_t j = 0; j < waiting.size(); ++j) {
+            SideBySideOutcome& out = outcomes[waiting[j]];
+            Take& take = takes[j];
+            out.streamed = int(j) == live;
+            if (take.cancelled) {
+                out.take.cancelled = true;
+                out.take.frames = std::move(take.frames);
+                out.take.audio = std::move(take.audio);
+                continue;
+            }
+            const bool accepted = accept(take, pieces[waiting[j]].text, seed, attempt, attempts, out.take.notes);
+            out.take.frames = std::move(take.frames);
+            out.take.audio = std::move(take.audio);
+            if (!accepted)
+                retake.push_back(waiting[j]);
+        }
+        if (std::any_of(takes.begin(), takes.end(), [](const Take& t) { return t.cancelled; }))
+            break;
+        waiting = std::move(retake);
+    }
+    return outcomes;
 }
 
 } // namespace echoforge

@@ -39,6 +39,24 @@ public:
     TakeOutcome run(const CsmPromptBuilder& prompt, const QString& text, const GenerationParams& params,
                     std::uint64_t seed, int maxFrames, int attempts);
 
+    // Pieces spoken side by side as one batch (CsmModel::generateBatch), each one's takes exactly
+    // those run() makes for it alone with the same seed; failed takes are taken again, together.
+    // The first piece's first take streams as it is made; the caller sends the others with
+    // sendHeld() in order, once the pieces before them are out.
+    struct SideBySidePiece {
+        const CsmPromptBuilder* prompt = nullptr;
+        QString text;
+        int maxFrames = 0;
+    };
+    struct SideBySideOutcome {
+        TakeOutcome take;
+        bool streamed = false;   // the accepted take already went out (the first piece, first take)
+    };
+    std::vector<SideBySideOutcome> runSideBySide(const std::vector<SideBySidePiece>& pieces, const GenerationParams& params,
+                                                 std::uint64_t seed, int attempts);
+    // A take held back by runSideBySide, watermarked and streamed now.
+    void sendHeld(const std::vector<float>& audio) { send(audio); }
+
     // Silence between pieces, appended to `raw` and streamed.
     void emitPause(std::vector<float>& raw, double seconds);
 
@@ -48,6 +66,7 @@ public:
     static std::uint64_t takeSeed(std::uint64_t seed, int attempt);
 
 private:
+    class FrameDecoder;
     struct Take {
         CodeMatrix frames;
         std::vector<float> audio;
@@ -55,6 +74,11 @@ private:
         bool cancelled = false;
     };
     Take runOnce(const CsmPromptBuilder& prompt, const GenerationParams& params, std::uint64_t seed, int maxFrames);
+    // One take of each piece as one batch; piece `live` (or none, −1) streams as it is made.
+    std::vector<Take> runBatchOnce(const std::vector<SideBySidePiece>& pieces, const std::vector<std::uint64_t>& seeds,
+                                   const GenerationParams& params, int live);
+    // The verdict on a take and, when it failed, the note: a retake follows, or none was left.
+    bool accept(const Take& take, const QString& text, std::uint64_t seed, int attempt, int attempts, QStringList& notes);
     void send(std::vector<float> chunk);
     std::vector<int64_t> codecCodes(const std::vector<int64_t>& frame);
 

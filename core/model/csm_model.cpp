@@ -196,10 +196,17 @@ bool endOfSpeech(const std::vector<int64_t>& frame) {
 std::vector<std::vector<std::vector<int64_t>>> CsmModel::generateBatch(
     const std::vector<CsmPrompt>& prompts, const std::vector<CsmSampling>& samplings, int maxFrames,
     const std::function<bool(int, const std::vector<int64_t>&)>& onFrame) {
+    return generateBatch(prompts, samplings, std::vector<int>(prompts.size(), maxFrames), onFrame);
+}
+
+std::vector<std::vector<std::vector<int64_t>>> CsmModel::generateBatch(
+    const std::vector<CsmPrompt>& prompts, const std::vector<CsmSampling>& samplings, const std::vector<int>& maxFrames,
+    const std::function<bool(int, const std::vector<int64_t>&)>& onFrame) {
     const int streams = int(prompts.size());
-    if (streams < 1 || streams > kMaxStreams || samplings.size() != prompts.size())
-        throw Error(QStringLiteral("A batch takes 1 to %1 prompts, each with its sampling; got %2 prompts and %3 samplings.")
-                        .arg(kMaxStreams).arg(streams).arg(samplings.size()));
+    if (streams < 1 || streams > kMaxStreams || samplings.size() != prompts.size() || maxFrames.size() != prompts.size())
+        throw Error(QStringLiteral("A batch takes 1 to %1 prompts, each with its sampling and frame limit; got %2 prompts, "
+                                   "%3 samplings and %4 limits.")
+                        .arg(kMaxStreams).arg(streams).arg(samplings.size()).arg(maxFrames.size()));
     if (!network_->device().is_cpu())
         throw Error("Batched generation runs on the CPU only.");
     c10::InferenceMode inference;
@@ -216,13 +223,13 @@ std::vector<std::vector<std::vector<int64_t>>> CsmModel::generateBatch(
             return;   // the all-zero frame is not kept, and the stream ends
         frames[std::size_t(b)].push_back(std::move(frame));
         const bool more = !onFrame || onFrame(b, frames[std::size_t(b)].back());
-        if (more && int(frames[std::size_t(b)].size()) < maxFrames)
+        if (more && int(frames[std::size_t(b)].size()) < maxFrames[std::size_t(b)])
             active.push_back(b);
     };
     for (int b = 0; b < streams; ++b) {
         backbone.selectStream(b);
         network_->decoder().selectStream(0);
-        begin(prompts[std::size_t(b)], samplings[std::size_t(b)], maxFrames);
+        begin(prompts[std::size_t(b)], samplings[std::size_t(b)], maxFrames[std::size_t(b)]);
         auto first = nextFrame();
         runs[std::size_t(b)] = std::move(run_);
         keep(b, std::move(first));

@@ -93,6 +93,11 @@ public:
     std::vector<std::vector<std::vector<int64_t>>> generateBatch(
         const std::vector<CsmPrompt>& prompts, const std::vector<CsmSampling>& samplings, int maxFrames,
         const std::function<bool(int, const std::vector<int64_t>&)>& onFrame = {});
+    // The same with a limit per stream (pieces of a long text each have their own frame budget):
+    // stream i's frames are exactly those generate(prompts[i], samplings[i], maxFrames[i]) makes.
+    std::vector<std::vector<std::vector<int64_t>>> generateBatch(
+        const std::vector<CsmPrompt>& prompts, const std::vector<CsmSampling>& samplings,
+        const std::vector<int>& maxFrames, const std::function<bool(int, const std::vector<int64_t>&)>& onFrame = {});
 
 private:
     explicit CsmModel(std::unique_ptr<CsmNetwork> network);

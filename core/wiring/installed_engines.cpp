@@ -1,5 +1,7 @@
 #include "core/wiring/installed_engines.h"
 
+#include <algorithm>
+
 #include <QThread>
 
 #include "core/common/model_layout.h"
@@ -51,6 +53,11 @@ std::unique_ptr<SpeechEngine> createEngine(const QString& engineId, const AppPat
         options.device = runtime.chooseDevice(settings.device);
         options.loudnessTargetLufs = settings.loudnessTargetLufs;
         options.audioCacheBytes = std::int64_t(settings.cacheLimitMegabytes) << 20;
+        // More than one stream speaks the pieces with the voice alone as context; out-of-range
+        // values in a hand-edited file come to the nearest that works.
+        options.pieceStreams = std::clamp(settings.pieceStreams, 1, 8);
+        options.pieceContext = options.pieceStreams > 1 ? CsmEngineOptions::PieceContext::VoiceOnly
+                                                        : CsmEngineOptions::PieceContext::PreviousPiece;
         options.anchorsDir = paths.anchorsDir;
         options.lexiconsDir = paths.lexiconsDir;
         options.loadProgress = loadProgress;

@@ -111,6 +111,7 @@ private Q_SLOTS:
             {"echoforge-cli say", say, "--seed", seedRule, bad},
             {"echoforge-cli say", say, "--max-seconds", "a number from 0.5 to 600", bad},
             {"echoforge-cli say", say, "--threads", "a whole number from 0 to 1024", bad},
+            {"echoforge-cli say", say, "--piece-streams", "a whole number from 1 to 8", bad + QStringList{"0", "9"}},
             {"echoforge-cli audition", {"audition", "--voice", "ada"}, "--count", "a whole number from 1 to 12", bad},
             {"echoforge-cli audition", {"audition", "--voice", "ada"}, "--round", "a whole number from 0 to 100000", bad},
             {"echoforge-cli anchor", {"anchor", "--voice", "ada", "--take", out}, "--seed", seedRule, bad},
@@ -120,6 +121,7 @@ private Q_SLOTS:
              {"nan", "inf", "-inf", ""}},
             {"echoforge-server", {}, "--port", "a whole number from 0 to 65535", bad},
             {"echoforge-server", {}, "--threads", "a whole number from 0 to 1024", bad},
+            {"echoforge-server", {}, "--piece-streams", "a whole number from 1 to 8", bad + QStringList{"0", "9"}},
         };
         for (const Option& o : options)
             for (const QString& value : o.values)

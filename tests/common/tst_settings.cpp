@@ -72,6 +72,7 @@ private Q_SLOTS:
             {"generation/temperature", finite, "0.9"},
             {"generation/topK", whole, "50"},
             {"generation/maxSeconds", finite, "30"},
+            {"generation/pieceStreams", whole, "1"},
             {"limits/queue", whole, "100"},
             {"limits/textCharacters", whole, "10000"},
             {"limits/audioSeconds", whole, "600"},

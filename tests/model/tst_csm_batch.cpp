@@ -81,6 +81,22 @@ private Q_SLOTS:
         QCOMPARE(calls, int(frames[0].size() + frames[1].size()));
     }
 
+    // Pieces of a long text each have their own frame budget: every stream ends at its own limit
+    // and makes exactly what it makes alone with that limit.
+    void streamsKeepTheirOwnLimits() {
+        auto model = tinyModel(WeightPrecision::Float32);
+        const auto prompt = goldenPrompt(goldenPromptFrames());
+        const std::vector<int> limits{2, 7, 4};
+        const std::vector<CsmSampling> samplings{{0.9, 20, 3}, {0.9, 20, 4}, {0.9, 20, 5}};
+        const auto batched = model->generateBatch({prompt, prompt, prompt}, samplings, limits);
+        for (std::size_t i = 0; i < limits.size(); ++i) {
+            QCOMPARE(batched[i], model->generate(prompt, samplings[i], limits[i]));
+            QVERIFY(int(batched[i].size()) <= limits[i]);
+        }
+        QCOMPARE(batched[0].size(), std::size_t(2));   // no early end in two frames of this prompt
+        QVERIFY_THROWS_EXCEPTION(Error, model->generateBatch({prompt, prompt}, {samplings[0], samplings[1]}, std::vector<int>{3}));
+    }
+
     void refusesBadBatches() {
         auto model = tinyModel(WeightPrecision::Float32);
         const auto prompt = goldenPrompt(2);
