@@ -11,7 +11,7 @@ namespace {
 
 struct Tally {
     FormatQuality q;
-    double kl = 0, agreeing = 0, agreeing0 = 0, logitError = 0;
+    double kl = 0, agreeing = 0, agreeing0 = 0, logitError = 0, logitSize = 0;
     int64_t logits = 0;
 
     // One codebook's logits of both; returns the reference's greedy code.
@@ -27,6 +27,7 @@ struct Tally {
         }
         const auto error = (reference - candidate).abs();
         logitError += error.sum().item<double>();
+        logitSize += reference.abs().sum().item<double>();
         logits += error.numel();
         q.maxAbsLogitError = std::max(q.maxAbsLogitError, error.max().item<double>());
         ++q.codes;
@@ -38,6 +39,7 @@ struct Tally {
         q.codebook0Agreement = agreeing0 / std::max(1, q.frames);
         q.meanKl0 = kl / std::max(1, q.frames);
         q.meanAbsLogitError = logitError / double(std::max<int64_t>(1, logits));
+        q.meanAbsLogit = logitSize / double(std::max<int64_t>(1, logits));
         return q;
     }
 };

@@ -22,6 +22,7 @@ struct FormatQuality {
     double codebook0Agreement = 0;  // the same for codebook 0 alone (the backbone's)
     double meanKl0 = 0;             // mean KL(reference ‖ candidate) of codebook 0's distributions, nats
     double meanAbsLogitError = 0;   // mean |Δ logit| over every codebook's logits
+    double meanAbsLogit = 0;        // mean |logit| of the reference, the scale of the error above
     double maxAbsLogitError = 0;
 };
 

@@ -15,7 +15,14 @@ QString precisionName(WeightPrecision precision) {
     return QStringLiteral("fp32");
 }
 
-WeightPrecision choosePrecision(const QString& setting) {
+WeightPrecision automaticPrecision(const CpuFeatures& cpu, bool onGpu) {
+    if (onGpu)
+        return WeightPrecision::BFloat16;
+    const bool vectorised = (cpu.avx2 && cpu.fma) || (cpu.avx512f && cpu.avx512bw);   // see int8_kernels.cpp
+    return vectorised ? WeightPrecision::Int8 : WeightPrecision::Float32;
+}
+
+WeightPrecision choosePrecision(const QString& setting, bool onGpu) {
     if (setting == QLatin1String("fp32"))
         return WeightPrecision::Float32;
     if (setting == QLatin1String("bf16"))
@@ -24,11 +31,8 @@ WeightPrecision choosePrecision(const QString& setting) {
         return WeightPrecision::Int8;
     if (setting == QLatin1String("q4"))
         return WeightPrecision::Q4;
-    if (setting == QLatin1String("auto") || setting.isEmpty()) {
-        const auto& cpu = CpuFeatures::detect();
-        const bool vectorised = (cpu.avx2 && cpu.fma) || (cpu.avx512f && cpu.avx512bw);   // see row_kernels.cpp
-        return vectorised ? WeightPrecision::BFloat16 : WeightPrecision::Float32;
-    }
+    if (setting == QLatin1String("auto") || setting.isEmpty())
+        return automaticPrecision(CpuFeatures::detect(), onGpu);
     throw Error(ErrorKind::InvalidInput, QStringLiteral("Unknown precision \"%1\": choose auto, fp32, bf16, int8 or q4.").arg(setting));
 }
 

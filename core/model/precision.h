@@ -16,10 +16,19 @@ enum class WeightPrecision {
 
 QString precisionName(WeightPrecision precision);   // "fp32" | "bf16" | "int8" | "q4"
 
-// The setting "fp32", "bf16", "int8", "q4" or "auto": auto is bf16 where the hand-written bf16 kernels are
-// vectorised (AVX2 with FMA, or AVX-512: they then stream weights as fast as fp32's, so a frame
-// reads half the bytes), and fp32 on older CPUs, where only the scalar bf16 loop runs.
-// Throws echoforge::Error for any other word.
-WeightPrecision choosePrecision(const QString& setting);
+struct CpuFeatures;
+
+// "Automatic": the fastest format whose measured quality is close to bf16's (docs/performance.md:
+// on the golden set and on full-size random weights, int8 keeps every codebook-0 code of fp32 and
+// a codebook-0 KL below 1e-4 nats; 4-bit changes two codes in five and is not close). So int8
+// where its kernels are vectorised (AVX2 with FMA, or AVX-512: a frame reads a quarter of fp32's
+// bytes and runs faster than bf16, 229 against 342 ms even with AVX2 kernels), fp32 on older
+// CPUs, where only scalar loops run; on a GPU, bf16, since int8 and 4-bit are CPU formats there
+// (torch's linear runs them as bf16).
+WeightPrecision automaticPrecision(const CpuFeatures& cpu, bool onGpu);
+
+// The setting "fp32", "bf16", "int8", "q4" or "auto" (automaticPrecision on this CPU). Throws
+// echoforge::Error (InvalidInput) for any other word.
+WeightPrecision choosePrecision(const QString& setting, bool onGpu = false);
 
 } // namespace echoforge

@@ -34,8 +34,8 @@ public:
     // `nameInFile` gives, for our name of a tensor renamed on the way, the name the file uses.
     WeightSet(std::unordered_map<std::string, torch::Tensor> tensors, const QString& source,
               std::function<std::string(const std::string&)> nameInFile = {});
-    // Hands out random tensors of `dtype` (uniform in ±0.02) for whatever is asked: a full-size
-    // model for benchmarks without a weights file.
+    // Hands out random tensors of `dtype` (uniform in ±0.02; the norms' scales around 1) for
+    // whatever is asked: a full-size model for benchmarks without a weights file.
     static WeightSet random(torch::ScalarType dtype, std::uint64_t seed);
 
     // The tensor called `name`, which must have `expectedShape`.

@@ -48,9 +48,9 @@ std::unique_ptr<SpeechEngine> createEngine(const QString& engineId, const AppPat
         CsmEngineOptions options;
         options.modelsDir = paths.modelsDir;
         options.cacheDir = paths.cacheDir;
-        options.precision = choosePrecision(settings.precision);
         options.threads = settings.threads;
         options.device = runtime.chooseDevice(settings.device);
+        options.precision = choosePrecision(settings.precision, options.device == ComputeDevice::Cuda);
         options.loudnessTargetLufs = settings.loudnessTargetLufs;
         options.audioCacheBytes = std::int64_t(settings.cacheLimitMegabytes) << 20;
         // More than one stream speaks the pieces with the voice alone as context; out-of-range
@@ -82,7 +82,7 @@ CsmRunPlan plannedCsmRun(const Settings& settings) {
     }
     plan.threads = settings.threads > 0 ? settings.threads : QThread::idealThreadCount();
     try {
-        plan.formatName = precisionName(choosePrecision(settings.precision));
+        plan.formatName = precisionName(choosePrecision(settings.precision, plan.onGpu));
     } catch (const std::exception&) {
     }
     return plan;

@@ -10,6 +10,8 @@
 #include <cmath>
 
 #include "core/common/cpu_features.h"
+#include "core/common/error.h"
+#include "core/model/precision.h"
 
 #include <QtTest>
 
@@ -62,6 +64,28 @@ void checkAllShapes(WeightPrecision precision) {
 class TestLinear : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // "Automatic" (docs/models.md): int8 wherever its kernels are vectorised, fp32 on CPUs
+    // without AVX2 or AVX-512, bf16 on a GPU, where int8 would run as bf16 anyway.
+    void automaticPrecisionFollowsTheCpu() {
+        CpuFeatures avx2;
+        avx2.avx2 = avx2.fma = true;
+        CpuFeatures avx2WithoutFma;
+        avx2WithoutFma.avx2 = true;
+        CpuFeatures avx512;
+        avx512.avx512f = avx512.avx512bw = true;
+        const CpuFeatures baseline;
+        QCOMPARE(automaticPrecision(avx2, false), WeightPrecision::Int8);
+        QCOMPARE(automaticPrecision(avx512, false), WeightPrecision::Int8);
+        QCOMPARE(automaticPrecision(avx2WithoutFma, false), WeightPrecision::Float32);
+        QCOMPARE(automaticPrecision(baseline, false), WeightPrecision::Float32);
+        QCOMPARE(automaticPrecision(avx512, true), WeightPrecision::BFloat16);
+        QCOMPARE(automaticPrecision(baseline, true), WeightPrecision::BFloat16);
+        QCOMPARE(choosePrecision("auto"), automaticPrecision(CpuFeatures::detect(), false));
+        QCOMPARE(choosePrecision("auto", true), WeightPrecision::BFloat16);
+        QCOMPARE(choosePrecision("q4", true), WeightPrecision::Q4);   // a named format is kept
+        QVERIFY_THROWS_EXCEPTION(Error, choosePrecision("int4"));
+    }
+
     void initTestCase() { at::set_num_threads(2); }
 
     void fp32MatchesReference() { checkAllShapes(WeightPrecision::Float32); }

@@ -354,6 +354,19 @@ private Q_SLOTS:
         everyCore->setChecked(false);
         threads->setValue(3);
         QCOMPARE(settings.settings().threads, 3);
+
+        // Long text pieces: 1 reads as what it means; the arrow keys step it, and a screen reader
+        // hears the new value with its unit.
+        auto* pieces = findByAccessibleName<QSpinBox>(&settings, "Long text pieces");
+        QVERIFY(pieces);
+        QCOMPARE(accessible(pieces)->text(QAccessible::Value), QStringLiteral("One after another"));
+        QCOMPARE(settings.settings().pieceStreams, 1);
+        QTest::keyClick(pieces, Qt::Key_Up);
+        QTest::keyClick(pieces, Qt::Key_Up);
+        QTest::keyClick(pieces, Qt::Key_Up);
+        QCOMPARE(settings.settings().pieceStreams, 4);
+        QCOMPARE(accessible(pieces)->valueInterface()->currentValue().toInt(), 4);
+        QCOMPARE(accessible(pieces)->text(QAccessible::Value), QStringLiteral("4 side by side"));
     }
 
     // -- actions through the accessibility interface do what a click does -----------------

@@ -97,9 +97,20 @@ SettingsDialog::SettingsDialog(const Settings& settings, const QString& defaultM
     threadsRow->addWidget(everyCore_);
     threadsRow->addWidget(threads_, 1);
     engineForm->addRow(tr("Threads"), threadsRow);
-    precision_ = choiceBox({{"auto", tr("Automatic")}, {"fp32", tr("32-bit float")}, {"bf16", tr("bfloat16")}, {"int8", tr("8-bit integer (fastest)")}},
+    precision_ = choiceBox({{"auto", tr("Automatic")},
+                            {"fp32", tr("32-bit float")},
+                            {"bf16", tr("bfloat16")},
+                            {"int8", tr("8-bit integer")},
+                            {"q4", tr("4-bit integer (fastest, furthest from the reference)")}},
                            settings.precision, tr("Precision"), engineGroup);
     engineForm->addRow(tr("Precision"), precision_);
+    // Pieces side by side trade the joins' smoothness for speed on a CPU (docs/generation.md).
+    pieceStreams_ = numberBox(1, 8, settings.pieceStreams, tr(" side by side"), tr("Long text pieces"), engineGroup);
+    pieceStreams_->setSpecialValueText(tr("One after another"));
+    pieceStreams_->setToolTip(tr("One after another: each piece of a long text hears the one before, for the smoothest "
+                                 "joins. Side by side: each hears the voice alone, and that many are made at once, "
+                                 "which is faster on a CPU."));
+    engineForm->addRow(tr("Long text pieces"), pieceStreams_);
     idleUnload_ = numberBox(0, 24 * 60, settings.modelIdleUnloadMinutes, tr(" min"), tr("Unload the model after"),
                             engineGroup);
     idleUnload_->setSpecialValueText(tr("Never"));
@@ -160,6 +171,7 @@ Settings SettingsDialog::settings() const {
     s.device = device_->currentData().toString();
     s.threads = everyCore_->isChecked() ? 0 : threads_->value();
     s.precision = precision_->currentData().toString();
+    s.pieceStreams = pieceStreams_->value();
     s.modelIdleUnloadMinutes = idleUnload_->value();
     s.theme = theme_->currentData().toString();
     s.outputDir = outputDir_->text().trimmed();

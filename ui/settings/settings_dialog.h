@@ -60,6 +60,7 @@ private:
     QCheckBox* everyCore_;   // checked: threads = 0, CSM uses every core
     QSpinBox* threads_;
     QComboBox* precision_;
+    QSpinBox* pieceStreams_;   // pieces of a long text side by side; 1 = one after another
     QSpinBox* idleUnload_;
     QComboBox* theme_;
     QLineEdit* outputDir_;
