@@ -294,6 +294,46 @@ float quantizeBlock(const float* values, int64_t n, std::int8_t* q) {
     return step;
 }
 
+// quantizeBlock for a whole block of 32, eight values a vector, with the same bits: the same
+// largest magnitude and division, and lround's rounding (half away from zero) done exactly as
+// trunc(|t|) + (|t| − trunc(|t|) ≥ ½) with t's sign. Rounding the activations this way took
+// ~4 ns an input with lround; a decoder step rounds ~45,000 per activation row.
+__attribute__((target("avx2,fma"))) float quantizeFullBlock(const float* values, std::int8_t* q) {
+    static_assert(kBlock == 32);
+    const __m256 signBit = _mm256_set1_ps(-0.0f);
+    __m256 v[4], largest = _mm256_setzero_ps();
+    for (int i = 0; i < 4; ++i) {
+        v[i] = _mm256_loadu_ps(values + 8 * i);
+        largest = _mm256_max_ps(_mm256_andnot_ps(signBit, v[i]), largest);   // a NaN input is passed over, as std::max does
+    }
+    __m128 m = _mm_max_ps(_mm256_castps256_ps128(largest), _mm256_extractf128_ps(largest, 1));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    m = _mm_max_ss(m, _mm_movehdup_ps(m));
+    const float step = _mm_cvtss_f32(m) / 127.0f;
+    if (!(step > 0)) {
+        std::fill_n(q, kBlock, std::int8_t(0));
+        return step;
+    }
+    const __m256 divisor = _mm256_set1_ps(step), limit = _mm256_set1_ps(127.0f), half = _mm256_set1_ps(0.5f);
+    __m256i whole[4];
+    for (int i = 0; i < 4; ++i) {
+        // std::clamp keeps a NaN (max/min return their second operand then), and lround's NaN becomes 0.
+        const __m256 t = _mm256_min_ps(limit, _mm256_max_ps(_mm256_sub_ps(_mm256_setzero_ps(), limit), _mm256_div_ps(v[i], divisor)));
+        const __m256 isNaN = _mm256_cmp_ps(t, t, _CMP_UNORD_Q);
+        const __m256 magnitude = _mm256_andnot_ps(signBit, t);
+        const __m256 truncated = _mm256_round_ps(magnitude, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+        const __m256 up = _mm256_and_ps(_mm256_cmp_ps(_mm256_sub_ps(magnitude, truncated), half, _CMP_GE_OQ), _mm256_set1_ps(1.0f));
+        const __m256 rounded = _mm256_or_ps(_mm256_add_ps(truncated, up), _mm256_and_ps(signBit, t));
+        whole[i] = _mm256_andnot_si256(_mm256_castps_si256(isNaN), _mm256_cvttps_epi32(rounded));
+    }
+    // int32 → int8 within each 128-bit half, then the halves' dwords back in order.
+    const __m256i words = _mm256_packs_epi32(whole[0], whole[1]), words2 = _mm256_packs_epi32(whole[2], whole[3]);
+    const __m256i bytes = _mm256_packs_epi16(words, words2);
+    const __m256i ordered = _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(q), ordered);
+    return step;
+}
+
 } // namespace
 
 void quantizeInt8(const float* rowMajor, const Int8Layout& layout, std::int8_t* weights, float* scales,
@@ -323,13 +363,19 @@ void dequantizeInt8(const std::int8_t* weights, const float* scales, const Int8L
 }
 
 void quantizeRows(const float* x, int64_t rows, const Int8Layout& layout, std::int8_t* q, float* scales) {
-    const int64_t padded = layout.paddedIn(), blocks = padded / kBlock;
+    const int64_t padded = layout.paddedIn(), blocks = padded / kBlock, full = layout.in / kBlock;
+    const bool vectors = activeIsa() != Isa::Scalar;
     float block[kBlock];
     for (int64_t r = 0; r < rows; ++r)
         for (int64_t b = 0; b < blocks; ++b) {
+            std::int8_t* target = q + r * padded + b * kBlock;
+            if (vectors && b < full) {
+                scales[r * blocks + b] = quantizeFullBlock(x + r * layout.in + b * kBlock, target);
+                continue;
+            }
             for (int64_t e = 0; e < kBlock; ++e)
                 block[e] = b * kBlock + e < layout.in ? x[r * layout.in + b * kBlock + e] : 0.0f;
-            scales[r * blocks + b] = quantizeBlock(block, kBlock, q + r * padded + b * kBlock);
+            scales[r * blocks + b] = quantizeBlock(block, kBlock, target);
         }
 }
 
