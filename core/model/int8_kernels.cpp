@@ -94,9 +94,13 @@ inline __m256i totals(const __m256i (&d)[8]) {
 template <int R, typename Dot>
 void avx2Like(const std::int8_t* weights, const float* scales, const Int8Layout& layout, const QuantizedRows& x,
               float* y, int64_t g0, int64_t g1) {
+    // From two rows on, VNNI's unsigned weights are transposed as the 4-bit kernel's are
+    // (q4_kernels.cpp, kTransposeFromRows). Without VNNI the sign trick needs each weight's sign
+    // beside its input, a second transpose: that stays with the reduction.
+    constexpr bool kTransposed = Dot::kBiased && R >= 2;
     const Dot kernel;
     const int64_t chunks = layout.chunks();
-    const ChunkRow* rows = interleaveRows(x, R, chunks, Dot::kBiased ? 128 : 0);
+    const ChunkRow* rows = interleaveRows(x, R, chunks, Dot::kBiased ? 128 : 0, kTransposed);
     for (int64_t g = g0; g < g1; ++g) {
         __m256 acc[R];
 #pragma GCC unroll 16
@@ -113,16 +117,32 @@ void avx2Like(const std::int8_t* weights, const float* scales, const Int8Layout&
                 prepared[kb] = kernel.weights(raw[kb]);
             }
             const __m256 weightScales = _mm256_loadu_ps(s);
+            __m256i t[kRowsPerGroup * kBlocks];   // the transpose: weights 4i…4i+3 of each (k, b)
+            if constexpr (kTransposed)
+                transpose(prepared, t);
 #pragma GCC unroll 16
             for (int r = 0; r < R; ++r) {
                 const ChunkRow& row = xc[r];
-                const __m256i xb[kBlocks] = {_mm256_load_si256(reinterpret_cast<const __m256i*>(row.x)),
-                                             _mm256_load_si256(reinterpret_cast<const __m256i*>(row.x + kBlock))};
-                __m256i d[kRowsPerGroup * kBlocks];
+                __m256i exact;   // the eight block totals, lane 2k + b
+                if constexpr (!kTransposed) {
+                    const __m256i xb[kBlocks] = {_mm256_load_si256(reinterpret_cast<const __m256i*>(row.x)),
+                                                 _mm256_load_si256(reinterpret_cast<const __m256i*>(row.x + kBlock))};
+                    __m256i d[kRowsPerGroup * kBlocks];
 #pragma GCC unroll 16
-                for (int kb = 0; kb < kRowsPerGroup * kBlocks; ++kb)
-                    d[kb] = kernel.dot(prepared[kb], raw[kb], xb[kb % kBlocks]);
-                __m256i exact = totals(d);
+                    for (int kb = 0; kb < kRowsPerGroup * kBlocks; ++kb)
+                        d[kb] = kernel.dot(prepared[kb], raw[kb], xb[kb % kBlocks]);
+                    exact = totals(d);
+                } else {   // two chains of four vpdpbusd
+                    __m256i even = _mm256_setzero_si256(), odd = _mm256_setzero_si256();
+#pragma GCC unroll 16
+                    for (int i = 0; i < 8; i += 2) {
+                        std::int64_t pairs[2];
+                        std::memcpy(pairs, row.pairs + 8 * i, sizeof pairs);
+                        even = _mm256_dpbusd_avx_epi32(even, t[i], _mm256_set1_epi64x(pairs[0]));
+                        odd = _mm256_dpbusd_avx_epi32(odd, t[i + 1], _mm256_set1_epi64x(pairs[1]));
+                    }
+                    exact = _mm256_add_epi32(even, odd);
+                }
                 if constexpr (Dot::kBiased) {   // (−128·Σx of block 0, of block 1) in every pair of lanes
                     std::int64_t biasPair;
                     std::memcpy(&biasPair, row.blockBias, sizeof biasPair);

@@ -72,11 +72,13 @@ __attribute__((target("avx2"))) inline float horizontalSum(__m256 v) {
 // Lane j of the result: the sum of the four-byte dot products of unsigned q and signed x in lane j.
 // maddubs pairs stay within int16: 2 · 15 · 127.
 struct Avx2Dot {
+    static constexpr bool kVnni = false;
     __m256i operator()(__m256i q, __m256i x) const {
         return _mm256_madd_epi16(_mm256_maddubs_epi16(q, x), _mm256_set1_epi16(1));
     }
 };
 struct AvxVnniDot {
+    static constexpr bool kVnni = true;
     __m256i operator()(__m256i q, __m256i x) const { return _mm256_dpbusd_avx_epi32(_mm256_setzero_si256(), q, x); }
 };
 
@@ -88,6 +90,13 @@ inline __m256i totals(const __m256i (&d)[8]) {
     return _mm256_add_epi32(_mm256_blend_epi32(a, b, 0xf0), _mm256_permute2x128_si256(a, b, 0x21));
 }
 
+// Activation rows from which the AVX2 kernels transpose the unpacked chunk: lane j = (k, b) of
+// vector i then holds weights 4i…4i+3 of block (k, b), so each row's eight block totals build up
+// vertically from eight dot products with (inputs 4i…4i+3 of block 0, of block 1) broadcast, and
+// no row pays for a reduction. The transpose (24 shuffles) is shared, so it pays from two rows on;
+// the totals are exact integers either way, so a row's bits do not depend on it.
+constexpr int kTransposeFromRows = 2;
+
 // The AVX2 kernel for R activation rows. A group's chunk is unpacked once: four row chunks of 32
 // bytes → eight blocks of 32 byte-sized weights (k, b), and the eight bf16 scales [row][block] →
 // one fp32 vector. Each activation row then takes eight byte dot products, reduces them to the
@@ -96,9 +105,10 @@ inline __m256i totals(const __m256i (&d)[8]) {
 template <int R, typename Dot>
 void avx2Like(const std::uint8_t* weights, const std::uint16_t* scales, const Q4Layout& layout, const QuantizedRows& x,
               float* y, int64_t g0, int64_t g1) {
+    constexpr bool kTransposed = R >= kTransposeFromRows;
     const Dot dot;
     const int64_t chunks = layout.chunks();
-    const ChunkRow* rows = interleaveRows(x, R, chunks, 8);   // the nibbles hold q + 8
+    const ChunkRow* rows = interleaveRows(x, R, chunks, 8, kTransposed);   // the nibbles hold q + 8
     const __m256i low = _mm256_set1_epi8(0x0f);
     for (int64_t g = g0; g < g1; ++g) {
         __m256 acc[R];
@@ -118,21 +128,51 @@ void avx2Like(const std::uint8_t* weights, const std::uint16_t* scales, const Q4
             }
             const __m128i scaleBits = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
             const __m256 weightScales = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(scaleBits), 16));
+            __m256i t[kRowsPerGroup * kBlocks];   // the transpose: weights 4i…4i+3 of each (k, b)
+            if constexpr (kTransposed)
+                transpose(q, t);
 #pragma GCC unroll 16
             for (int r = 0; r < R; ++r) {
                 const ChunkRow& row = xc[r];
-                const __m256i x0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(row.x));
-                const __m256i x1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(row.x + kBlock));
-                __m256i d[kRowsPerGroup * kBlocks];
+                __m256i sums;   // the eight block totals of Σ (q + 8)·x, lane 2k + b
+                if constexpr (!kTransposed) {
+                    const __m256i x0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(row.x));
+                    const __m256i x1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(row.x + kBlock));
+                    __m256i d[kRowsPerGroup * kBlocks];
 #pragma GCC unroll 16
-                for (int k = 0; k < kRowsPerGroup; ++k) {
-                    d[2 * k] = dot(q[2 * k], x0);
-                    d[2 * k + 1] = dot(q[2 * k + 1], x1);
+                    for (int k = 0; k < kRowsPerGroup; ++k) {
+                        d[2 * k] = dot(q[2 * k], x0);
+                        d[2 * k + 1] = dot(q[2 * k + 1], x1);
+                    }
+                    sums = totals(d);
+                } else {
+                    const auto pair = [&](int i) {
+                        std::int64_t bits;
+                        std::memcpy(&bits, row.pairs + 8 * i, sizeof bits);
+                        return _mm256_set1_epi64x(bits);
+                    };
+                    if constexpr (Dot::kVnni) {   // two chains of four
+                        __m256i even = _mm256_setzero_si256(), odd = _mm256_setzero_si256();
+#pragma GCC unroll 16
+                        for (int i = 0; i < 8; i += 2) {
+                            even = _mm256_dpbusd_avx_epi32(even, t[i], pair(i));
+                            odd = _mm256_dpbusd_avx_epi32(odd, t[i + 1], pair(i + 1));
+                        }
+                        sums = _mm256_add_epi32(even, odd);
+                    } else {   // int16 sums of 16 products stay within 16 · 15 · 127 = 30480
+                        __m256i even = _mm256_maddubs_epi16(t[0], pair(0)), odd = _mm256_maddubs_epi16(t[1], pair(1));
+#pragma GCC unroll 16
+                        for (int i = 2; i < 8; i += 2) {
+                            even = _mm256_add_epi16(even, _mm256_maddubs_epi16(t[i], pair(i)));
+                            odd = _mm256_add_epi16(odd, _mm256_maddubs_epi16(t[i + 1], pair(i + 1)));
+                        }
+                        sums = _mm256_madd_epi16(_mm256_add_epi16(even, odd), _mm256_set1_epi16(1));
+                    }
                 }
                 // (−8·Σx of block 0, of block 1) in every pair of lanes, and likewise the block scales.
                 std::int64_t biasPair;
                 std::memcpy(&biasPair, row.blockBias, sizeof biasPair);
-                const __m256i exact = _mm256_add_epi32(totals(d), _mm256_set1_epi64x(biasPair));
+                const __m256i exact = _mm256_add_epi32(sums, _mm256_set1_epi64x(biasPair));
                 const __m256 blockScales = _mm256_castpd_ps(_mm256_broadcast_sd(reinterpret_cast<const double*>(row.scales)));
                 acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(exact), _mm256_mul_ps(weightScales, blockScales), acc[r]);
             }
