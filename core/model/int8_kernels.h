@@ -1,7 +1,7 @@
 #pragma once
-// Products of a few activation rows with 8-bit weights: each block of 32 weights of a row is stored as int8 with
-// one fp32 scale (its largest magnitude / 127), so a frame reads a quarter of fp32's bytes and
-// half of bf16's. Rows are interleaved in groups of four like the bf16 kernels' (row_kernels.h):
+// Products of a few activation rows with 8-bit weights: each block of 32 weights of a row is
+// stored as int8 with one fp32 scale (its largest magnitude / 127), so a frame reads a quarter of
+// fp32's bytes and half of bf16's. Rows are interleaved in groups of four like the bf16 kernels' (row_kernels.h):
 // one thread streams one sequence of 64-byte chunks. The activations are rounded the same way,
 // per block of 32, so that each block's dot product is one integer instruction sequence
 // (maddubs + madd) instead of widening every weight to fp32, which made AVX2 compute-bound at
@@ -53,8 +53,8 @@ struct QuantizedRows {
 
 // Activation rows one pass of the int8 and 4-bit kernels serves: CSM batches up to eight streams,
 // and each weight chunk is unpacked once for all of them (the dot products, not the reads, are
-// what these kernels spend their time on). The accumulators of eight rows fit AVX-512's 32
-// registers; AVX2's spill a little to the L1 cache, which still beats a second unpacking.
+// what these kernels spend their time on). Eight rows' accumulators (two vectors each) fit
+// AVX-512's 32 registers; AVX2 keeps one vector a row.
 inline constexpr int kMaxQuantizedRowsPerPass = 8;
 
 // y[r][o] = Σ_i x[r][i]·W[o][i] for the rows o < out of groups [groupBegin, groupEnd), with

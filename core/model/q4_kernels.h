@@ -1,7 +1,7 @@
 #pragma once
-// Products of a few activation rows with 4-bit weights: each block of 32 weights of a row is stored as 4-bit
-// integers −8…7 with one bf16 scale (its largest magnitude / 7), so a weight takes 4.5 bits: an
-// eighth of fp32's bytes, half of int8's. A frame of CSM-1B reads about 1.2 GB instead of int8's
+// Products of a few activation rows with 4-bit weights: each block of 32 weights of a row is
+// stored as 4-bit integers −8…7 with one bf16 scale (its largest magnitude / 7), so a weight takes
+// 4.5 bits: an eighth of fp32's bytes, half of int8's. A frame of CSM-1B reads about 1.2 GB instead of int8's
 // 5.1 GB (docs/performance.md). Rows are interleaved in groups of four like the other formats
 // (row_kernels.h): one thread reads one stream of 32-byte row chunks (64 weights each).
 // Within a row chunk, byte j holds weight j in its low nibble and weight 32 + j in its high
