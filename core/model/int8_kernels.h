@@ -1,7 +1,7 @@
 #pragma once
-// One-row products with 8-bit weights: each block of 32 weights of a row is stored as int8 with
-// one fp32 scale (its largest magnitude / 127), so a frame reads a quarter of fp32's bytes and
-// half of bf16's. Rows are interleaved in groups of four like the bf16 kernels' (row_kernels.h):
+// Products of a few activation rows with 8-bit weights: each block of 32 weights of a row is
+// stored as int8 with one fp32 scale (its largest magnitude / 127), so a frame reads a quarter of
+// fp32's bytes and half of bf16's. Rows are interleaved in groups of four like the bf16 kernels' (row_kernels.h):
 // one thread streams one sequence of 64-byte chunks. The activations are rounded the same way,
 // per block of 32, so that each block's dot product is one integer instruction sequence
 // (maddubs + madd) instead of widening every weight to fp32, which made AVX2 compute-bound at
@@ -40,9 +40,27 @@ void dequantizeInt8(const std::int8_t* weights, const float* scales, const Int8L
 // `in`), `scales` rows·paddedIn()/32 fp32.
 void quantizeRows(const float* x, int64_t rows, const Int8Layout& layout, std::int8_t* q, float* scales);
 
-// y[r][o] = Σ_i x[r][i]·W[o][i] for the rows o < out of groups [groupBegin, groupEnd), with x as
-// quantizeRows left it (`rows` ≤ kMaxRowsPerPass); y is [rows, out].
-void int8RowProduct(const std::int8_t* weights, const float* scales, const Int8Layout& layout, const std::int8_t* xq,
-                    const float* xScales, int64_t rows, float* y, int64_t groupBegin, int64_t groupEnd);
+// Activation rows as the kernels read them: row r's int8 values at q + r·qStride, its block
+// scales at scales + r·scaleStride. quantizeRows leaves them at strides paddedIn() and
+// paddedIn() / 32; a WeightFormat's prepared rows keep each row's values and scales together.
+struct QuantizedRows {
+    const std::int8_t* q = nullptr;
+    const float* scales = nullptr;
+    int64_t rows = 0;
+    int64_t qStride = 0;
+    int64_t scaleStride = 0;
+};
+
+// Activation rows one pass of the int8 and 4-bit kernels serves: CSM batches up to eight streams,
+// and each weight chunk is unpacked once for all of them (the dot products, not the reads, are
+// what these kernels spend their time on). Eight rows' accumulators (two vectors each) fit
+// AVX-512's 32 registers; AVX2 keeps one vector a row.
+inline constexpr int kMaxQuantizedRowsPerPass = 8;
+
+// y[r][o] = Σ_i x[r][i]·W[o][i] for the rows o < out of groups [groupBegin, groupEnd), with
+// x.rows ≤ kMaxQuantizedRowsPerPass; y is [x.rows, out]. Each row's result is the same bits
+// whatever other rows share its pass (batched streams make exactly the frames they make alone).
+void int8RowProduct(const std::int8_t* weights, const float* scales, const Int8Layout& layout, const QuantizedRows& x,
+                    float* y, int64_t groupBegin, int64_t groupEnd);
 
 } // namespace echoforge::kernels

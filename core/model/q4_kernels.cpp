@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include <immintrin.h>
+
+#include "core/model/quantized_rows.h"
 
 namespace echoforge::kernels {
 
@@ -27,25 +30,30 @@ inline float bf16Value(std::uint16_t bits) {
     return value;
 }
 
+// One of the kernels: groups [g0, g1) against the activation rows x.
 using GroupKernel = void (*)(const std::uint8_t* weights, const std::uint16_t* scales, const Q4Layout& layout,
-                             const std::int8_t* xq, const float* xScales, float* y, int64_t g0, int64_t g1);
+                             const QuantizedRows& x, float* y, int64_t g0, int64_t g1);
 
-void scalarGroups(const std::uint8_t* weights, const std::uint16_t* scales, const Q4Layout& layout, const std::int8_t* xq,
-                  const float* xScales, float* y, int64_t g0, int64_t g1) {
-    for (int64_t o = g0 * kRowsPerGroup; o < std::min(layout.out, g1 * kRowsPerGroup); ++o) {
-        float sum = 0;
-        for (int64_t c = 0; c < layout.chunks(); ++c) {
-            const std::uint8_t* bytes = weights + rowChunk(layout, o, c) * kRowChunkBytes;
-            for (int64_t b = 0; b < kBlocks; ++b) {
-                std::int32_t dot = 0;
-                for (int64_t e = 0; e < kBlock; ++e) {
-                    const int q = b == 0 ? bytes[e] & 0x0f : bytes[e] >> 4;
-                    dot += (q - 8) * xq[c * kPerChunk + b * kBlock + e];
+void scalarGroups(const std::uint8_t* weights, const std::uint16_t* scales, const Q4Layout& layout, const QuantizedRows& x,
+                  float* y, int64_t g0, int64_t g1) {
+    for (int64_t r = 0; r < x.rows; ++r) {
+        const std::int8_t* xq = x.q + r * x.qStride;
+        const float* xScales = x.scales + r * x.scaleStride;
+        for (int64_t o = g0 * kRowsPerGroup; o < std::min(layout.out, g1 * kRowsPerGroup); ++o) {
+            float sum = 0;
+            for (int64_t c = 0; c < layout.chunks(); ++c) {
+                const std::uint8_t* bytes = weights + rowChunk(layout, o, c) * kRowChunkBytes;
+                for (int64_t b = 0; b < kBlocks; ++b) {
+                    std::int32_t dot = 0;
+                    for (int64_t e = 0; e < kBlock; ++e) {
+                        const int q = b == 0 ? bytes[e] & 0x0f : bytes[e] >> 4;
+                        dot += (q - 8) * xq[c * kPerChunk + b * kBlock + e];
+                    }
+                    sum += float(dot) * bf16Value(scales[rowChunk(layout, o, c) * kBlocks + b]) * xScales[c * kBlocks + b];
                 }
-                sum += float(dot) * bf16Value(scales[rowChunk(layout, o, c) * kBlocks + b]) * xScales[c * kBlocks + b];
             }
+            y[r * layout.out + o] = sum;
         }
-        y[o] = sum;
     }
 }
 
@@ -61,63 +69,136 @@ __attribute__((target("avx2"))) inline float horizontalSum(__m256 v) {
 #pragma GCC push_options
 #pragma GCC target("avx2,fma,avxvnni")
 
-// The AVX2 kernel: one activation row, 32 inputs (one block) per vector. `dot(start, q, x)` adds
-// the four-byte dot products of unsigned q and signed x to start's lanes.
-template <typename Dot>
-inline void avx2Like(const std::uint8_t* weights, const std::uint16_t* scales,
-                                                    const Q4Layout& layout, const std::int8_t* xq, const float* xScales,
-                                                    float* y, int64_t g0, int64_t g1, Dot dot) {
+// Lane j of the result: the sum of the four-byte dot products of unsigned q and signed x in lane j.
+// maddubs pairs stay within int16: 2 · 15 · 127.
+struct Avx2Dot {
+    static constexpr bool kVnni = false;
+    __m256i operator()(__m256i q, __m256i x) const {
+        return _mm256_madd_epi16(_mm256_maddubs_epi16(q, x), _mm256_set1_epi16(1));
+    }
+};
+struct AvxVnniDot {
+    static constexpr bool kVnni = true;
+    __m256i operator()(__m256i q, __m256i x) const { return _mm256_dpbusd_avx_epi32(_mm256_setzero_si256(), q, x); }
+};
+
+// Eight vectors of lane sums → one vector of their totals, in their order. vphaddd adds
+// neighbours within each 128-bit half, so three rounds leave each total split across the halves.
+inline __m256i totals(const __m256i (&d)[8]) {
+    const __m256i a = _mm256_hadd_epi32(_mm256_hadd_epi32(d[0], d[1]), _mm256_hadd_epi32(d[2], d[3]));
+    const __m256i b = _mm256_hadd_epi32(_mm256_hadd_epi32(d[4], d[5]), _mm256_hadd_epi32(d[6], d[7]));
+    return _mm256_add_epi32(_mm256_blend_epi32(a, b, 0xf0), _mm256_permute2x128_si256(a, b, 0x21));
+}
+
+// Activation rows from which the AVX2 kernels transpose the unpacked chunk: lane j = (k, b) of
+// vector i then holds weights 4i…4i+3 of block (k, b), so each row's eight block totals build up
+// vertically from eight dot products with (inputs 4i…4i+3 of block 0, of block 1) broadcast, and
+// no row pays for a reduction. The transpose (24 shuffles) is shared, so it pays from two rows on;
+// the totals are exact integers either way, so a row's bits do not depend on it.
+constexpr int kTransposeFromRows = 2;
+
+// The AVX2 kernel for R activation rows. A group's chunk is unpacked once: four row chunks of 32
+// bytes → eight blocks of 32 byte-sized weights (k, b), and the eight bf16 scales [row][block] →
+// one fp32 vector. Each activation row then takes eight byte dot products, reduces them to the
+// eight block totals in the scales' order, and adds total · weight scale · its block scale with
+// one FMA into its accumulator (lane 2k + b: row k of the group, block b).
+template <int R, typename Dot>
+void avx2Like(const std::uint8_t* weights, const std::uint16_t* scales, const Q4Layout& layout, const QuantizedRows& x,
+              float* y, int64_t g0, int64_t g1) {
+    constexpr bool kTransposed = R >= kTransposeFromRows;
+    const Dot dot;
     const int64_t chunks = layout.chunks();
-    const __m256i low = _mm256_set1_epi8(0x0f), eight = _mm256_set1_epi8(8), zero = _mm256_setzero_si256();
+    const ChunkRow* rows = interleaveRows(x, R, chunks, 8, kTransposed);   // the nibbles hold q + 8
+    const __m256i low = _mm256_set1_epi8(0x0f);
     for (int64_t g = g0; g < g1; ++g) {
-        __m256 acc[kRowsPerGroup];
+        __m256 acc[R];
+#pragma GCC unroll 16
         for (auto& a : acc)
             a = _mm256_setzero_ps();
         const std::uint8_t* w = weights + g * chunks * kRowsPerGroup * kRowChunkBytes;
         const std::uint16_t* s = scales + g * chunks * kRowsPerGroup * kBlocks;
-        for (int64_t c = 0; c < chunks; ++c, w += kRowsPerGroup * kRowChunkBytes, s += kRowsPerGroup * kBlocks) {
-            const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq + c * kPerChunk));
-            const __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq + c * kPerChunk + kBlock));
-            // The lanes start at −8·Σx of their four inputs: the nibbles hold q + 8.
-            const __m256i start0 = _mm256_sub_epi32(zero, dot(zero, eight, x0));
-            const __m256i start1 = _mm256_sub_epi32(zero, dot(zero, eight, x1));
-            const float xs0 = xScales[c * kBlocks], xs1 = xScales[c * kBlocks + 1];
+        const ChunkRow* xc = rows;
+        for (int64_t c = 0; c < chunks; ++c, w += kRowsPerGroup * kRowChunkBytes, s += kRowsPerGroup * kBlocks, xc += R) {
+            __m256i q[kRowsPerGroup * kBlocks];   // [row k][block b]
+#pragma GCC unroll 16
             for (int k = 0; k < kRowsPerGroup; ++k) {
                 const __m256i packed = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + k * kRowChunkBytes));
-                const __m256i q0 = _mm256_and_si256(packed, low);
-                const __m256i q1 = _mm256_and_si256(_mm256_srli_epi16(packed, 4), low);
-                const __m256 d0 = _mm256_cvtepi32_ps(dot(start0, q0, x0));
-                const __m256 d1 = _mm256_cvtepi32_ps(dot(start1, q1, x1));
-                acc[k] = _mm256_fmadd_ps(d0, _mm256_set1_ps(bf16Value(s[k * kBlocks]) * xs0), acc[k]);
-                acc[k] = _mm256_fmadd_ps(d1, _mm256_set1_ps(bf16Value(s[k * kBlocks + 1]) * xs1), acc[k]);
+                q[2 * k] = _mm256_and_si256(packed, low);
+                q[2 * k + 1] = _mm256_and_si256(_mm256_srli_epi16(packed, 4), low);
+            }
+            const __m128i scaleBits = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+            const __m256 weightScales = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(scaleBits), 16));
+            __m256i t[kRowsPerGroup * kBlocks];   // the transpose: weights 4i…4i+3 of each (k, b)
+            if constexpr (kTransposed)
+                transpose(q, t);
+#pragma GCC unroll 16
+            for (int r = 0; r < R; ++r) {
+                const ChunkRow& row = xc[r];
+                __m256i sums;   // the eight block totals of Σ (q + 8)·x, lane 2k + b
+                if constexpr (!kTransposed) {
+                    const __m256i x0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(row.x));
+                    const __m256i x1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(row.x + kBlock));
+                    __m256i d[kRowsPerGroup * kBlocks];
+#pragma GCC unroll 16
+                    for (int k = 0; k < kRowsPerGroup; ++k) {
+                        d[2 * k] = dot(q[2 * k], x0);
+                        d[2 * k + 1] = dot(q[2 * k + 1], x1);
+                    }
+                    sums = totals(d);
+                } else {
+                    const auto pair = [&](int i) {
+                        std::int64_t bits;
+                        std::memcpy(&bits, row.pairs + 8 * i, sizeof bits);
+                        return _mm256_set1_epi64x(bits);
+                    };
+                    if constexpr (Dot::kVnni) {   // two chains of four
+                        __m256i even = _mm256_setzero_si256(), odd = _mm256_setzero_si256();
+#pragma GCC unroll 16
+                        for (int i = 0; i < 8; i += 2) {
+                            even = _mm256_dpbusd_avx_epi32(even, t[i], pair(i));
+                            odd = _mm256_dpbusd_avx_epi32(odd, t[i + 1], pair(i + 1));
+                        }
+                        sums = _mm256_add_epi32(even, odd);
+                    } else {   // int16 sums of 16 products stay within 16 · 15 · 127 = 30480
+                        __m256i even = _mm256_maddubs_epi16(t[0], pair(0)), odd = _mm256_maddubs_epi16(t[1], pair(1));
+#pragma GCC unroll 16
+                        for (int i = 2; i < 8; i += 2) {
+                            even = _mm256_add_epi16(even, _mm256_maddubs_epi16(t[i], pair(i)));
+                            odd = _mm256_add_epi16(odd, _mm256_maddubs_epi16(t[i + 1], pair(i + 1)));
+                        }
+                        sums = _mm256_madd_epi16(_mm256_add_epi16(even, odd), _mm256_set1_epi16(1));
+                    }
+                }
+                // (−8·Σx of block 0, of block 1) in every pair of lanes, and likewise the block scales.
+                std::int64_t biasPair;
+                std::memcpy(&biasPair, row.blockBias, sizeof biasPair);
+                const __m256i exact = _mm256_add_epi32(sums, _mm256_set1_epi64x(biasPair));
+                const __m256 blockScales = _mm256_castpd_ps(_mm256_broadcast_sd(reinterpret_cast<const double*>(row.scales)));
+                acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(exact), _mm256_mul_ps(weightScales, blockScales), acc[r]);
             }
         }
-        for (int k = 0; k < kRowsPerGroup; ++k)
-            if (g * kRowsPerGroup + k < layout.out)
-                y[g * kRowsPerGroup + k] = horizontalSum(acc[k]);
+#pragma GCC unroll 16
+        for (int r = 0; r < R; ++r) {
+            alignas(32) float lanes[8];
+            _mm256_store_ps(lanes, acc[r]);
+#pragma GCC unroll 16
+            for (int k = 0; k < kRowsPerGroup; ++k)
+                if (g * kRowsPerGroup + k < layout.out)
+                    y[r * layout.out + g * kRowsPerGroup + k] = lanes[2 * k] + lanes[2 * k + 1];
+        }
     }
 }
 
-// maddubs pairs stay within int16: 2 · 15 · 127.
-struct Avx2Dot {
-    __m256i operator()(__m256i start, __m256i q, __m256i x) const {
-        return _mm256_add_epi32(start, _mm256_madd_epi16(_mm256_maddubs_epi16(q, x), _mm256_set1_epi16(1)));
-    }
-};
-struct AvxVnniDot {
-    __m256i operator()(__m256i start, __m256i q, __m256i x) const { return _mm256_dpbusd_avx_epi32(start, q, x); }
-};
-
-void avx2Groups(const std::uint8_t* weights, const std::uint16_t* scales,
-                                                     const Q4Layout& layout, const std::int8_t* xq, const float* xScales,
-                                                     float* y, int64_t g0, int64_t g1) {
-    avx2Like(weights, scales, layout, xq, xScales, y, g0, g1, Avx2Dot{});
+template <int R>
+void avx2Groups(const std::uint8_t* weights, const std::uint16_t* scales, const Q4Layout& layout, const QuantizedRows& x,
+                float* y, int64_t g0, int64_t g1) {
+    avx2Like<R, Avx2Dot>(weights, scales, layout, x, y, g0, g1);
 }
 
-void avxVnniGroups(const std::uint8_t* weights, const std::uint16_t* scales,
-                                                                const Q4Layout& layout, const std::int8_t* xq,
-                                                                const float* xScales, float* y, int64_t g0, int64_t g1) {
-    avx2Like(weights, scales, layout, xq, xScales, y, g0, g1, AvxVnniDot{});
+template <int R>
+void avxVnniGroups(const std::uint8_t* weights, const std::uint16_t* scales, const Q4Layout& layout,
+                   const QuantizedRows& x, float* y, int64_t g0, int64_t g1) {
+    avx2Like<R, AvxVnniDot>(weights, scales, layout, x, y, g0, g1);
 }
 
 #pragma GCC pop_options
@@ -125,44 +206,7 @@ void avxVnniGroups(const std::uint8_t* weights, const std::uint16_t* scales,
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512bw,avx512vnni")
 
-// The two blocks' values in the lanes that hold their sums (lanes 0–7 the first block's).
-inline __m512 perBlock(float first, float second) {
-    return _mm512_mask_blend_ps(__mmask16(0xff00), _mm512_set1_ps(first), _mm512_set1_ps(second));
-}
-
-// The AVX-512 kernel with and without VNNI: a whole row chunk (both blocks) per vector.
-template <typename Dot>
-inline void avx512Like(const std::uint8_t* weights, const std::uint16_t* scales,
-                                                      const Q4Layout& layout, const std::int8_t* xq,
-                                                      const float* xScales, float* y, int64_t g0, int64_t g1, Dot dot) {
-    const int64_t chunks = layout.chunks();
-    const __m512i low = _mm512_set1_epi8(0x0f), eight = _mm512_set1_epi8(8), zero = _mm512_setzero_si512();
-    const __m512i nibbleShift = _mm512_inserti64x4(_mm512_setzero_si512(), _mm256_set1_epi16(4), 1);
-    for (int64_t g = g0; g < g1; ++g) {
-        __m512 acc[kRowsPerGroup];
-        for (auto& a : acc)
-            a = _mm512_setzero_ps();
-        const std::uint8_t* w = weights + g * chunks * kRowsPerGroup * kRowChunkBytes;
-        const std::uint16_t* s = scales + g * chunks * kRowsPerGroup * kBlocks;
-        for (int64_t c = 0; c < chunks; ++c, w += kRowsPerGroup * kRowChunkBytes, s += kRowsPerGroup * kBlocks) {
-            const __m512i x = _mm512_loadu_si512(xq + c * kPerChunk);
-            const __m512i start = _mm512_sub_epi32(zero, dot(zero, eight, x));
-            const __m512 xScale = perBlock(xScales[c * kBlocks], xScales[c * kBlocks + 1]);
-            for (int k = 0; k < kRowsPerGroup; ++k) {
-                // The row chunk in both halves, the upper one shifted down a nibble: the two blocks.
-                const __m512i twice = _mm512_broadcast_i64x4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + k * kRowChunkBytes)));
-                const __m512i both = _mm512_and_si512(_mm512_srlv_epi16(twice, nibbleShift), low);
-                const __m512 d = _mm512_cvtepi32_ps(dot(start, both, x));
-                const __m512 scale = perBlock(bf16Value(s[k * kBlocks]), bf16Value(s[k * kBlocks + 1]));
-                acc[k] = _mm512_fmadd_ps(d, _mm512_mul_ps(scale, xScale), acc[k]);
-            }
-        }
-        for (int k = 0; k < kRowsPerGroup; ++k)
-            if (g * kRowsPerGroup + k < layout.out)
-                y[g * kRowsPerGroup + k] = _mm512_reduce_add_ps(acc[k]);
-    }
-}
-
+// `dot(start, q, x)` adds the four-byte dot products of unsigned q and signed x to start's lanes.
 struct Avx512Dot {
     __m512i operator()(__m512i start, __m512i q, __m512i x) const {
         return _mm512_add_epi32(start, _mm512_madd_epi16(_mm512_maddubs_epi16(q, x), _mm512_set1_epi16(1)));
@@ -172,28 +216,114 @@ struct Avx512VnniDot {
     __m512i operator()(__m512i start, __m512i q, __m512i x) const { return _mm512_dpbusd_epi32(start, q, x); }
 };
 
-void avx512Groups(const std::uint8_t* weights, const std::uint16_t* scales,
-                                                              const Q4Layout& layout, const std::int8_t* xq,
-                                                              const float* xScales, float* y, int64_t g0, int64_t g1) {
-    avx512Like(weights, scales, layout, xq, xScales, y, g0, g1, Avx512Dot{});
+// The word permutation that puts scale [rowA][block] in the high halves of lanes 0–7 and
+// [rowB][block] in those of lanes 8–15 (the low halves are masked to zero).
+inline __m512i scaleIndex(int rowA, int rowB, int block) {
+    return _mm512_mask_blend_epi32(__mmask16(0xff00), _mm512_set1_epi32((rowA * kBlocks + block) << 16),
+                                   _mm512_set1_epi32((rowB * kBlocks + block) << 16));
 }
 
-void avx512VnniGroups(
-    const std::uint8_t* weights, const std::uint16_t* scales, const Q4Layout& layout, const std::int8_t* xq,
-    const float* xScales, float* y, int64_t g0, int64_t g1) {
-    avx512Like(weights, scales, layout, xq, xScales, y, g0, g1, Avx512VnniDot{});
+// The AVX-512 kernel for R activation rows. A group's chunk is two 64-byte loads, rows (0, 1) and
+// (2, 3); a mask and a shift give four vectors of bytes: block 0 of both rows, block 1 of both
+// rows. Each is multiplied with its block of x in both halves (lanes 0–7 the first row's sums,
+// 8–15 the second's), so a whole chunk of both rows is two vpdpbusd. The eight bf16 scales land
+// in the matching lanes as fp32 by one masked word permutation each (a bf16 is the high half of
+// an fp32). Per activation row and chunk: four dot products, four conversions, four scalings by
+// the block scale and four FMAs; nothing scalar.
+template <int R, typename Dot>
+void avx512Like(const std::uint8_t* weights, const std::uint16_t* scales, const Q4Layout& layout, const QuantizedRows& x,
+                float* y, int64_t g0, int64_t g1) {
+    const Dot dot;
+    const int64_t chunks = layout.chunks();
+    const ChunkRow* rows = interleaveRows(x, R, chunks, 8);   // the nibbles hold q + 8: each dot starts at −8·Σx
+    const __m512i low = _mm512_set1_epi8(0x0f);
+    // Word 2i + 1 of lane i (its fp32's high half) ← scale [row][block]; the even words are zero.
+    const __mmask32 highWords = 0xaaaaaaaau;
+    const __m512i index[2][kBlocks] = {{scaleIndex(0, 1, 0), scaleIndex(0, 1, 1)}, {scaleIndex(2, 3, 0), scaleIndex(2, 3, 1)}};
+    for (int64_t g = g0; g < g1; ++g) {
+        __m512 acc[R][2];   // [activation row][rows (0, 1) | (2, 3)]
+#pragma GCC unroll 16
+        for (auto& row : acc)
+#pragma GCC unroll 16
+            for (auto& a : row)
+                a = _mm512_setzero_ps();
+        const std::uint8_t* w = weights + g * chunks * kRowsPerGroup * kRowChunkBytes;
+        const std::uint16_t* s = scales + g * chunks * kRowsPerGroup * kBlocks;
+        const ChunkRow* xc = rows;
+        for (int64_t c = 0; c < chunks; ++c, w += kRowsPerGroup * kRowChunkBytes, s += kRowsPerGroup * kBlocks, xc += R) {
+            __m512i q[2][kBlocks];
+            __m512 weightScale[2][kBlocks];
+            const __m512i scaleBits = _mm512_castsi128_si512(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s)));
+#pragma GCC unroll 16
+            for (int h = 0; h < 2; ++h) {
+                const __m512i packed = _mm512_loadu_si512(w + h * 2 * kRowChunkBytes);
+                q[h][0] = _mm512_and_si512(packed, low);
+                q[h][1] = _mm512_and_si512(_mm512_srli_epi16(packed, 4), low);
+#pragma GCC unroll 16
+                for (int b = 0; b < kBlocks; ++b)
+                    weightScale[h][b] = _mm512_castsi512_ps(_mm512_maskz_permutexvar_epi16(highWords, index[h][b], scaleBits));
+            }
+#pragma GCC unroll 16
+            for (int r = 0; r < R; ++r) {
+                const ChunkRow& row = xc[r];
+#pragma GCC unroll 16
+                for (int b = 0; b < kBlocks; ++b) {
+                    const __m512i xb = _mm512_broadcast_i64x4(_mm256_load_si256(reinterpret_cast<const __m256i*>(row.x + b * kBlock)));
+                    const __m512i startB = _mm512_broadcast_i64x4(_mm256_load_si256(reinterpret_cast<const __m256i*>(row.starts + b * 8)));
+                    const __m512 xScale = _mm512_set1_ps(row.scales[b]);
+#pragma GCC unroll 16
+                    for (int h = 0; h < 2; ++h) {
+                        const __m512 d = _mm512_cvtepi32_ps(dot(startB, q[h][b], xb));
+                        acc[r][h] = _mm512_fmadd_ps(d, _mm512_mul_ps(weightScale[h][b], xScale), acc[r][h]);
+                    }
+                }
+            }
+        }
+#pragma GCC unroll 16
+        for (int r = 0; r < R; ++r)
+#pragma GCC unroll 16
+            for (int h = 0; h < 2; ++h)
+#pragma GCC unroll 16
+                for (int half = 0; half < 2; ++half) {
+                    const int64_t o = g * kRowsPerGroup + 2 * h + half;
+                    if (o < layout.out) {
+                        const __m256 lanes = half ? _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(acc[r][h]), 1)) : _mm512_castps512_ps256(acc[r][h]);
+                        y[r * layout.out + o] = horizontalSum(lanes);
+                    }
+                }
+    }
+}
+
+template <int R>
+void avx512Groups(const std::uint8_t* weights, const std::uint16_t* scales, const Q4Layout& layout,
+                  const QuantizedRows& x, float* y, int64_t g0, int64_t g1) {
+    avx512Like<R, Avx512Dot>(weights, scales, layout, x, y, g0, g1);
+}
+
+template <int R>
+void avx512VnniGroups(const std::uint8_t* weights, const std::uint16_t* scales, const Q4Layout& layout,
+                      const QuantizedRows& x, float* y, int64_t g0, int64_t g1) {
+    avx512Like<R, Avx512VnniDot>(weights, scales, layout, x, y, g0, g1);
 }
 
 #pragma GCC pop_options
 
-GroupKernel chooseKernel() {
+// The kernel for this CPU and 1 ≤ rows ≤ kMaxQuantizedRowsPerPass activation rows.
+GroupKernel chooseKernel(int64_t rows) {
+    static_assert(kMaxQuantizedRowsPerPass == 8);
+    const auto pick = [&](auto k1, auto k2, auto k3, auto k4, auto k5, auto k6, auto k7, auto k8) -> GroupKernel {
+        const GroupKernel all[] = {k1, k2, k3, k4, k5, k6, k7, k8};
+        return all[rows - 1];
+    };
+#define ECHOFORGE_BY_ROWS(kernel) pick(kernel<1>, kernel<2>, kernel<3>, kernel<4>, kernel<5>, kernel<6>, kernel<7>, kernel<8>)
     switch (activeIsa()) {
-    case Isa::Avx512Vnni: return avx512VnniGroups;
-    case Isa::Avx512: return avx512Groups;
-    case Isa::AvxVnni: return avxVnniGroups;
-    case Isa::Avx2: return avx2Groups;
+    case Isa::Avx512Vnni: return ECHOFORGE_BY_ROWS(avx512VnniGroups);
+    case Isa::Avx512: return ECHOFORGE_BY_ROWS(avx512Groups);
+    case Isa::AvxVnni: return ECHOFORGE_BY_ROWS(avxVnniGroups);
+    case Isa::Avx2: return ECHOFORGE_BY_ROWS(avx2Groups);
     case Isa::Scalar: break;
     }
+#undef ECHOFORGE_BY_ROWS
     return scalarGroups;
 }
 
@@ -237,13 +367,10 @@ void dequantizeQ4(const std::uint8_t* weights, const std::uint16_t* scales, cons
         }
 }
 
-void q4RowProduct(const std::uint8_t* weights, const std::uint16_t* scales, const Q4Layout& layout, const std::int8_t* xq,
-                  const float* xScales, int64_t rows, float* y, int64_t groupBegin, int64_t groupEnd) {
-    const GroupKernel kernel = chooseKernel();
-    const int64_t padded = layout.paddedIn();
-    for (int64_t r = 0; r < std::min<int64_t>(rows, kMaxRowsPerPass); ++r)
-        kernel(weights, scales, layout, xq + r * padded, xScales + r * padded / kBlock, y + r * layout.out, groupBegin,
-               groupEnd);
+void q4RowProduct(const std::uint8_t* weights, const std::uint16_t* scales, const Q4Layout& layout, const QuantizedRows& x,
+                  float* y, int64_t groupBegin, int64_t groupEnd) {
+    if (x.rows > 0 && groupBegin < groupEnd)
+        chooseKernel(std::min<int64_t>(x.rows, kMaxQuantizedRowsPerPass))(weights, scales, layout, x, y, groupBegin, groupEnd);
 }
 
 } // namespace echoforge::kernels

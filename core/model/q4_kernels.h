@@ -1,7 +1,7 @@
 #pragma once
-// One-row products with 4-bit weights: each block of 32 weights of a row is stored as 4-bit
-// integers −8…7 with one bf16 scale (its largest magnitude / 7), so a weight takes 4.5 bits: an
-// eighth of fp32's bytes, half of int8's. A frame of CSM-1B reads about 1.2 GB instead of int8's
+// Products of a few activation rows with 4-bit weights: each block of 32 weights of a row is
+// stored as 4-bit integers −8…7 with one bf16 scale (its largest magnitude / 7), so a weight takes
+// 4.5 bits: an eighth of fp32's bytes, half of int8's. A frame of CSM-1B reads about 1.2 GB instead of int8's
 // 5.1 GB (docs/performance.md). Rows are interleaved in groups of four like the other formats
 // (row_kernels.h): one thread reads one stream of 32-byte row chunks (64 weights each).
 // Within a row chunk, byte j holds weight j in its low nibble and weight 32 + j in its high
@@ -42,8 +42,9 @@ void dequantizeQ4(const std::uint8_t* weights, const std::uint16_t* scales, cons
                   int64_t rowEnd, float* out);
 
 // y[r][o] = Σ_i x[r][i]·W[o][i] for the rows o < out of groups [groupBegin, groupEnd), with x as
-// quantizeRows(x, rows, layout.activations(), …) left it (`rows` ≤ kMaxRowsPerPass); y is [rows, out].
-void q4RowProduct(const std::uint8_t* weights, const std::uint16_t* scales, const Q4Layout& layout,
-                  const std::int8_t* xq, const float* xScales, int64_t rows, float* y, int64_t groupBegin, int64_t groupEnd);
+// quantizeRows(…, layout.activations(), …) rounds it and x.rows ≤ kMaxQuantizedRowsPerPass; y is
+// [x.rows, out]. Each row's result is the same bits whatever other rows share its pass.
+void q4RowProduct(const std::uint8_t* weights, const std::uint16_t* scales, const Q4Layout& layout, const QuantizedRows& x,
+                  float* y, int64_t groupBegin, int64_t groupEnd);
 
 } // namespace echoforge::kernels

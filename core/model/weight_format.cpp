@@ -40,6 +40,7 @@ const WeightFormat kFp32{
             std::fill(as<float>(prepared) + r * stride + s.in, as<float>(prepared) + (r + 1) * stride, 0.0f);
         }
     },
+    kMaxRowsPerPass,
     [](const std::byte* packed, const MatrixShape& s, const std::byte* x, int64_t rows, float* y, int64_t g0, int64_t g1) {
         fp32RowProduct(as<float>(packed), fp32Layout(s), as<float>(x), rows, y, g0, g1);
     },
@@ -71,6 +72,7 @@ const WeightFormat kBf16{
         else
             packRows(x, rows, bf16Layout(s), as<float>(prepared));
     },
+    kMaxRowsPerPass,
     [](const std::byte* packed, const MatrixShape& s, const std::byte* x, int64_t rows, float* y, int64_t g0, int64_t g1) {
         const auto layout = bf16Layout(s);
         if (bf16DotProduct())
@@ -95,14 +97,10 @@ void prepareQuantized(const float* x, int64_t rows, const MatrixShape& s, std::b
         quantizeRows(x + r * s.in, 1, layout, as<std::int8_t>(row), as<float>(row + padded));
     }
 }
-// Each prepared row is a pass of its own for these kernels (one activation row per call).
-template <typename Product>
-void perRow(const std::byte* x, int64_t rows, const MatrixShape& s, float* y, Product product) {
-    const int64_t padded = int8Layout(s).paddedIn();
-    for (int64_t r = 0; r < rows; ++r) {
-        const std::byte* row = x + r * quantizedRowBytes(s);
-        product(as<std::int8_t>(row), as<float>(row + padded), y + r * s.out);
-    }
+// The prepared rows as the kernels read them: each row's int8 values, then its scales.
+QuantizedRows quantizedRows(const std::byte* x, int64_t rows, const MatrixShape& s) {
+    const int64_t rowBytes = quantizedRowBytes(s);
+    return {as<std::int8_t>(x), as<float>(x + int8Layout(s).paddedIn()), rows, rowBytes, rowBytes / int64_t(sizeof(float))};
 }
 
 const WeightFormat kInt8{
@@ -118,11 +116,11 @@ const WeightFormat kInt8{
         dequantizeInt8(as<std::int8_t>(packed), as<float>(packed + layout.weightCount()), layout, r0, r1, out);
     },
     quantizedRowBytes, prepareQuantized,
+    kMaxQuantizedRowsPerPass,
     [](const std::byte* packed, const MatrixShape& s, const std::byte* x, int64_t rows, float* y, int64_t g0, int64_t g1) {
         const auto layout = int8Layout(s);
-        perRow(x, rows, s, y, [&](const std::int8_t* xq, const float* xScales, float* yRow) {
-            int8RowProduct(as<std::int8_t>(packed), as<float>(packed + layout.weightCount()), layout, xq, xScales, 1, yRow, g0, g1);
-        });
+        int8RowProduct(as<std::int8_t>(packed), as<float>(packed + layout.weightCount()), layout, quantizedRows(x, rows, s), y,
+                       g0, g1);
     },
 };
 
@@ -141,12 +139,11 @@ const WeightFormat kQ4{
         dequantizeQ4(as<std::uint8_t>(packed), as<std::uint16_t>(packed + layout.weightBytes()), layout, r0, r1, out);
     },
     quantizedRowBytes, prepareQuantized,
+    kMaxQuantizedRowsPerPass,
     [](const std::byte* packed, const MatrixShape& s, const std::byte* x, int64_t rows, float* y, int64_t g0, int64_t g1) {
         const auto layout = q4Layout(s);
-        perRow(x, rows, s, y, [&](const std::int8_t* xq, const float* xScales, float* yRow) {
-            q4RowProduct(as<std::uint8_t>(packed), as<std::uint16_t>(packed + layout.weightBytes()), layout, xq, xScales, 1,
-                         yRow, g0, g1);
-        });
+        q4RowProduct(as<std::uint8_t>(packed), as<std::uint16_t>(packed + layout.weightBytes()), layout,
+                     quantizedRows(x, rows, s), y, g0, g1);
     },
 };
 
@@ -165,15 +162,16 @@ const WeightFormat& weightFormat(WeightPrecision precision) {
 void multiplyGroups(const WeightFormat& format, const std::byte* packed, const MatrixShape& shape,
                     const std::byte* prepared, int64_t rows, float* y, int64_t groupBegin, int64_t groupEnd) {
     const int64_t rowBytes = format.preparedRowBytes(shape);
-    if (rows <= kMaxRowsPerPass) {
+    const int64_t perPass = format.rowsPerPass;
+    if (rows <= perPass) {
         format.product(packed, shape, prepared, rows, y, groupBegin, groupEnd);
         return;
     }
     const int64_t groupBytes = std::max<int64_t>(1, format.packedBytes(shape) / std::max<int64_t>(1, shape.groups()));
     const int64_t tile = std::max<int64_t>(1, kTileBytes / groupBytes);
     for (int64_t g = groupBegin; g < groupEnd; g += tile)
-        for (int64_t r = 0; r < rows; r += kMaxRowsPerPass)
-            format.product(packed, shape, prepared + r * rowBytes, std::min<int64_t>(kMaxRowsPerPass, rows - r),
+        for (int64_t r = 0; r < rows; r += perPass)
+            format.product(packed, shape, prepared + r * rowBytes, std::min(perPass, rows - r),
                            y + r * shape.out, g, std::min(groupEnd, g + tile));
 }
 

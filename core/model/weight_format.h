@@ -34,7 +34,10 @@ struct WeightFormat {
     // depends on the instruction set: prepare right before the product.
     int64_t (*preparedRowBytes)(const MatrixShape& shape);
     void (*prepare)(const float* x, int64_t rows, const MatrixShape& shape, std::byte* prepared);
-    // y [rows, out] for the rows of groups [groupBegin, groupEnd); rows ≤ kMaxRowsPerPass.
+    // Activation rows one call of `product` serves with one read of W (kMaxRowsPerPass for the
+    // float formats, kMaxQuantizedRowsPerPass for int8 and 4-bit).
+    int rowsPerPass;
+    // y [rows, out] for the rows of groups [groupBegin, groupEnd); rows ≤ rowsPerPass.
     void (*product)(const std::byte* packed, const MatrixShape& shape, const std::byte* prepared, int64_t rows,
                     float* y, int64_t groupBegin, int64_t groupEnd);
 };
