@@ -48,7 +48,7 @@ std::vector<double> roundedActivations(const std::byte* prepared, const WeightFo
 class TestQuantizedKernels : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void cleanup() { QVERIFY(useKernelIsa(availableKernelIsas().front())); }
 
     void matchesReference_data() {
