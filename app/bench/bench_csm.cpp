@@ -21,6 +21,7 @@
 
 #include "app/bench/bench.h"
 #include "core/common/cpu_features.h"
+#include "core/common/numbers.h"
 #include "core/model/csm_model.h"
 #include "core/model/linear.h"
 #include "core/model/row_kernels.h"
@@ -186,12 +187,13 @@ int runCsmBench(const QStringList& args) {
     QCommandLineOption batchOpt("batch", "Batch sizes to time side by side, comma-separated (empty: none).", "LIST", "1,2,4,8");
     parser.addOptions({framesOpt, promptOpt, precisionOpt, kernelsOpt, batchOpt});
     parser.parse(QStringList{"csm"} + args);
-    const int frames = std::max(1, parser.value(framesOpt).toInt());
-    const int promptFrames = std::max(1, parser.value(promptOpt).toInt());
+    // A number the bench cannot use (NaN, a word, out of range) is refused with a sentence, not clamped.
+    const int frames = int(parseWholeNumber(parser.value(framesOpt), 1, 100000, "--frames"));
+    const int promptFrames = int(parseWholeNumber(parser.value(promptOpt), 1, 2000, "--prompt"));
     const QString which = parser.value(precisionOpt);
     std::vector<int> batches;
     for (const QString& size : parser.value(batchOpt).split(',', Qt::SkipEmptyParts))
-        batches.push_back(std::clamp(size.toInt(), 1, CsmModel::kMaxStreams));
+        batches.push_back(int(parseWholeNumber(size, 1, CsmModel::kMaxStreams, "--batch")));
     if (parser.isSet(kernelsOpt) && !kernels::useKernelIsa(parser.value(kernelsOpt).toStdString())) {
         std::fprintf(stderr, "This CPU cannot run the %s kernels (it has %s at best).\n", qPrintable(parser.value(kernelsOpt)),
                      kernels::kernelIsaName());

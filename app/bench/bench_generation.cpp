@@ -15,6 +15,7 @@
 #include "core/audio/audio_io.h"
 #include "core/common/cpu_features.h"
 #include "core/common/error.h"
+#include "core/common/numbers.h"
 #include "core/common/model_layout.h"
 #include "core/generation/csm_engine.h"
 #include "core/model/csm_model.h"
@@ -38,9 +39,10 @@ int runGenerationBench(const QStringList& args) {
     QCommandLineOption piecesOpt("pieces", "Pieces of the long text (one-sentence paragraphs).", "N", "8");
     parser.addOptions({secondsOpt, precisionOpt, contextOpt, streamsOpt, piecesOpt});
     parser.parse(QStringList{"generation"} + args);
-    const double seconds = std::max(0.08, parser.value(secondsOpt).toDouble());
-    const int pieceStreams = parser.isSet(streamsOpt) ? std::clamp(parser.value(streamsOpt).toInt(), 1, CsmModel::kMaxStreams) : 0;
-    const int pieceCount = std::clamp(parser.value(piecesOpt).toInt(), 1, 64);
+    const double seconds = parseFiniteNumber(parser.value(secondsOpt), 0.08, 600, "--seconds");
+    const int pieceStreams =
+        parser.isSet(streamsOpt) ? int(parseWholeNumber(parser.value(streamsOpt), 1, CsmModel::kMaxStreams, "--piece-streams")) : 0;
+    const int pieceCount = int(parseWholeNumber(parser.value(piecesOpt), 1, 64, "--pieces"));
 
     const QString tokenizerPath = findTokenizerJson(QString());
     if (tokenizerPath.isEmpty())
@@ -74,7 +76,7 @@ int runGenerationBench(const QStringList& args) {
         for (int i = 0; i < pieceCount; ++i)
             request.text += QStringLiteral("Piece number %1.\n\n").arg(i + 1);
     }
-    const double contextSeconds = std::max(0.0, parser.value(contextOpt).toDouble());
+    const double contextSeconds = parseFiniteNumber(parser.value(contextOpt), 0, 60, "--context-seconds");
     if (contextSeconds > 0) {
         AudioBuffer tone{std::vector<float>(std::size_t(contextSeconds * kOutputSampleRate)), kOutputSampleRate, 1};
         for (std::size_t i = 0; i < tone.samples.size(); ++i)

@@ -18,6 +18,7 @@
 #include <QCommandLineParser>
 
 #include "app/bench/bench.h"
+#include "core/common/numbers.h"
 
 namespace {
 
@@ -89,8 +90,8 @@ int runMimiBench(const QStringList& args) {
     QCommandLineOption threadsOpt("threads", "Comma-separated torch thread counts.", "LIST", "1,2");
     parser.addOptions({secondsOpt, framesOpt, threadsOpt});
     parser.parse(QStringList{"mimi"} + args);
-    const double seconds = std::max(0.08, parser.value(secondsOpt).toDouble());
-    const int streamFrames = std::max(1, parser.value(framesOpt).toInt());
+    const double seconds = parseFiniteNumber(parser.value(secondsOpt), 0.08, 600, "--seconds");
+    const int streamFrames = int(parseWholeNumber(parser.value(framesOpt), 1, 100000, "--frames"));
 
     const MimiConfig config = MimiConfig::real();
     WeightSet weights = WeightSet::random(torch::kFloat, 1234);
@@ -100,7 +101,7 @@ int runMimiBench(const QStringList& args) {
 
     c10::InferenceMode inference;
     for (const QString& t : parser.value(threadsOpt).split(',', Qt::SkipEmptyParts))
-        runWithThreads(*model, std::max(1, t.toInt()), seconds, streamFrames);
+        runWithThreads(*model, int(parseWholeNumber(t, 1, 1024, "--threads")), seconds, streamFrames);
     return 0;
 }
 

@@ -11,6 +11,7 @@
 
 #include "app/bench/bench.h"
 #include "core/common/error.h"
+#include "core/common/numbers.h"
 #include "core/model/format_quality.h"
 #include "core/model/precision.h"
 
@@ -25,8 +26,8 @@ int runQualityBench(const QStringList& args) {
     QCommandLineOption framesOpt("frames", "Frames per prompt.", "F", "4");
     parser.addOptions({formatsOpt, promptsOpt, framesOpt});
     parser.parse(QStringList{"quality"} + args);
-    const int promptCount = std::clamp(parser.value(promptsOpt).toInt(), 1, 16);
-    const int frames = std::clamp(parser.value(framesOpt).toInt(), 1, 64);
+    const int promptCount = int(parseWholeNumber(parser.value(promptsOpt), 1, 16, "--prompts"));
+    const int frames = int(parseWholeNumber(parser.value(framesOpt), 1, 64, "--frames"));
 
     const CsmConfig config = CsmConfig::csm1b();
     std::vector<CsmPrompt> prompts;

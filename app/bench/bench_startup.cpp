@@ -13,6 +13,7 @@
 #include <QTemporaryDir>
 
 #include "app/bench/bench.h"
+#include "core/common/numbers.h"
 
 namespace echoforge::bench {
 namespace {
@@ -45,7 +46,7 @@ int runStartupBench(const QStringList& args) {
     int runs = 11;
     const int at = args.indexOf("--runs");
     if (at >= 0 && at + 1 < args.size())
-        runs = std::clamp(args[at + 1].toInt(), 1, 101);
+        runs = int(parseWholeNumber(args[at + 1], 1, 101, "--runs"));
 
     const QString bin = QCoreApplication::applicationDirPath();
     QTemporaryDir home;

@@ -15,6 +15,8 @@ namespace echoforge {
 
 namespace {
 
+constexpr int64_t kSwiGluGrain = 2048;   // elements per task: well above the cost of handing one out
+
 // torchtune rms_norm.py: x·rsqrt(mean(x²) + eps)·scale, per row of `dim`.
 void rmsNormRows(const float* x, int64_t rows, int64_t dim, const float* scale, double eps, float* out) {
     for (int64_t r = 0; r < rows; ++r) {
@@ -154,11 +156,15 @@ void LlamaTransformer::stepRows(const float* x, const RowPlace* places, int64_t 
         addInto(b.projected);
         rmsNormRows(b.h.data(), s, d, w.mlpNormScale.data_ptr<float>(), config_.normEps, b.normed.data());
         w.w13.multiply(b.normed.data(), s, b.gateUp.data());
-        for (int64_t r = 0; r < s; ++r)                   // SwiGLU: silu(gate)·up
-            for (int64_t j = 0; j < inter; ++j) {
+        // SwiGLU: silu(gate)·up. 8,192 exponentials a row take ~30 µs, which the decoder pays 124
+        // times a frame: on every thread, not on one while the others wait at the next product.
+        at::parallel_for(0, s * inter, kSwiGluGrain, [&](int64_t begin, int64_t end) {
+            for (int64_t item = begin; item < end; ++item) {
+                const int64_t r = item / inter, j = item % inter;
                 const float gate = b.gateUp[std::size_t(r * 2 * inter + j)];
-                b.gated[std::size_t(r * inter + j)] = gate / (1.0f + std::exp(-gate)) * b.gateUp[std::size_t(r * 2 * inter + inter + j)];
+                b.gated[std::size_t(item)] = gate / (1.0f + std::exp(-gate)) * b.gateUp[std::size_t(r * 2 * inter + inter + j)];
             }
+        });
         w.w2.multiply(b.gated.data(), s, b.projected.data());
         addInto(b.projected);
         if (observeLayer)

@@ -156,6 +156,8 @@ private:
         return true;
     }
     bool open(json&& container) {
+        // A container inside vocab or merges is a malformed entry; those frames hold no node.
+        refuseInSection();
         const bool inObject = !stack_.empty() && top().node->is_object();
         std::string name = inObject ? key_ : std::string();
         json* node = place(std::move(container));

@@ -146,6 +146,15 @@ private Q_SLOTS:
         row("vocab is array", [](json& j) { j["model"]["vocab"] = json::array(); }, "\"model.vocab\" is an array");
         row("id is a string", [](json& j) { j["model"]["vocab"]["ab"] = "256"; }, "model.vocab[\"ab\"] is not an integer id");
         row("negative id", [](json& j) { j["model"]["vocab"]["ab"] = -4; }, "model.vocab[\"ab\"] is not a valid id");
+        // Containers inside the streamed sections (a fuzzing finding: they once reached a null node).
+        row("id is an object", [](json& j) { j["model"]["vocab"]["ab"] = json::object({{"id", 256}}); },
+            "model.vocab[\"ab\"] is not an integer id");
+        row("id is an array", [](json& j) { j["model"]["vocab"]["ab"] = json::array({256}); },
+            "model.vocab[\"ab\"] is not an integer id");
+        row("merge is an object", [](json& j) { j["model"]["merges"][1] = json::object({{"a", "b"}}); },
+            "model.merges[1] is neither");
+        row("merge pair holds an array", [](json& j) { j["model"]["merges"][0] = json::array({json::array({"a"}), "b"}); },
+            "model.merges[0] is neither");
         row("empty token", [](json& j) { j["model"]["vocab"][""] = 263; }, "model.vocab has an empty token (id 263)");
         row("ignore_merges not a boolean", [](json& j) { j["model"]["ignore_merges"] = "yes"; },
             "\"model.ignore_merges\" is a string, not a boolean");
