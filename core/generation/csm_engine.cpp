@@ -162,7 +162,7 @@ void CsmEngine::Parts::speakChained(PieceSession& s) {
 
 void CsmEngine::Parts::speakSideBySide(PieceSession& s) {
     const int totalFrames = framesFor(s.request.params.maxSeconds);
-    const int streams = std::clamp(options.pieceStreams, 1, CsmModel::kMaxStreams);
+    const int streams = options.pieceStreams;   // within 1…kMaxStreams since fromParts()
     // Output samples per frame, to cut the last piece at the length limit.
     const double samplesPerFrame = frameSeconds() * kOutputSampleRate;
     int framesLeft = totalFrames;
@@ -283,6 +283,8 @@ std::unique_ptr<CsmEngine> CsmEngine::fromParts(Llama3Tokenizer tokenizer, MimiC
                         .arg(config.textVocabSize).arg(tokenizer.sourcePath()).arg(tokenizer.vocabSize()));
     auto parts = std::unique_ptr<Parts>(new Parts{options, std::move(tokenizer), std::move(codec), std::move(model),
                                                   identity, nullptr, nullptr, Watermarker(options.watermarkKey)});
+    // A batch holds 1 to kMaxStreams pieces: clamped once here, read as it is everywhere after.
+    parts->options.pieceStreams = std::clamp(options.pieceStreams, 1, CsmModel::kMaxStreams);
     parts->context = std::make_unique<CsmContext>(parts->tokenizer, parts->codec, identity,
                                                   options.cacheDir + QStringLiteral("/clone-codes"));
     parts->audioCache = std::make_unique<AudioCache>(options.cacheDir + QStringLiteral("/takes"), options.audioCacheBytes);
@@ -424,7 +426,7 @@ SpeechResult CsmEngine::synthesize(const SpeechRequest& original, const SpeechCa
     if (pieces.size() > 1)
         result.notes << (sideBySide ? QStringLiteral("The text was spoken in %1 pieces, up to %2 side by side, each with "
                                                      "the voice alone as context.")
-                                          .arg(pieces.size()).arg(std::clamp(p.options.pieceStreams, 1, CsmModel::kMaxStreams))
+                                          .arg(pieces.size()).arg(p.options.pieceStreams)
                                     : QStringLiteral("The text was spoken in %1 pieces.").arg(pieces.size()));
 
     TakeRunner runner(*p.model, p.codec, p.watermarker, callbacks);
