@@ -2,11 +2,16 @@
 // weights made in memory): time to first audio and real-time factor of a whole request,
 // streaming decode and watermark included. With --piece-streams B: a long text of --pieces
 // one-sentence paragraphs spoken with the voice alone as context, B pieces side by side, and the
-// aggregate real-time factor of all the frames made (issue 16, point 3).
+// aggregate real-time factor of all the frames made (issue 16, point 3). With --jobs J: J
+// requests spoken one after another, then all at once on threads of their own as queued jobs
+// are (their frames made in shared steps), and the aggregate speed of each way.
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+
+#include <thread>
+#include <vector>
 
 #include <QCommandLineParser>
 #include <QTemporaryDir>
@@ -24,6 +29,62 @@ namespace {
 
 using namespace echoforge;
 
+// J requests one after another, then at once; prints both and their ratio.
+void compareJobsAtOnce(CsmEngine& engine, const SpeechRequest& base, int jobs) {
+    struct Job {
+        SpeechRequest request;
+        int frames = 0;
+        SpeechResult result;
+    };
+    auto makeJobs = [&](std::uint64_t firstSeed) {
+        std::vector<Job> list(static_cast<std::size_t>(jobs));
+        for (int j = 0; j < jobs; ++j) {
+            list[std::size_t(j)].request = base;
+            list[std::size_t(j)].request.text = QStringLiteral("Job number %1 says: ").arg(j + 1) + base.text;
+            list[std::size_t(j)].request.params.seed = firstSeed + std::uint64_t(j);   // never a cached take
+        }
+        return list;
+    };
+    auto speak = [&engine](Job& job) {
+        SpeechCallbacks callbacks;
+        callbacks.onProgress = [&job](const SpeechProgress& p) { job.frames = p.unitsDone; };
+        job.result = engine.synthesize(job.request, callbacks);
+    };
+    auto seconds = [](auto since) { return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count(); };
+    auto audioOf = [](const std::vector<Job>& list) {
+        double s = 0;
+        for (const Job& j : list)
+            s += j.frames * 0.08;
+        return s;
+    };
+
+    std::vector<Job> oneByOne = makeJobs(100);
+    auto start = std::chrono::steady_clock::now();
+    for (Job& job : oneByOne)
+        speak(job);
+    const double oneByOneSeconds = seconds(start);
+
+    std::vector<Job> atOnce = makeJobs(200);
+    std::vector<std::thread> threads;
+    start = std::chrono::steady_clock::now();
+    for (Job& job : atOnce)
+        threads.emplace_back([&speak, &job] { speak(job); });
+    for (std::thread& t : threads)
+        t.join();
+    const double atOnceSeconds = seconds(start);
+
+    const double oneByOneSpeed = audioOf(oneByOne) / oneByOneSeconds, atOnceSpeed = audioOf(atOnce) / atOnceSeconds;
+    std::printf("  %d jobs one after another  %.2f s of audio in %.2f s: %.2f × real time\n", jobs, audioOf(oneByOne),
+                oneByOneSeconds, oneByOneSpeed);
+    std::printf("  %d jobs at once            %.2f s of audio in %.2f s: %.2f × real time (widest shared step: %d)\n", jobs,
+                audioOf(atOnce), atOnceSeconds, atOnceSpeed, engine.widestSharedStep());
+    double firstAudio = 0;
+    for (const Job& j : atOnce)
+        firstAudio = std::max(firstAudio, j.result.firstAudioSeconds);
+    std::printf("  at once: slowest first audio %.2f s; aggregate ratio at once / one by one %.2f\n", firstAudio,
+                atOnceSpeed / oneByOneSpeed);
+}
+
 int runGenerationBench(const QStringList& args) {
     QCommandLineParser parser;
     QCommandLineOption secondsOpt("seconds", "Audio to generate (the random model never stops by itself).", "S", "4");
@@ -37,12 +98,17 @@ int runGenerationBench(const QStringList& args) {
                                   "(1 to 8); each piece runs to its own frame budget (about 6 s).",
                                   "B");
     QCommandLineOption piecesOpt("pieces", "Pieces of the long text (one-sentence paragraphs).", "N", "8");
-    parser.addOptions({secondsOpt, precisionOpt, contextOpt, streamsOpt, piecesOpt});
+    QCommandLineOption jobsOpt("jobs",
+                               "Speak this many requests (each --seconds long) one after another, then all at once "
+                               "on threads of their own, as queued jobs run side by side (1 to 8), and compare.",
+                               "J");
+    parser.addOptions({secondsOpt, precisionOpt, contextOpt, streamsOpt, piecesOpt, jobsOpt});
     parser.parse(QStringList{"generation"} + args);
     const double seconds = parseFiniteNumber(parser.value(secondsOpt), 0.08, 600, "--seconds");
     const int pieceStreams =
         parser.isSet(streamsOpt) ? int(parseWholeNumber(parser.value(streamsOpt), 1, CsmModel::kMaxStreams, "--piece-streams")) : 0;
     const int pieceCount = int(parseWholeNumber(parser.value(piecesOpt), 1, 64, "--pieces"));
+    const int jobs = parser.isSet(jobsOpt) ? int(parseWholeNumber(parser.value(jobsOpt), 1, CsmModel::kMaxStreams, "--jobs")) : 0;
 
     const QString tokenizerPath = findTokenizerJson(QString());
     if (tokenizerPath.isEmpty())
@@ -61,6 +127,7 @@ int runGenerationBench(const QStringList& args) {
         options.pieceContext = CsmEngineOptions::PieceContext::VoiceOnly;
         options.pieceStreams = pieceStreams;
     }
+    options.jobStreams = std::max(1, jobs);
     auto engine = CsmEngine::fromParts(Llama3Tokenizer::load(tokenizerPath), MimiCodec::withRandomWeights(7),
                                        std::move(model), options, QStringLiteral("bench"));
 
@@ -84,6 +151,13 @@ int runGenerationBench(const QStringList& args) {
         const QString clip = cache.filePath(QStringLiteral("reference.wav"));
         writeAudio(clip, tone);
         request.character.segments.push_back({clip, QStringLiteral("A reference clip of the voice, read slowly."), 0});
+    }
+    if (jobs > 0) {
+        std::printf("CSM engine, full size, random weights, %s weights: queued jobs side by side\n",
+                    qPrintable(precisionName(precision)));
+        compareJobsAtOnce(*engine, request, jobs);
+        std::printf("  peak resident memory      %.2f GB\n", double(peakResidentBytes()) / 1e9);
+        return 0;
     }
     SpeechCallbacks callbacks;
     int frames = 0;

@@ -24,6 +24,7 @@ static void visit(Store&& store, SettingsRef& s) {
     store("generation/topK", s.topK);
     store("generation/maxSeconds", s.maxSeconds);
     store("generation/pieceStreams", s.pieceStreams);
+    store("generation/jobStreams", s.jobStreams);
     store("limits/queue", s.queueLimit);
     store("limits/textCharacters", s.textLimit);
     store("limits/audioSeconds", s.audioLimitSeconds);

@@ -24,6 +24,9 @@ struct Settings {
     // Pieces of a long text CSM speaks side by side (1–8). 1: one after another, each with the
     // one before as context; more: each with the voice alone, that many in one batch (faster).
     int pieceStreams = 1;
+    // Queued CSM jobs spoken at the same time (1–8), their frames made in one batch: each weight
+    // read serves every job, so more finish per minute on a CPU. A job's audio does not depend on it.
+    int jobStreams = 4;
 
     // Limits
     int queueLimit = 100;

@@ -85,6 +85,11 @@ public:
         return false;
     }
 
+    // How many synthesize() calls may run at once, each on its own thread; an engine that takes
+    // more than one batches their work (CSM: queued jobs side by side, each weight read serving
+    // every job). Asked once the engine is made; 1: one request at a time.
+    virtual int maxConcurrentRequests() const { return 1; }
+
     // Makes the speech. Throws echoforge::Error with a sentence on failure. On cancellation it
     // returns what it has with `cancelled` set.
     virtual SpeechResult synthesize(const SpeechRequest& request, const SpeechCallbacks& callbacks) = 0;

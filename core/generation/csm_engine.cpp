@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <mutex>
 #include <random>
 
 #include "core/audio/audio_buffer.h"
@@ -19,6 +20,7 @@
 #include "core/generation/take_check.h"
 #include "core/generation/text_splitter.h"
 #include "core/model/csm_model.h"
+#include "core/model/csm_stream_pool.h"
 #include "core/text/llama3_tokenizer.h"
 #include "core/text/pause_markup.h"
 #include "core/text/text_normalizer.h"
@@ -93,6 +95,10 @@ struct CsmEngine::Parts {
     std::unique_ptr<CsmContext> context;
     std::unique_ptr<AudioCache> audioCache;
     Watermarker watermarker;
+    // Everything below is shared by the requests that run at once (jobStreams): the model only
+    // through the pool, the read-only parts above as they are, the anchor store under its lock.
+    std::unique_ptr<CsmStreamPool> streams;
+    std::mutex anchorMutex;              // one request at a time finds or makes a kept voice
 
     double frameSeconds() const { return double(codec.samplesPerFrame()) / codec.sampleRate(); }
     int framesFor(double seconds) const { return int(std::ceil(seconds / frameSeconds())); }
@@ -282,13 +288,26 @@ std::unique_ptr<CsmEngine> CsmEngine::fromParts(Llama3Tokenizer tokenizer, MimiC
         throw Error(QStringLiteral("CSM has %1 text embeddings but the tokenizer (%2) has %3 ids.")
                         .arg(config.textVocabSize).arg(tokenizer.sourcePath()).arg(tokenizer.vocabSize()));
     auto parts = std::unique_ptr<Parts>(new Parts{options, std::move(tokenizer), std::move(codec), std::move(model),
-                                                  identity, nullptr, nullptr, Watermarker(options.watermarkKey)});
-    // A batch holds 1 to kMaxStreams pieces: clamped once here, read as it is everywhere after.
+                                                  identity, nullptr, nullptr, Watermarker(options.watermarkKey),
+                                                  nullptr, {}});
+    // A batch holds 1 to kMaxStreams pieces or requests: clamped once here, read as it is
+    // everywhere after. Batches run on the CPU only.
     parts->options.pieceStreams = std::clamp(options.pieceStreams, 1, CsmModel::kMaxStreams);
+    parts->options.jobStreams =
+        options.device == ComputeDevice::Cpu ? std::clamp(options.jobStreams, 1, CsmModel::kMaxStreams) : 1;
+    parts->streams = std::make_unique<CsmStreamPool>(*parts->model);
     parts->context = std::make_unique<CsmContext>(parts->tokenizer, parts->codec, identity,
                                                   options.cacheDir + QStringLiteral("/clone-codes"));
     parts->audioCache = std::make_unique<AudioCache>(options.cacheDir + QStringLiteral("/takes"), options.audioCacheBytes);
     return std::unique_ptr<CsmEngine>(new CsmEngine(std::move(parts)));
+}
+
+int CsmEngine::maxConcurrentRequests() const {
+    return parts_->options.jobStreams;
+}
+
+int CsmEngine::widestSharedStep() const {
+    return parts_->streams->widestStep();
 }
 
 QString CsmEngine::modelIdentity() const {
@@ -306,6 +325,8 @@ std::optional<ReferenceSegment> CsmEngine::voiceAnchor(const SpeechRequest& requ
     const Character& c = request.character;
     if (!request.useVoiceAnchor || !c.segments.isEmpty() || parts_->options.anchorsDir.isEmpty() || c.id.isEmpty())
         return std::nullopt;
+    // Two requests of a new character at once: the second waits and finds the first one's voice.
+    std::lock_guard lock(parts_->anchorMutex);
     AnchorStore store(parts_->options.anchorsDir);
     std::optional<VoiceAnchor> anchor = store.find(c.id);
     if (!anchor) {
@@ -340,6 +361,10 @@ SpeechResult CsmEngine::synthesize(const SpeechRequest& original, const SpeechCa
     const auto start = Clock::now();
     if (original.text.trimmed().isEmpty())
         throw Error("There is no text to speak.");
+    // Requests side by side come on threads of their own, which start with every core: each
+    // takes the thread count the model was loaded with, so a step runs alike on any of them.
+    if (p.options.jobStreams > 1)
+        configureTorchThreads(p.options.threads);
 
     SpeechResult result;
     result.engineId = id();
@@ -429,7 +454,7 @@ SpeechResult CsmEngine::synthesize(const SpeechRequest& original, const SpeechCa
                                           .arg(pieces.size()).arg(p.options.pieceStreams)
                                     : QStringLiteral("The text was spoken in %1 pieces.").arg(pieces.size()));
 
-    TakeRunner runner(*p.model, p.codec, p.watermarker, callbacks);
+    TakeRunner runner(*p.streams, p.codec, p.watermarker, callbacks);
     runner.setFramesTotalEstimate(p.framesFor(expectedSpeechSeconds(text)));
     PieceSession session{request, voice, pieces, runner, result, {}};
     if (sideBySide)

@@ -38,6 +38,10 @@ struct CsmEngineOptions {
     enum class PieceContext { PreviousPiece, VoiceOnly };
     PieceContext pieceContext = PieceContext::PreviousPiece;
     int pieceStreams = 1;                // 1 to CsmModel::kMaxStreams; used with VoiceOnly
+    // Requests (queued jobs) spoken at the same time, each on its caller's thread, their frame
+    // steps run as one batch (CsmStreamPool): 1 to CsmModel::kMaxStreams, and 1 on a GPU. What a
+    // request makes does not depend on it; only how long each takes and how many finish per minute.
+    int jobStreams = 1;
     WatermarkKey watermarkKey = kDefaultWatermarkKey;
     QString anchorsDir;                  // kept voices (voice_anchor.h); empty: none kept or made
     QString lexiconsDir;                 // pronunciation lexicons (lexicon.h); empty: none
@@ -62,11 +66,17 @@ public:
     QString displayName() const override { return QStringLiteral("CSM-1B"); }
     bool supportsCloning() const override { return true; }
 
+    int maxConcurrentRequests() const override;
+    // Safe to call from several threads at once, up to maxConcurrentRequests().
     SpeechResult synthesize(const SpeechRequest& request, const SpeechCallbacks& callbacks) override;
 
     // Encodes a reference clip once so later generations find its codes in the cache
     // (cloning calls this). Returns whether the codes were already cached.
     bool prepareReference(const QString& audioPath) override;
+
+    // The most requests (or pieces) whose frames were made in one step so far: how far queued
+    // jobs were batched (benchmarks and tests read it).
+    int widestSharedStep() const;
 
     // Identifies the loaded weights (caches are keyed by it).
     QString modelIdentity() const;

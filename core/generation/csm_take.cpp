@@ -8,6 +8,7 @@
 #include "core/common/logging.h"
 #include "core/generation/take_check.h"
 #include "core/model/csm_model.h"
+#include "core/model/csm_stream_pool.h"
 
 namespace echoforge {
 namespace {
@@ -49,9 +50,9 @@ std::vector<int64_t> TakeRunner::codecCodes(const std::vector<int64_t>& frame) {
     return codes;
 }
 
-TakeRunner::TakeRunner(CsmModel& model, const MimiCodec& codec, const Watermarker& watermarker,
+TakeRunner::TakeRunner(CsmStreamPool& streams, const MimiCodec& codec, const Watermarker& watermarker,
                        const SpeechCallbacks& callbacks)
-    : model_(model), codec_(codec), watermark_(watermarker.stream()), callbacks_(callbacks) {}
+    : streams_(streams), codec_(codec), watermark_(watermarker.stream()), callbacks_(callbacks) {}
 
 std::uint64_t TakeRunner::takeSeed(std::uint64_t seed, int attempt) {
     return seed + std::uint64_t(attempt) * kSeedStride;
@@ -97,18 +98,25 @@ TakeRunner::Take TakeRunner::runOnce(const CsmPromptBuilder& prompt, const Gener
     Take take;
     const int K = prompt.numCodebooks();
     take.frames.assign(K, {});
-    model_.begin(modelPrompt(prompt), CsmSampling{params.temperature, params.topK, seed}, maxFrames);
+    const auto cancelled = [this] { return callbacks_.cancelled(); };
+    std::optional<CsmStreamPool::Lease> lease = cancelled() ? std::nullopt : streams_.claim(1, cancelled);
+    if (!lease) {
+        take.cancelled = true;
+        return take;
+    }
     FrameDecoder decoder(codec_);
     auto deliver = [&](std::vector<float> pcm) {
         take.audio.insert(take.audio.end(), pcm.begin(), pcm.end());
         send(std::move(pcm));
     };
     for (int f = 0; f < maxFrames; ++f) {
-        if (callbacks_.cancelled()) {
+        if (f > 0 && cancelled()) {
             take.cancelled = true;
             break;
         }
-        const std::vector<int64_t> frame = model_.nextFrame();
+        const std::vector<int64_t> frame =
+            f == 0 ? lease->begin(0, modelPrompt(prompt), CsmSampling{params.temperature, params.topK, seed}, maxFrames)
+                   : lease->next({0}).front();
         if (std::all_of(frame.begin(), frame.end(), [](int64_t c) { return c == 0; }))
             break;  // the end-of-audio frame is not kept (generator.py)
         for (int k = 0; k < K; ++k)
@@ -118,6 +126,7 @@ TakeRunner::Take TakeRunner::runOnce(const CsmPromptBuilder& prompt, const Gener
         callbacks_.progress({framesDone_, std::max(framesEstimate_, framesDone_ + 1), secondsSent_});
         take.hitLimit = f + 1 == maxFrames;
     }
+    lease.reset();   // the other requests' steps stop waiting for this one
     deliver(decoder.flush());
     return take;
 }
@@ -127,28 +136,36 @@ std::vector<TakeRunner::Take> TakeRunner::runBatchOnce(const std::vector<SideByS
                                                        const GenerationParams& params, int live) {
     const std::size_t n = pieces.size();
     std::vector<Take> takes(n);
-    std::vector<CsmPrompt> prompts;
-    std::vector<CsmSampling> samplings;
-    std::vector<int> limits;
     std::deque<FrameDecoder> decoders;   // not movable (the resampler), so not a vector
     for (std::size_t i = 0; i < n; ++i) {
         takes[i].frames.assign(pieces[i].prompt->numCodebooks(), {});
-        prompts.push_back(modelPrompt(*pieces[i].prompt));
-        samplings.push_back({params.temperature, params.topK, seeds[i]});
-        limits.push_back(pieces[i].maxFrames);
         decoders.emplace_back(codec_);
+    }
+    const auto cancelled = [this] { return callbacks_.cancelled(); };
+    std::optional<CsmStreamPool::Lease> lease = cancelled() ? std::nullopt : streams_.claim(int(n), cancelled);
+    if (!lease) {
+        for (Take& take : takes)
+            take.cancelled = true;
+        return takes;
     }
     auto deliver = [&](std::size_t i, std::vector<float> pcm) {
         takes[i].audio.insert(takes[i].audio.end(), pcm.begin(), pcm.end());
         if (int(i) == live)
             send(std::move(pcm));
     };
-    model_.generateBatch(prompts, samplings, limits, [&](int stream, const std::vector<int64_t>& frame) {
-        const auto i = std::size_t(stream);
+    // A stream's frame: kept and decoded, and whether the stream goes on; the all-zero frame ends
+    // it unkept, as do a cancel (this frame dropped, as run() stops before making it) and its limit.
+    std::vector<int> active;
+    auto keep = [&](std::size_t i, const std::vector<int64_t>& frame) {
         Take& take = takes[i];
-        if (callbacks_.cancelled()) {
-            take.cancelled = true;   // this frame is dropped, as run() stops before making it
-            return false;
+        if (std::all_of(frame.begin(), frame.end(), [](int64_t c) { return c == 0; })) {
+            lease->end(int(i));
+            return;
+        }
+        if (cancelled()) {
+            take.cancelled = true;
+            lease->end(int(i));
+            return;
         }
         for (std::size_t k = 0; k < take.frames.size(); ++k)
             take.frames[k].push_back(frame[k]);
@@ -156,8 +173,22 @@ std::vector<TakeRunner::Take> TakeRunner::runBatchOnce(const std::vector<SideByS
         ++framesDone_;
         callbacks_.progress({framesDone_, std::max(framesEstimate_, framesDone_ + 1), secondsSent_});
         take.hitLimit = int(take.frames.front().size()) == pieces[i].maxFrames;
-        return true;
-    });
+        if (take.hitLimit)
+            lease->end(int(i));
+        else
+            active.push_back(int(i));
+    };
+    for (std::size_t i = 0; i < n; ++i)
+        keep(i, lease->begin(int(i), modelPrompt(*pieces[i].prompt),
+                             CsmSampling{params.temperature, params.topK, seeds[i]}, pieces[i].maxFrames));
+    while (!active.empty()) {
+        const std::vector<int> now = std::move(active);
+        active.clear();
+        const std::vector<std::vector<int64_t>> made = lease->next(now);
+        for (std::size_t r = 0; r < now.size(); ++r)
+            keep(std::size_t(now[r]), made[r]);
+    }
+    lease.reset();
     for (std::size_t i = 0; i < n; ++i) {
         deliver(i, decoders[i].flush());
         // A cancel that came after a stream had ended still ends the request.

@@ -15,7 +15,7 @@
 
 namespace echoforge {
 
-class CsmModel;
+class CsmStreamPool;
 class MimiCodec;
 
 struct TakeOutcome {
@@ -29,7 +29,9 @@ class TakeRunner {
 public:
     using Clock = std::chrono::steady_clock;
 
-    TakeRunner(CsmModel& model, const MimiCodec& codec, const Watermarker& watermarker,
+    // Frames come from `streams`, which other requests may share at the same time (queued jobs
+    // side by side); what a take holds does not depend on who shares it.
+    TakeRunner(CsmStreamPool& streams, const MimiCodec& codec, const Watermarker& watermarker,
                const SpeechCallbacks& callbacks);
 
     void setFramesTotalEstimate(int frames) { framesEstimate_ = frames; }
@@ -39,7 +41,7 @@ public:
     TakeOutcome run(const CsmPromptBuilder& prompt, const QString& text, const GenerationParams& params,
                     std::uint64_t seed, int maxFrames, int attempts);
 
-    // Pieces spoken side by side as one batch (CsmModel::generateBatch), each one's takes exactly
+    // Pieces spoken side by side as one batch (streams of one lease), each one's takes exactly
     // those run() makes for it alone with the same seed; failed takes are taken again, together.
     // The first piece's first take streams as it is made; the caller sends the others with
     // sendHeld() in order, once the pieces before them are out.
@@ -82,7 +84,7 @@ private:
     void send(std::vector<float> chunk);
     std::vector<int64_t> codecCodes(const std::vector<int64_t>& frame);
 
-    CsmModel& model_;
+    CsmStreamPool& streams_;
     const MimiCodec& codec_;
     StreamingWatermarker watermark_;
     const SpeechCallbacks& callbacks_;

@@ -199,6 +199,96 @@ std::vector<std::vector<std::vector<int64_t>>> CsmModel::generateBatch(
     return generateBatch(prompts, samplings, std::vector<int>(prompts.size(), maxFrames), onFrame);
 }
 
+std::vector<int64_t> CsmModel::startStream(int stream, const CsmPrompt& prompt, const CsmSampling& sampling,
+                                           int maxFrames) {
+    if (stream < 0 || stream >= kMaxStreams)
+        throw Error(QStringLiteral("CSM has streams 0 to %1, not %2.").arg(kMaxStreams - 1).arg(stream));
+    LlamaTransformer& backbone = network_->backbone();
+    backbone.setStreamCount(std::max(stream + 1, backbone.streamCount()));
+    streamRuns_.resize(std::size_t(kMaxStreams));
+    // The prompt and first frame exactly as generate() makes them, in the stream's own cache.
+    backbone.selectStream(stream);
+    network_->decoder().selectStream(0);
+    begin(prompt, sampling, maxFrames);
+    std::vector<int64_t> first = nextFrame();
+    streamRuns_[std::size_t(stream)] = std::move(run_);
+    backbone.selectStream(0);
+    return first;
+}
+
+void CsmModel::endStream(int stream) {
+    if (stream >= 0 && stream < int(streamRuns_.size()))
+        streamRuns_[std::size_t(stream)].reset();
+}
+
+std::vector<std::vector<int64_t>> CsmModel::stepStreams(const std::vector<int>& streams) {
+    for (int b : streams)
+        if (b < 0 || b >= int(streamRuns_.size()) || !streamRuns_[std::size_t(b)])
+            throw Error(QStringLiteral("CSM stream %1 was asked for a frame before it was given a prompt.").arg(b));
+    c10::InferenceMode inference;
+    LlamaTransformer& backbone = network_->backbone();
+    const int64_t n = int64_t(streams.size());
+    if (n == 1) {
+        // One stream: the one-row path, which has less to do per frame than a batch of one.
+        const int b = streams.front();
+        run_ = std::move(streamRuns_[std::size_t(b)]);
+        backbone.selectStream(b);
+        network_->decoder().selectStream(0);
+        framesMade_ = 1;   // past the prompt: the last frame comes back as input
+        std::vector<int64_t> frame;
+        try {
+            frame = nextFrame();
+        } catch (...) {
+            streamRuns_[std::size_t(b)] = std::move(run_);
+            backbone.selectStream(0);
+            throw;
+        }
+        streamRuns_[std::size_t(b)] = std::move(run_);
+        backbone.selectStream(0);
+        return {std::move(frame)};
+    }
+
+    if (!network_->device().is_cpu())
+        throw Error("Batched generation runs on the CPU only.");
+    const int64_t k = config().audioNumCodebooks, d = config().backbone.dim, vocab = config().audioVocabSize;
+    std::vector<float> rows(std::size_t(n * d)), hidden(std::size_t(n * d)), logits(std::size_t(n * vocab));
+    // generator.py: each stream's previous frame comes back as [codes, 0] with mask [1…1, 0].
+    std::vector<LlamaTransformer::RowPlace> places;
+    for (int64_t r = 0; r < n; ++r) {
+        Run& run = *streamRuns_[std::size_t(streams[std::size_t(r)])];
+        auto tokens = torch::zeros({1, k + 1}, torch::kInt64);
+        tokens.narrow(1, 0, k).copy_(torch::tensor(run.lastFrame, torch::kInt64).view({1, k}));
+        auto mask = torch::ones({1, k + 1}, torch::kBool);
+        mask[0][k] = false;
+        const auto embedded = network_->embedFrames(tokens, mask).contiguous();   // [1, D]
+        std::copy_n(embedded.data_ptr<float>(), d, rows.data() + r * d);
+        places.push_back({streams[std::size_t(r)], run.position});
+    }
+    backbone.stepRows(rows.data(), places.data(), n, hidden.data());
+    network_->codebook0LogitsRows(hidden.data(), n, logits.data());
+    std::vector<const float*> lastHidden;
+    std::vector<int64_t> codes0;
+    for (int64_t r = 0; r < n; ++r) {
+        Run& run = *streamRuns_[std::size_t(streams[std::size_t(r)])];
+        codes0.push_back(run.sampler.sample(logits.data() + r * vocab, vocab, run.sampling.temperature, run.sampling.topK));
+        lastHidden.push_back(hidden.data() + r * d);
+    }
+    const auto rest = network_->decodeBatch(lastHidden, codes0, [&](int r, int, const float* l) {
+        Run& run = *streamRuns_[std::size_t(streams[std::size_t(r)])];
+        return run.sampler.sample(l, vocab, run.sampling.temperature, run.sampling.topK);
+    });
+    std::vector<std::vector<int64_t>> frames;
+    for (int64_t r = 0; r < n; ++r) {
+        Run& run = *streamRuns_[std::size_t(streams[std::size_t(r)])];
+        std::vector<int64_t> frame{codes0[std::size_t(r)]};
+        frame.insert(frame.end(), rest[std::size_t(r)].begin(), rest[std::size_t(r)].end());
+        run.lastFrame = frame;
+        run.position += 1;
+        frames.push_back(std::move(frame));
+    }
+    return frames;
+}
+
 std::vector<std::vector<std::vector<int64_t>>> CsmModel::generateBatch(
     const std::vector<CsmPrompt>& prompts, const std::vector<CsmSampling>& samplings, const std::vector<int>& maxFrames,
     const std::function<bool(int, const std::vector<int64_t>&)>& onFrame) {
@@ -210,12 +300,7 @@ std::vector<std::vector<std::vector<int64_t>>> CsmModel::generateBatch(
     if (!network_->device().is_cpu())
         throw Error("Batched generation runs on the CPU only.");
     c10::InferenceMode inference;
-    LlamaTransformer& backbone = network_->backbone();
-    backbone.setStreamCount(std::max(streams, backbone.streamCount()));
-    const int64_t k = config().audioNumCodebooks, d = config().backbone.dim, vocab = config().audioVocabSize;
 
-    // Each stream's prompt and first frame exactly as generate() makes them, in its own streams.
-    std::vector<std::unique_ptr<Run>> runs(static_cast<std::size_t>(streams));
     std::vector<std::vector<std::vector<int64_t>>> frames(static_cast<std::size_t>(streams));
     std::vector<int> active;
     auto keep = [&](int b, std::vector<int64_t> frame) {
@@ -226,56 +311,17 @@ std::vector<std::vector<std::vector<int64_t>>> CsmModel::generateBatch(
         if (more && int(frames[std::size_t(b)].size()) < maxFrames[std::size_t(b)])
             active.push_back(b);
     };
-    for (int b = 0; b < streams; ++b) {
-        backbone.selectStream(b);
-        network_->decoder().selectStream(0);
-        begin(prompts[std::size_t(b)], samplings[std::size_t(b)], maxFrames[std::size_t(b)]);
-        auto first = nextFrame();
-        runs[std::size_t(b)] = std::move(run_);
-        keep(b, std::move(first));
-    }
-    backbone.selectStream(0);
-
-    std::vector<float> rows(std::size_t(streams * d)), hidden(std::size_t(streams * d)), logits(std::size_t(streams * vocab));
+    for (int b = 0; b < streams; ++b)
+        keep(b, startStream(b, prompts[std::size_t(b)], samplings[std::size_t(b)], maxFrames[std::size_t(b)]));
     while (!active.empty()) {
         const std::vector<int> now = std::move(active);
         active.clear();
-        const int64_t n = int64_t(now.size());
-        // generator.py: each stream's previous frame comes back as [codes, 0] with mask [1…1, 0].
-        std::vector<LlamaTransformer::RowPlace> places;
-        for (int64_t r = 0; r < n; ++r) {
-            Run& run = *runs[std::size_t(now[std::size_t(r)])];
-            auto tokens = torch::zeros({1, k + 1}, torch::kInt64);
-            tokens.narrow(1, 0, k).copy_(torch::tensor(run.lastFrame, torch::kInt64).view({1, k}));
-            auto mask = torch::ones({1, k + 1}, torch::kBool);
-            mask[0][k] = false;
-            const auto embedded = network_->embedFrames(tokens, mask).contiguous();   // [1, D]
-            std::copy_n(embedded.data_ptr<float>(), d, rows.data() + r * d);
-            places.push_back({now[std::size_t(r)], run.position});
-        }
-        backbone.stepRows(rows.data(), places.data(), n, hidden.data());
-        network_->codebook0LogitsRows(hidden.data(), n, logits.data());
-        std::vector<const float*> lastHidden;
-        std::vector<int64_t> codes0;
-        for (int64_t r = 0; r < n; ++r) {
-            Run& run = *runs[std::size_t(now[std::size_t(r)])];
-            codes0.push_back(run.sampler.sample(logits.data() + r * vocab, vocab, run.sampling.temperature, run.sampling.topK));
-            lastHidden.push_back(hidden.data() + r * d);
-        }
-        const auto rest = network_->decodeBatch(lastHidden, codes0, [&](int r, int, const float* l) {
-            Run& run = *runs[std::size_t(now[std::size_t(r)])];
-            return run.sampler.sample(l, vocab, run.sampling.temperature, run.sampling.topK);
-        });
-        for (int64_t r = 0; r < n; ++r) {
-            const int b = now[std::size_t(r)];
-            Run& run = *runs[std::size_t(b)];
-            std::vector<int64_t> frame{codes0[std::size_t(r)]};
-            frame.insert(frame.end(), rest[std::size_t(r)].begin(), rest[std::size_t(r)].end());
-            run.lastFrame = frame;
-            run.position += 1;
-            keep(b, std::move(frame));
-        }
+        const std::vector<std::vector<int64_t>> made = stepStreams(now);
+        for (std::size_t r = 0; r < now.size(); ++r)
+            keep(now[r], made[r]);
     }
+    for (int b = 0; b < streams; ++b)
+        endStream(b);
     return frames;
 }
 

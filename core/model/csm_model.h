@@ -100,11 +100,23 @@ public:
         const std::vector<int>& maxFrames, const std::function<bool(int, const std::vector<int64_t>&)>& onFrame = {});
 
 private:
+    friend class CsmStreamPool;
+    struct Run;
     explicit CsmModel(std::unique_ptr<CsmNetwork> network);
     void runPrefix(const CsmPrompt& prompt);   // from begin(): the prefix's keys and values, run or kept
 
+    // Streams by number (0 … kMaxStreams − 1), each with its own backbone cache and sampler;
+    // generateBatch() and CsmStreamPool drive them. The caller has the model to itself.
+    // Runs the prompt in `stream` and returns its first frame.
+    std::vector<int64_t> startStream(int stream, const CsmPrompt& prompt, const CsmSampling& sampling, int maxFrames);
+    // One more frame for each listed stream (each started and not ended), as one step: one
+    // stream alone takes the one-row path generate() takes, several go through the batched
+    // rows; the frames are the same either way.
+    std::vector<std::vector<int64_t>> stepStreams(const std::vector<int>& streams);
+    void endStream(int stream);
+    std::vector<std::unique_ptr<Run>> streamRuns_;   // [kMaxStreams]; empty where no stream runs
+
     std::unique_ptr<CsmNetwork> network_;
-    struct Run;
     std::unique_ptr<Run> run_;
     struct KeptPrefix;
     // The reusable frames of the last few prompts and their keys and values, most recent first:

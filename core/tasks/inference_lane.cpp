@@ -16,11 +16,14 @@ InferenceLane::InferenceLane(QString name, EngineFactory factory, QObject* owner
     m_thread.setObjectName(QStringLiteral("inference-%1").arg(m_name));
     m_worker->moveToThread(&m_thread);
     m_thread.start();
+    m_extraThreads.setObjectName(QStringLiteral("inference-%1-extra").arg(m_name));
+    m_extraThreads.setExpiryTimeout(-1);   // threads stay: the engine may keep per-thread state
 }
 
 InferenceLane::~InferenceLane() {
-    if (m_current)
-        m_current->cancelRequested = true;
+    for (const auto& job : m_running)
+        job->cancelRequested = true;
+    m_extraThreads.waitForDone();          // their jobs use the engine, which goes next
     QMetaObject::invokeMethod(m_worker, [this] {
         m_engine.reset();
         m_thread.quit();
@@ -40,9 +43,30 @@ void InferenceLane::post(std::function<void()> toOwner) {
         Qt::QueuedConnection);
 }
 
+bool InferenceLane::hasRoom() const {
+    if (m_preloading)
+        return false;
+    if (m_running.empty())
+        return true;
+    return m_loaded && int(m_running.size()) < m_capacity.load();
+}
+
 void InferenceLane::run(std::shared_ptr<LaneJob> job) {
-    m_current = job;
-    QMetaObject::invokeMethod(m_worker, [this, job] { runOnLane(job); });
+    m_running.push_back(job);
+    if (m_onLaneThread == 0) {
+        m_onLaneThread = job->id;
+        QMetaObject::invokeMethod(m_worker, [this, job] { runOnLane(job); });
+        return;
+    }
+    // The lane's thread has a job: this one joins it on a thread of its own.
+    m_extraThreads.setMaxThreadCount(std::max(1, m_capacity.load()));
+    m_extraThreads.start([this, job] { runOnLane(job); });
+}
+
+void InferenceLane::forget(JobId id) {
+    std::erase_if(m_running, [id](const std::shared_ptr<LaneJob>& job) { return job->id == id; });
+    if (m_onLaneThread == id)
+        m_onLaneThread = 0;
 }
 
 void InferenceLane::unload() {
@@ -84,11 +108,12 @@ bool InferenceLane::ensureEngine(JobId id) {
         logger(LogArea::Tasks)->warn("loading the {} engine failed: {}", m_name, reason);
         post([this, id, reason] {
             if (id != 0)   // a preload holds no job
-                m_current.reset();
+                forget(id);
             m_listener.loadFailed(id, reason);
         });
         return false;
     }
+    m_capacity = std::max(1, m_engine->maxConcurrentRequests());
     m_loaded = true;
     const QString engineName = m_engine->displayName();
     post([this, engineName] { if (m_listener.loaded) m_listener.loaded(engineName); });
@@ -125,7 +150,7 @@ void InferenceLane::runOnLane(const std::shared_ptr<LaneJob>& job) {
             result.cancelled = true;
         auto shared = std::make_shared<SpeechResult>(std::move(result));
         post([this, id, shared] {
-            m_current.reset();
+            forget(id);
             m_listener.done(id, std::move(*shared));
         });
     } catch (const std::exception& e) {
@@ -135,13 +160,13 @@ void InferenceLane::runOnLane(const std::shared_ptr<LaneJob>& job) {
             ? what
             : QStringLiteral("The %1 engine stopped with an internal error: %2").arg(m_engine->displayName(), what);
         post([this, id, sentence] {
-            m_current.reset();
+            forget(id);
             m_listener.failed(id, sentence);
         });
     } catch (...) {
         const QString sentence = QStringLiteral("The %1 engine stopped with an unknown error.").arg(m_engine->displayName());
         post([this, id, sentence] {
-            m_current.reset();
+            forget(id);
             m_listener.failed(id, sentence);
         });
     }

@@ -1,7 +1,9 @@
 #pragma once
-// One speech engine instance and the dedicated thread it runs on. Engines are not re-entrant,
-// so a lane runs one job at a time; the engine is made on the lane's thread on first use (for
-// CSM that is the model load) and destroyed there when unloaded.
+// One speech engine instance and the dedicated thread it runs on. The engine is made on the
+// lane's thread on first use (for CSM that is the model load) and destroyed there when unloaded.
+// A lane runs one job at a time, or as many as a loaded engine takes at once
+// (SpeechEngine::maxConcurrentRequests: CSM batches queued jobs): the first on the lane's thread,
+// the others each on a thread of the lane's own pool.
 //
 // Every outcome is handed back through callbacks that the lane posts, queued, to the `owner`
 // object's thread, so the owner sees them one at a time on its own thread.
@@ -13,6 +15,8 @@
 #include <QObject>
 #include <QString>
 #include <QThread>
+#include <QThreadPool>
+#include <vector>
 
 #include "core/tasks/job.h"
 
@@ -53,13 +57,15 @@ public:
 
     const QString& name() const { return m_name; }
 
-    // Owner-thread bookkeeping: whether a job (or a preload) is on the lane now.
-    bool busy() const { return bool(m_current) || m_preloading; }
+    // Owner-thread bookkeeping: whether a job (or a preload) is on the lane now, and whether
+    // run() may take another: when the lane is free, or the loaded engine takes more at once.
+    bool busy() const { return !m_running.empty() || m_preloading; }
+    bool hasRoom() const;
     bool loaded() const { return m_loaded.load(); }
-    std::shared_ptr<LaneJob> current() const { return m_current; }
+    int runningCount() const { return int(m_running.size()); }
 
-    // Runs the job on the lane's thread (loading the engine first when needed). The owner
-    // hears back through exactly one of done, failed or loadFailed, after which the lane is free.
+    // Runs the job (loading the engine first when needed), when hasRoom(). The owner hears back
+    // through exactly one of done, failed or loadFailed, after which its place is free.
     void run(std::shared_ptr<LaneJob> job);
     // Destroys the engine on the lane's thread when the lane is free; `unloaded` follows.
     void unload();
@@ -69,7 +75,9 @@ public:
     void preload();
 
 private:
+    // On the lane's thread or one of the pool's.
     void runOnLane(const std::shared_ptr<LaneJob>& job);
+    void forget(JobId id);   // owner thread: the job's place is free
     // On the lane's thread: the engine, made now when there is none. False when it could not be
     // made; `loadFailed(id, why)` has been posted.
     bool ensureEngine(JobId id);
@@ -81,10 +89,15 @@ private:
     LaneListener m_listener;
     QThread m_thread;
     QObject* m_worker;                         // lives on m_thread; queued calls run there
-    std::unique_ptr<SpeechEngine> m_engine;    // touched only on m_thread
+    // Made and destroyed on m_thread; used by the pool's threads too while their jobs run
+    // (the owner starts those only when it is loaded, and unloads only when the lane is free).
+    std::unique_ptr<SpeechEngine> m_engine;
     std::atomic<bool> m_loaded{false};
-    std::shared_ptr<LaneJob> m_current;        // owner thread only
+    std::atomic<int> m_capacity{1};            // the loaded engine's maxConcurrentRequests()
+    std::vector<std::shared_ptr<LaneJob>> m_running;   // owner thread only
+    JobId m_onLaneThread = 0;                  // owner thread only: the running job m_thread has, 0: none
     bool m_preloading = false;                 // owner thread only
+    QThreadPool m_extraThreads;                // jobs beyond the first while the engine takes them
     std::shared_ptr<const bool> m_alive = std::make_shared<const bool>(true);   // expires with the lane
 };
 

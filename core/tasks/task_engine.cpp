@@ -226,9 +226,14 @@ LaneListener TaskEngine::laneListener(bool isCsm) {
     };
     l.loadFailed = [this](JobId id, const QString& reason) { onLoadFailed(id, reason); };
     l.preloadEnded = [this] { schedule(); };
+    // A loaded engine may take more jobs at once: those queued behind the first join it.
+    l.loaded = [this, isCsm](const QString& name) {
+        if (isCsm)
+            Q_EMIT modelLoaded(name);
+        schedule();
+    };
     if (isCsm) {
         l.loadProgress = [this](double f) { Q_EMIT modelLoadProgress(f); };
-        l.loaded = [this](const QString& name) { Q_EMIT modelLoaded(name); };
         l.unloaded = [this] { Q_EMIT modelUnloaded(); };
     }
     return l;
@@ -287,20 +292,21 @@ void TaskEngine::schedule() {
     QList<std::pair<JobId, QString>> startedNow;
     {
         QMutexLocker lock(&m_mutex);
+        // A lane takes the first of its jobs in queue order, and more while its engine takes
+        // them at once (CSM runs queued jobs side by side).
         for (InferenceLane* lane : {m_fallbackLane.get(), m_csmLane.get()}) {
-            if (!lane || lane->busy())
-                continue;
-            for (auto it = m_queue.begin(); it != m_queue.end(); ++it) {
+            for (auto it = m_queue.begin(); lane && lane->hasRoom() && it != m_queue.end();) {
                 Job& job = *m_jobs.at(*it);
-                if (!job.announced || laneFor(job) != lane)
+                if (!job.announced || laneFor(job) != lane) {
+                    ++it;
                     continue;
+                }
                 job.state = JobState::Running;
                 job.queuedSeconds = job.sinceSubmit.nsecsElapsed() / 1e9;
                 job.sinceStart.start();
                 startedNow.append({*it, lane->name()});
                 lane->run(job.lane);
-                m_queue.erase(it);
-                break;
+                it = m_queue.erase(it);
             }
         }
     }

@@ -3,8 +3,9 @@
 //
 // Jobs wait in one queue ordered by priority (Interactive > Normal > Batch), first come first
 // served within a priority. Each speech engine instance has its own inference thread (an
-// InferenceLane) and runs one job at a time; writing the WAV files and the history entry runs
-// in a QThreadPool, so the next job starts while the last one is written.
+// InferenceLane) and runs one job at a time, or several once an engine that takes them at once
+// is loaded (CSM: queued jobs side by side in one batch); writing the WAV files and the history
+// entry runs in a QThreadPool, so the next job starts while the last one is written.
 //
 // Signals are emitted on the TaskEngine's thread, from its event loop (never inside submit or
 // cancel), so receivers on other threads get them queued. submit() and cancel() may be called

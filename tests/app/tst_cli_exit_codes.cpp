@@ -122,6 +122,7 @@ private Q_SLOTS:
             {"echoforge-server", {}, "--port", "a whole number from 0 to 65535", bad},
             {"echoforge-server", {}, "--threads", "a whole number from 0 to 1024", bad},
             {"echoforge-server", {}, "--piece-streams", "a whole number from 1 to 8", bad + QStringList{"0", "9"}},
+            {"echoforge-server", {}, "--job-streams", "a whole number from 1 to 8", bad + QStringList{"0", "9"}},
         };
         for (const Option& o : options)
             for (const QString& value : o.values)

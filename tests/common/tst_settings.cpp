@@ -73,6 +73,7 @@ private Q_SLOTS:
             {"generation/topK", whole, "50"},
             {"generation/maxSeconds", finite, "30"},
             {"generation/pieceStreams", whole, "1"},
+            {"generation/jobStreams", whole, "4"},
             {"limits/queue", whole, "100"},
             {"limits/textCharacters", whole, "10000"},
             {"limits/audioSeconds", whole, "600"},

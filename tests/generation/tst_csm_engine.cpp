@@ -2,8 +2,10 @@
 // tokens → frames → codes → streamed audio → file; context from a cloned clip; long text split
 // and joined; cancellation mid-stream; retakes; watermark; `say --engine csm` end to end.
 
+#include <atomic>
 #include <cmath>
 #include <random>
+#include <thread>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -16,6 +18,7 @@
 #include "core/common/error.h"
 #include "core/generation/csm_engine.h"
 #include "core/generation/watermark.h"
+#include "core/model/csm_model.h"
 #include "tiny_model_folder.h"
 #include "watermark_margin.h"
 
@@ -73,6 +76,16 @@ class TestCsmEngine : public QObject {
         return r;
     }
 
+    // The tiny model's folder, a cache folder of its own and one thread.
+    CsmEngineOptions tinyOptions(const QString& cacheName, int attempts) {
+        CsmEngineOptions options;
+        options.modelsDir = dir_.filePath("models");
+        options.cacheDir = dir_.filePath(cacheName);
+        options.maxTakeAttempts = attempts;
+        options.threads = 1;
+        return options;
+    }
+
     // A long text spoken with PieceContext::VoiceOnly by `streams` side by side.
     struct SideBySideRun {
         SpeechResult result;
@@ -112,11 +125,7 @@ private Q_SLOTS:
     void initTestCase() {
         const QString error = testing::writeTinyModelFolder(dir_.filePath("models"));
         QVERIFY2(error.isEmpty(), qPrintable(error));
-        CsmEngineOptions options;
-        options.modelsDir = dir_.filePath("models");
-        options.cacheDir = dir_.filePath("cache");
-        options.maxTakeAttempts = 2;
-        options.threads = 1;
+        CsmEngineOptions options = tinyOptions("cache", 2);
         engine_ = CsmEngine::load(options);
         QVERIFY(!engine_->modelIdentity().isEmpty());
     }
@@ -214,11 +223,7 @@ private Q_SLOTS:
     }
 
     void longTextIsSplitAndJoined() {
-        CsmEngineOptions options;
-        options.modelsDir = dir_.filePath("models");
-        options.cacheDir = dir_.filePath("cache-long");
-        options.maxTakeAttempts = 1;
-        options.threads = 1;
+        CsmEngineOptions options = tinyOptions("cache-long", 1);
         auto engine = CsmEngine::load(options);
         QString text;
         for (int p = 0; p < 2; ++p) {
@@ -289,6 +294,67 @@ private Q_SLOTS:
         QVERIFY(run.result.notes.join(' ').contains("side by side"));
         const SideBySideRun whole = speakInPieces(sixSentences(), 4, 1, 60.0);
         QVERIFY(run.result.audio.size() < whole.streamed.size());
+    }
+
+    // Issue 16, point 3: queued jobs side by side. Requests on threads of their own share one
+    // engine (jobStreams), their frames made in shared steps, and each makes exactly what it makes
+    // alone, streamed audio included; one cancelled among them stops alone.
+    void requestsAtOnceEqualOneByOne() {
+        CsmEngineOptions options = tinyOptions("cache-at-once", 2);
+        options.jobStreams = 3;
+        auto engine = CsmEngine::load(options);
+        QCOMPARE(engine->maxConcurrentRequests(), 3);
+        options.jobStreams = 99;   // out of range: the most the model takes
+        QCOMPARE(CsmEngine::load(options)->maxConcurrentRequests(), CsmModel::kMaxStreams);
+
+        // No seed is cached between the runs: each request has a seed never used before.
+        const QList<SpeechRequest> requests{request("The first job says a short sentence.", 4.0, 101),
+                                            request("A second job, with other words in it, at the same time.", 4.0, 102),
+                                            request("The third job is cancelled halfway.", 4.0, 103)};
+        struct Run {
+            SpeechResult result;
+            std::vector<float> streamed;
+            QString failure;
+        };
+        auto speak = [&](const SpeechRequest& r, Run& run, std::function<bool()> cancel) {
+            SpeechCallbacks callbacks;
+            callbacks.onAudio = [&run](std::span<const float> s) { run.streamed.insert(run.streamed.end(), s.begin(), s.end()); };
+            callbacks.isCancelled = std::move(cancel);
+            try {
+                run.result = engine->synthesize(r, callbacks);
+            } catch (const std::exception& e) {
+                run.failure = QString::fromUtf8(e.what());
+            }
+        };
+        std::vector<Run> alone(2), together(3);
+        for (int i = 0; i < 2; ++i) {
+            speak(requests[i], alone[std::size_t(i)], {});
+            QVERIFY2(alone[std::size_t(i)].failure.isEmpty(), qPrintable(alone[std::size_t(i)].failure));
+        }
+        // Audio cached from the runs alone would make the together run trivially equal.
+        engine = CsmEngine::load([&] { auto o = options; o.jobStreams = 3; o.cacheDir = dir_.filePath("cache-at-once-2"); return o; }());
+        std::atomic<int> polls{0};
+        std::vector<std::thread> threads;
+        for (int i = 0; i < 3; ++i)
+            threads.emplace_back([&, i] {
+                speak(requests[i], together[std::size_t(i)], i == 2 ? std::function<bool()>([&polls] { return ++polls > 12; })
+                                                                    : std::function<bool()>{});
+            });
+        for (std::thread& t : threads)
+            t.join();
+        for (int i = 0; i < 2; ++i) {
+            QVERIFY2(together[std::size_t(i)].failure.isEmpty(), qPrintable(together[std::size_t(i)].failure));
+            QVERIFY(!together[std::size_t(i)].result.cancelled);
+            QVERIFY(together[std::size_t(i)].result.durationSeconds() > 0.3);
+            QVERIFY(together[std::size_t(i)].result.audio == alone[std::size_t(i)].result.audio);
+            QVERIFY(together[std::size_t(i)].streamed == alone[std::size_t(i)].streamed);
+            QCOMPARE(together[std::size_t(i)].result.notes, alone[std::size_t(i)].result.notes);
+        }
+        QVERIFY(alone[0].result.audio != alone[1].result.audio);
+        QVERIFY2(together[2].failure.isEmpty(), qPrintable(together[2].failure));
+        QVERIFY(together[2].result.cancelled);
+        // They were under way at the same time, so steps were shared.
+        QVERIFY2(engine->widestSharedStep() >= 2, qPrintable(QString::number(engine->widestSharedStep())));
     }
 
     void emptyTextRefused() {

@@ -27,6 +27,8 @@ struct EngineLog {
     std::atomic<int> destroyed{0};
     std::atomic<int> framesAfterCancel{0}; // frames made after isCancelled turned true
     std::atomic<int> cancelledAtFrame{-1};
+    std::atomic<int> inside{0};            // synthesize() calls under way now
+    std::atomic<int> mostAtOnce{0};        // the most that were ever under way at once
 
     QStringList spokenSoFar() {
         QMutexLocker lock(&mutex);
@@ -41,6 +43,9 @@ struct SineConfig {
     int frameSamples = 1920;               // 80 ms at 24 kHz, one CSM frame
     int frameDelayMs = 0;                  // time each frame "computes"
     double frequencyHz = 220.0;
+    int concurrentRequests = 1;            // maxConcurrentRequests()
+    // Each request waits (up to 10 s) for this many to be under way before it makes frames.
+    int waitForCompanions = 0;
 };
 
 class SineEngine : public SpeechEngine {
@@ -53,6 +58,7 @@ public:
     QString id() const override { return m_config.id; }
     QString displayName() const override { return m_config.name; }
     bool supportsCloning() const override { return false; }
+    int maxConcurrentRequests() const override { return m_config.concurrentRequests; }
 
     SpeechResult synthesize(const SpeechRequest& request, const SpeechCallbacks& callbacks) override {
         {
@@ -60,6 +66,16 @@ public:
             m_log->spoken.append(request.text);
             m_log->requests.append(request);
         }
+        struct Inside {
+            EngineLog& log;
+            explicit Inside(EngineLog& l) : log(l) {
+                const int now = ++log.inside;
+                for (int most = log.mostAtOnce; now > most && !log.mostAtOnce.compare_exchange_weak(most, now);) {}
+            }
+            ~Inside() { --log.inside; }
+        } inside(*m_log);
+        for (int waited = 0; m_log->inside < m_config.waitForCompanions && waited < 10000; waited += 5)
+            QThread::msleep(5);
         if (request.text.startsWith("fail:"))
             throw Error(QStringLiteral("The fake engine refuses \"%1\".").arg(request.text));
         if (request.text.startsWith("crash:"))

@@ -1,6 +1,8 @@
 // The task engine's queue: results and files, signal order, priorities, the coroutine API,
-// limits, and 200 jobs submitted from 4 threads at once.
+// limits, queued jobs side by side on an engine that takes them, and 200 jobs submitted from 4
+// threads at once.
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QSet>
 #include <QSignalSpy>
@@ -216,6 +218,81 @@ private Q_SLOTS:
         first.reset();
         auto third = f.make();
         QVERIFY(servesOneJob(*third));
+    }
+
+    // Issue 16, point 3: an engine that takes several requests at once (CSM batches them) gets
+    // the queued jobs side by side, never more than it takes; the others keep their order.
+    void queuedJobsRunSideBySideUpToTheEnginesCapacity() {
+        Fixture f;
+        f.withCsm = true;
+        f.csm.concurrentRequests = 2;
+        f.csm.waitForCompanions = 2;   // each waits for a companion: one at a time would stall 10 s
+        f.csm.frames = 4;
+        f.csm.frameDelayMs = 10;
+        auto engine = f.make();
+        QSignalSpy finished(engine.get(), &TaskEngine::finished);
+        QSignalSpy failed(engine.get(), &TaskEngine::failed);
+        QStringList events;
+        connect(engine.get(), &TaskEngine::started, this, [&](JobId id, const QString&) { events << QStringLiteral("start %1").arg(id); });
+        connect(engine.get(), &TaskEngine::finished, this, [&](JobId id, const JobResult&) { events << QStringLiteral("end %1").arg(id); });
+        QElapsedTimer clock;
+        clock.start();
+        QList<JobId> ids;
+        for (int i = 0; i < 4; ++i)
+            ids << engine->submit(requestFor(QStringLiteral("job %1").arg(i)), {.engine = EngineSelection::Csm});
+        QVERIFY(waitForCount(finished, 4));
+        QCOMPARE(failed.count(), 0);
+        QCOMPARE(f.csmLog->mostAtOnce.load(), 2);
+        QVERIFY2(clock.elapsed() < 9000, "a job waited for a companion that never came");
+        // The first two started before either ended; all four were spoken, in queue order.
+        QCOMPARE(events.mid(0, 2), QStringList({QStringLiteral("start %1").arg(ids[0]), QStringLiteral("start %1").arg(ids[1])}));
+        QCOMPARE(f.csmLog->spokenSoFar(), QStringList({"job 0", "job 1", "job 2", "job 3"}));
+        for (const auto& args : finished) {
+            const JobResult r = args.at(1).value<JobResult>();
+            QVERIFY(r.audio && r.audio->size() > 0);
+        }
+        QCOMPARE(engine->history()->count(), 4);
+    }
+
+    void oneJobAtATimeOnAnEngineThatTakesOne() {
+        Fixture f;
+        f.withCsm = true;
+        f.csm.frames = 3;
+        f.csm.frameDelayMs = 10;
+        auto engine = f.make();
+        QSignalSpy finished(engine.get(), &TaskEngine::finished);
+        for (int i = 0; i < 3; ++i)
+            engine->submit(requestFor(QStringLiteral("job %1").arg(i)), {.engine = EngineSelection::Csm});
+        QVERIFY(waitForCount(finished, 3));
+        QCOMPARE(f.csmLog->mostAtOnce.load(), 1);
+    }
+
+    // A job side by side with others fails or is cancelled alone: the others finish.
+    void aFailedOrCancelledJobSideBySideLeavesTheOthers() {
+        Fixture f;
+        f.withCsm = true;
+        f.csm.concurrentRequests = 3;
+        f.csm.waitForCompanions = 2;
+        f.csm.frames = 30;
+        f.csm.frameDelayMs = 10;
+        auto engine = f.make();
+        QSignalSpy finished(engine.get(), &TaskEngine::finished);
+        QSignalSpy failed(engine.get(), &TaskEngine::failed);
+        QSignalSpy cancelled(engine.get(), &TaskEngine::cancelled);
+        QSignalSpy started(engine.get(), &TaskEngine::started);
+        const JobId good = engine->submit(requestFor("speaks to the end"), {.engine = EngineSelection::Csm});
+        const JobId stopped = engine->submit(requestFor("is cancelled"), {.engine = EngineSelection::Csm});
+        const JobId broken = engine->submit(requestFor("fail: on purpose"), {.engine = EngineSelection::Csm});
+        QVERIFY(waitForCount(started, 3));
+        QVERIFY(waitForCount(failed, 1));
+        QCOMPARE(failed.at(0).at(0).value<JobId>(), broken);
+        QVERIFY(engine->cancel(stopped));
+        QVERIFY(waitForCount(cancelled, 1));
+        QVERIFY(waitForCount(finished, 1));
+        QCOMPARE(finished.at(0).at(0).value<JobId>(), good);
+        QCOMPARE(cancelled.at(0).at(0).value<JobId>(), stopped);
+        QVERIFY(f.csmLog->mostAtOnce.load() >= 2);
+        QVERIFY(servesOneJob(*engine));   // the lane goes on
     }
 
     void twoHundredJobsFromFourThreadsFinishOnceEach() {
