@@ -24,6 +24,7 @@
 #include "core/common/model_layout.h"
 #include "core/generation/csm_engine.h"
 #include "core/model/csm_model.h"
+#include "core/model/csm_stream_pool.h"
 
 namespace {
 
@@ -58,11 +59,24 @@ void compareJobsAtOnce(CsmEngine& engine, const SpeechRequest& base, int jobs) {
         return s;
     };
 
+    // Where the time went: the model's steps, the prompts, and the rest (Mimi, the watermark,
+    // waiting for each other).
+    auto printSteps = [](const CsmStreamPool::Totals& from, const CsmStreamPool::Totals& to, double wall) {
+        const int steps = to.steps - from.steps, rows = to.rows - from.rows;
+        const double stepSeconds = to.stepSeconds - from.stepSeconds, promptSeconds = to.promptSeconds - from.promptSeconds;
+        std::printf("      %d steps of %.2f streams on average, %.1f ms each (%.1f ms a frame); in steps %.1f s, "
+                    "prompts %.1f s, elsewhere %.1f s\n",
+                    steps, steps ? double(rows) / steps : 0.0, steps ? 1e3 * stepSeconds / steps : 0.0,
+                    rows ? 1e3 * stepSeconds / rows : 0.0, stepSeconds, promptSeconds, wall - stepSeconds - promptSeconds);
+    };
+
+    const CsmStreamPool::Totals atStart = engine.streamPool().totals();
     std::vector<Job> oneByOne = makeJobs(100);
     auto start = std::chrono::steady_clock::now();
     for (Job& job : oneByOne)
         speak(job);
     const double oneByOneSeconds = seconds(start);
+    const CsmStreamPool::Totals afterOneByOne = engine.streamPool().totals();
 
     std::vector<Job> atOnce = makeJobs(200);
     std::vector<std::thread> threads;
@@ -72,12 +86,15 @@ void compareJobsAtOnce(CsmEngine& engine, const SpeechRequest& base, int jobs) {
     for (std::thread& t : threads)
         t.join();
     const double atOnceSeconds = seconds(start);
+    const CsmStreamPool::Totals afterAtOnce = engine.streamPool().totals();
 
     const double oneByOneSpeed = audioOf(oneByOne) / oneByOneSeconds, atOnceSpeed = audioOf(atOnce) / atOnceSeconds;
     std::printf("  %d jobs one after another  %.2f s of audio in %.2f s: %.2f × real time\n", jobs, audioOf(oneByOne),
                 oneByOneSeconds, oneByOneSpeed);
+    printSteps(atStart, afterOneByOne, oneByOneSeconds);
     std::printf("  %d jobs at once            %.2f s of audio in %.2f s: %.2f × real time (widest shared step: %d)\n", jobs,
                 audioOf(atOnce), atOnceSeconds, atOnceSpeed, engine.widestSharedStep());
+    printSteps(afterOneByOne, afterAtOnce, atOnceSeconds);
     double firstAudio = 0;
     for (const Job& j : atOnce)
         firstAudio = std::max(firstAudio, j.result.firstAudioSeconds);

@@ -310,6 +310,10 @@ int CsmEngine::widestSharedStep() const {
     return parts_->streams->widestStep();
 }
 
+const CsmStreamPool& CsmEngine::streamPool() const {
+    return *parts_->streams;
+}
+
 QString CsmEngine::modelIdentity() const {
     return parts_->identity;
 }

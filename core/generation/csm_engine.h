@@ -19,6 +19,7 @@
 namespace echoforge {
 
 class CsmModel;
+class CsmStreamPool;
 
 struct CsmEngineOptions {
     QString modelsDir;                   // the layout of docs/models.md
@@ -77,6 +78,8 @@ public:
     // The most requests (or pieces) whose frames were made in one step so far: how far queued
     // jobs were batched (benchmarks and tests read it).
     int widestSharedStep() const;
+    // The shared steps' and prompts' cost so far (CsmStreamPool::Totals).
+    const CsmStreamPool& streamPool() const;
 
     // Identifies the loaded weights (caches are keyed by it).
     QString modelIdentity() const;

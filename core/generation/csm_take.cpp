@@ -93,6 +93,11 @@ private:
     std::optional<StreamingResampler> toOutputRate_;
 };
 
+std::vector<float> TakeRunner::decodeInTurn(FrameDecoder& decoder, const std::vector<int64_t>& frame) {
+    const auto turn = streams_.takeTurn();
+    return decoder.decode(codecCodes(frame));
+}
+
 TakeRunner::Take TakeRunner::runOnce(const CsmPromptBuilder& prompt, const GenerationParams& params,
                                      std::uint64_t seed, int maxFrames) {
     Take take;
@@ -121,7 +126,7 @@ TakeRunner::Take TakeRunner::runOnce(const CsmPromptBuilder& prompt, const Gener
             break;  // the end-of-audio frame is not kept (generator.py)
         for (int k = 0; k < K; ++k)
             take.frames[k].push_back(frame[k]);
-        deliver(decoder.decode(codecCodes(frame)));
+        deliver(decodeInTurn(decoder, frame));
         ++framesDone_;
         callbacks_.progress({framesDone_, std::max(framesEstimate_, framesDone_ + 1), secondsSent_});
         take.hitLimit = f + 1 == maxFrames;
@@ -169,7 +174,7 @@ std::vector<TakeRunner::Take> TakeRunner::runBatchOnce(const std::vector<SideByS
         }
         for (std::size_t k = 0; k < take.frames.size(); ++k)
             take.frames[k].push_back(frame[k]);
-        deliver(i, decoders[i].decode(codecCodes(frame)));
+        deliver(i, decodeInTurn(decoders[i], frame));
         ++framesDone_;
         callbacks_.progress({framesDone_, std::max(framesEstimate_, framesDone_ + 1), secondsSent_});
         take.hitLimit = int(take.frames.front().size()) == pieces[i].maxFrames;

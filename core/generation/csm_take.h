@@ -82,6 +82,8 @@ private:
     // The verdict on a take and, when it failed, the note: a retake follows, or none was left.
     bool accept(const Take& take, const QString& text, std::uint64_t seed, int attempt, int attempts, QStringList& notes);
     void send(std::vector<float> chunk);
+    // A frame through Mimi, in turn with the other requests sharing the streams.
+    std::vector<float> decodeInTurn(FrameDecoder& decoder, const std::vector<int64_t>& frame);
     std::vector<int64_t> codecCodes(const std::vector<int64_t>& frame);
 
     CsmStreamPool& streams_;

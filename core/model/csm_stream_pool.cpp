@@ -38,6 +38,17 @@ int CsmStreamPool::widestStep() const {
     return widestStep_;
 }
 
+CsmStreamPool::Totals CsmStreamPool::totals() const {
+    std::lock_guard lock(mutex_);
+    return totals_;
+}
+
+namespace {
+double secondsSince(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+} // namespace
+
 bool CsmStreamPool::stepReady() const {
     if (modelBusy_)
         return false;
@@ -59,6 +70,7 @@ void CsmStreamPool::runStep(std::unique_lock<std::mutex>& lock) {
             step.push_back(s);
     modelBusy_ = true;
     lock.unlock();
+    const auto start = std::chrono::steady_clock::now();
     std::vector<std::vector<int64_t>> frames;
     std::exception_ptr failure;
     try {
@@ -66,9 +78,13 @@ void CsmStreamPool::runStep(std::unique_lock<std::mutex>& lock) {
     } catch (...) {
         failure = std::current_exception();
     }
+    const double took = secondsSince(start);
     lock.lock();
     modelBusy_ = false;
     widestStep_ = std::max(widestStep_, int(step.size()));
+    totals_.steps += 1;
+    totals_.rows += int(step.size());
+    totals_.stepSeconds += took;
     for (std::size_t r = 0; r < step.size(); ++r) {
         Slot& slot = slots_[std::size_t(step[r])];
         slot.answered = true;
@@ -111,15 +127,22 @@ std::vector<int64_t> CsmStreamPool::Lease::begin(int i, const CsmPrompt& prompt,
     pool.changed_.wait(lock, [&] { return !pool.modelBusy_; });
     pool.modelBusy_ = true;
     lock.unlock();
+    const auto start = std::chrono::steady_clock::now();
     std::vector<int64_t> first;
     std::exception_ptr failure;
-    try {
-        first = pool.model_.startStream(s, prompt, sampling, maxFrames);
-    } catch (...) {
-        failure = std::current_exception();
+    {
+        const auto turn = pool.takeTurn();   // not beside another caller's decoding
+        try {
+            first = pool.model_.startStream(s, prompt, sampling, maxFrames);
+        } catch (...) {
+            failure = std::current_exception();
+        }
     }
+    const double took = secondsSince(start);
     lock.lock();
     pool.modelBusy_ = false;
+    pool.totals_.prompts += 1;
+    pool.totals_.promptSeconds += took;
     if (!failure)
         pool.slots_[std::size_t(s)].generating = true;
     pool.changed_.notify_all();

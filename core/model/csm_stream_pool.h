@@ -66,8 +66,23 @@ public:
     // `cancelled` turns true meanwhile (it is asked a few times a second).
     std::optional<Lease> claim(int count, const std::function<bool()>& cancelled = {});
 
+    // The work a caller does with its frames between steps (decoding them with torch) takes
+    // turns: one caller at a time, with every thread, as a caller alone would. Callers decoding
+    // at once, each with a thread team of its own, fight over the cores: on 2 cores with four
+    // callers that tripled the time spent outside the steps. Prompts take the same turns.
+    [[nodiscard]] std::unique_lock<std::mutex> takeTurn() { return std::unique_lock(turn_); }
+
     // The most streams that have generated in one step so far (benchmarks and tests read it).
     int widestStep() const;
+    // What the steps and prompts cost so far (benchmarks).
+    struct Totals {
+        int steps = 0;
+        int rows = 0;              // frames made by steps (a step makes one per stream)
+        double stepSeconds = 0;    // inside the model's steps
+        int prompts = 0;
+        double promptSeconds = 0;  // running prompts
+    };
+    Totals totals() const;
 
 private:
     struct Slot {
@@ -90,7 +105,9 @@ private:
     std::condition_variable changed_;          // a slot, the model or a step's frames changed
     std::vector<Slot> slots_;                  // [CsmModel::kMaxStreams]
     bool modelBusy_ = false;                   // a prompt or a step runs (the lock is not held then)
+    std::mutex turn_;                          // takeTurn(); never held while waiting for mutex_
     int widestStep_ = 0;
+    Totals totals_;
 };
 
 } // namespace echoforge

@@ -6,7 +6,8 @@
 // hand-written kernels, split across threads by groups of rows. Measured on this project's CPUs
 // (docs/performance.md): torch's fp32 `linear` with one row goes through gemm at ~10 GB/s, its
 // bf16 `linear` reads ~1.5 GB/s on AVX2-only CPUs, while the kernels stream W at memory speed.
-// Products of more rows (a prompt) turn W back into fp32 a block at a time and use gemm. On a
+// Products of more rows (a prompt) go through the kernels in passes of kMaxKernelRows rows, or,
+// for fp32 weights, through gemm (W turned into fp32 a block at a time for the others). On a
 // CUDA device W stays row-major (int8 and 4-bit as bf16 there) and every product is torch's `linear`.
 
 #include <functional>
@@ -20,7 +21,8 @@ namespace echoforge {
 
 class Linear {
 public:
-    // Rows one product sends through the kernels; more go through gemm.
+    // Rows one product sends through the kernels; operator() takes more in passes of this many,
+    // or through gemm for fp32 weights.
     static constexpr int64_t kMaxKernelRows = 16;
 
     Linear() = default;
