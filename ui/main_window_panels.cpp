@@ -201,7 +201,7 @@ void MainWindow::showSettings() {
     // What CSM is made with: it loads again with the next job (after the running one ends).
     const bool csmChanged = old.modelDir != now.modelDir || old.engine != now.engine || old.device != now.device ||
                             old.threads != now.threads || old.precision != now.precision ||
-                            old.pieceStreams != now.pieceStreams ||
+                            old.pieceStreams != now.pieceStreams || old.jobStreams != now.jobStreams ||
                             old.loudnessTargetLufs != now.loudnessTargetLufs ||
                             old.cacheLimitMegabytes != now.cacheLimitMegabytes;
     if (models_) {

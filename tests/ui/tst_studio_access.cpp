@@ -367,6 +367,18 @@ private Q_SLOTS:
         QCOMPARE(settings.settings().pieceStreams, 4);
         QCOMPARE(accessible(pieces)->valueInterface()->currentValue().toInt(), 4);
         QCOMPARE(accessible(pieces)->text(QAccessible::Value), QStringLiteral("4 side by side"));
+
+        // Queued jobs at once: 4 by default; Down to the lowest reads "One at a time".
+        auto* jobs = findByAccessibleName<QSpinBox>(&settings, "Queued jobs");
+        QVERIFY(jobs);
+        QCOMPARE(accessible(jobs)->text(QAccessible::Value), QStringLiteral("4 at once"));
+        QCOMPARE(settings.settings().jobStreams, 4);
+        for (int i = 0; i < 5; ++i)
+            QTest::keyClick(jobs, Qt::Key_Down);
+        QCOMPARE(settings.settings().jobStreams, 1);
+        QCOMPARE(accessible(jobs)->text(QAccessible::Value), QStringLiteral("One at a time"));
+        QTest::keyClick(jobs, Qt::Key_PageUp);
+        QVERIFY(settings.settings().jobStreams > 1);
     }
 
     // -- actions through the accessibility interface do what a click does -----------------

@@ -111,6 +111,13 @@ SettingsDialog::SettingsDialog(const Settings& settings, const QString& defaultM
                                  "joins. Side by side: each hears the voice alone, and that many are made at once, "
                                  "which is faster on a CPU."));
     engineForm->addRow(tr("Long text pieces"), pieceStreams_);
+    // Queued jobs at once change how fast each job goes, never what it says (docs/generation.md).
+    jobStreams_ = numberBox(1, 8, settings.jobStreams, tr(" at once"), tr("Queued jobs"), engineGroup);
+    jobStreams_->setSpecialValueText(tr("One at a time"));
+    jobStreams_->setToolTip(tr("How many queued CSM jobs are spoken at the same time, their frames made together: more "
+                               "jobs finish per minute on a CPU, each a little slower than alone. A job sounds the same "
+                               "either way."));
+    engineForm->addRow(tr("Queued jobs"), jobStreams_);
     idleUnload_ = numberBox(0, 24 * 60, settings.modelIdleUnloadMinutes, tr(" min"), tr("Unload the model after"),
                             engineGroup);
     idleUnload_->setSpecialValueText(tr("Never"));
@@ -172,6 +179,7 @@ Settings SettingsDialog::settings() const {
     s.threads = everyCore_->isChecked() ? 0 : threads_->value();
     s.precision = precision_->currentData().toString();
     s.pieceStreams = pieceStreams_->value();
+    s.jobStreams = jobStreams_->value();
     s.modelIdleUnloadMinutes = idleUnload_->value();
     s.theme = theme_->currentData().toString();
     s.outputDir = outputDir_->text().trimmed();

@@ -61,6 +61,7 @@ private:
     QSpinBox* threads_;
     QComboBox* precision_;
     QSpinBox* pieceStreams_;   // pieces of a long text side by side; 1 = one after another
+    QSpinBox* jobStreams_;     // queued CSM jobs spoken at once; 1 = one at a time
     QSpinBox* idleUnload_;
     QComboBox* theme_;
     QLineEdit* outputDir_;
