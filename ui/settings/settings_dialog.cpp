@@ -104,20 +104,24 @@ SettingsDialog::SettingsDialog(const Settings& settings, const QString& defaultM
                             {"q4", tr("4-bit integer (fastest, furthest from the reference)")}},
                            settings.precision, tr("Precision"), engineGroup);
     engineForm->addRow(tr("Precision"), precision_);
+    // CSM streams made at once, 1 to 8, with the lowest in words ("One after another").
+    auto streamsRow = [&](int value, const QString& suffix, const QString& lowest, const QString& label, const QString& tip) {
+        QSpinBox* box = numberBox(1, 8, value, suffix, label, engineGroup);
+        box->setSpecialValueText(lowest);
+        box->setToolTip(tip);
+        engineForm->addRow(label, box);
+        return box;
+    };
     // Pieces side by side trade the joins' smoothness for speed on a CPU (docs/generation.md).
-    pieceStreams_ = numberBox(1, 8, settings.pieceStreams, tr(" side by side"), tr("Long text pieces"), engineGroup);
-    pieceStreams_->setSpecialValueText(tr("One after another"));
-    pieceStreams_->setToolTip(tr("One after another: each piece of a long text hears the one before, for the smoothest "
-                                 "joins. Side by side: each hears the voice alone, and that many are made at once, "
-                                 "which is faster on a CPU."));
-    engineForm->addRow(tr("Long text pieces"), pieceStreams_);
+    pieceStreams_ = streamsRow(settings.pieceStreams, tr(" side by side"), tr("One after another"), tr("Long text pieces"),
+                               tr("One after another: each piece of a long text hears the one before, for the smoothest "
+                                  "joins. Side by side: each hears the voice alone, and that many are made at once, "
+                                  "which is faster on a CPU."));
     // Queued jobs at once change how fast each job goes, never what it says (docs/generation.md).
-    jobStreams_ = numberBox(1, 8, settings.jobStreams, tr(" at once"), tr("Queued jobs"), engineGroup);
-    jobStreams_->setSpecialValueText(tr("One at a time"));
-    jobStreams_->setToolTip(tr("How many queued CSM jobs are spoken at the same time, their frames made together: more "
-                               "jobs finish per minute on a CPU, each a little slower than alone. A job sounds the same "
-                               "either way."));
-    engineForm->addRow(tr("Queued jobs"), jobStreams_);
+    jobStreams_ = streamsRow(settings.jobStreams, tr(" at once"), tr("One at a time"), tr("Queued jobs"),
+                             tr("How many queued CSM jobs are spoken at the same time, their frames made together: more "
+                                "jobs finish per minute on a CPU, each a little slower than alone. A job sounds the same "
+                                "either way."));
     idleUnload_ = numberBox(0, 24 * 60, settings.modelIdleUnloadMinutes, tr(" min"), tr("Unload the model after"),
                             engineGroup);
     idleUnload_->setSpecialValueText(tr("Never"));
