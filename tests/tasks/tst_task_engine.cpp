@@ -295,6 +295,34 @@ private Q_SLOTS:
         QVERIFY(servesOneJob(*engine));   // the lane goes on
     }
 
+    // Closing the engine while jobs run side by side stops every one of them within a frame,
+    // and the engine is destroyed once, after its last job.
+    void closingWhileJobsRunSideBySide() {
+        Fixture f;
+        f.withCsm = true;
+        f.csm.concurrentRequests = 3;
+        f.csm.waitForCompanions = 3;
+        f.csm.frames = 1000;            // 10 s each if nothing stopped them
+        f.csm.frameDelayMs = 10;
+        auto engine = f.make();
+        QSignalSpy started(engine.get(), &TaskEngine::started);
+        for (int i = 0; i < 3; ++i)
+            engine->submit(requestFor(QStringLiteral("long job %1").arg(i)), {.engine = EngineSelection::Csm});
+        QVERIFY(waitForCount(started, 3));
+        QTRY_COMPARE(f.csmLog->inside.load(), 3);
+        QElapsedTimer clock;
+        clock.start();
+        engine.reset();
+        QVERIFY2(clock.elapsed() < 3000, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(f.csmLog->inside.load(), 0);
+        QCOMPARE(f.csmLog->created.load(), 1);
+        QCOMPARE(f.csmLog->destroyed.load(), 1);
+        // Their rows stay in the history, offered again on the next start.
+        f.withCsm = false;
+        auto again = f.make();
+        QCOMPARE(again->pendingFromLastRun().size(), 3);
+    }
+
     void twoHundredJobsFromFourThreadsFinishOnceEach() {
         Fixture f;
         f.config.queueLimit = 1000;
