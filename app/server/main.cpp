@@ -6,7 +6,7 @@
 //
 // Data and model folders as the CLI (ECHOFORGE_DATA_DIR, ECHOFORGE_MODEL_DIR); the token from
 // ECHOFORGE_API_TOKEN or <data folder>/api-token. Prints "listening on http://ADDR:PORT" on
-// standard output when ready; SIGTERM or SIGINT cancels the running job and stops cleanly.
+// standard output when ready; SIGTERM or SIGINT cancels the running jobs and stops cleanly.
 
 #include <atomic>
 #include <csignal>
