@@ -1,5 +1,6 @@
 #include "core/backup/backup_archive.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <memory>
 
@@ -9,6 +10,7 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QSaveFile>
+#include <QStorageInfo>
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -123,7 +125,11 @@ BackupManifest readOpened(archive* a, BackupSink* sink) {
 
         QCryptographicHash hash(QCryptographicHash::Sha256);
         qint64 size = 0;
-        if (sink && !isManifest) sink->open(path);
+        if (sink && !isManifest) {
+            // tar declares every size up front; the data that follows cannot be longer.
+            if (archive_entry_size_is_set(entry)) sink->expect(archive_entry_size(entry));
+            sink->open(path);
+        }
         for (;;) {
             const la_ssize_t n = archive_read_data(a, buffer.data(), static_cast<size_t>(buffer.size()));
             if (n < 0) throw damaged(QStringLiteral("%1 cannot be read (%2)").arg(path, archiveError(a)));
@@ -168,6 +174,24 @@ ArchivePtr newReader() {
 }
 
 } // namespace
+
+void BackupFolderSink::expect(qint64 bytes) {
+    if (available_ < 0) {
+        QDir().mkpath(root_);
+        available_ = QStorageInfo(root_).bytesAvailable();
+    }
+    expected_ += std::max<qint64>(0, bytes);
+    if (available_ >= 0 && expected_ > available_ - kKeptFreeBytes) {
+        constexpr double kMB = 1 << 20;
+        throw Error(ErrorKind::Io,
+                    QStringLiteral("This backup unpacks to more than the disk at %1 has room for (%2 MB so far, %3 MB "
+                                   "free, and %4 MB must stay free); make room or restore on another disk. Nothing was changed.")
+                        .arg(QStorageInfo(root_).rootPath())
+                        .arg(expected_ / kMB, 0, 'f', 0)
+                        .arg(std::max<qint64>(0, available_) / kMB, 0, 'f', 0)
+                        .arg(kKeptFreeBytes / kMB, 0, 'f', 0));
+    }
+}
 
 void BackupFolderSink::open(const QString& archivePath) {
     const QString target = QDir(root_).filePath(archivePath);

@@ -26,6 +26,9 @@ BackupManifest writeBackupArchive(const QString& archiveFile, const QList<Backup
 class BackupSink {
 public:
     virtual ~BackupSink() = default;
+    // The size the archive declares for the next file, before open(): a sink that keeps the
+    // bytes throws a sentence when they will not fit, before any is written.
+    virtual void expect(qint64 bytes) { Q_UNUSED(bytes); }
     virtual void open(const QString& archivePath) = 0;
     virtual void write(QByteArrayView chunk) = 0;
     virtual void close() = 0;
@@ -33,10 +36,14 @@ public:
 
 // Writes each file below `root` (at root/<archive path>), as a restore unpacks the archive into
 // its staging folder before anything of the old data moves. Only paths readBackupArchive has
-// accepted (isValidBackupPath) reach it, so nothing is written outside `root`.
+// accepted (isValidBackupPath) reach it, so nothing is written outside `root`. The files must
+// leave kKeptFreeBytes free on root's disk: a few kilobytes of gzip can declare gigabytes of
+// zeros (a "gzip bomb"), and a restore must not fill the disk before it finds out.
 class BackupFolderSink : public BackupSink {
 public:
+    static constexpr qint64 kKeptFreeBytes = qint64(64) << 20;
     explicit BackupFolderSink(QString root) : root_(std::move(root)) {}
+    void expect(qint64 bytes) override;
     void open(const QString& archivePath) override;
     void write(QByteArrayView chunk) override;
     void close() override;
@@ -44,6 +51,8 @@ public:
 private:
     QString root_;
     QFile file_;
+    qint64 expected_ = 0;      // bytes declared so far
+    qint64 available_ = -1;    // root's free bytes when the first file came; -1: not read yet
 };
 
 // Reads the whole archive and checks it: only plain files at valid paths, no file twice, a

@@ -3,6 +3,9 @@
 // with libarchive directly: the damaged and hostile archives a restore must refuse. And the
 // files a test puts in a data folder.
 
+#include <algorithm>
+#include <cstring>
+
 #include <QByteArray>
 #include <QCryptographicHash>
 #include <QList>
@@ -30,6 +33,34 @@ struct RawEntry {
     unsigned type = AE_IFREG;   // AE_IFLNK, AE_IFDIR...
     QString linkTarget;
 };
+
+// An uncompressed tar whose one file declares `size` bytes (in base-256, as GNU tar writes sizes
+// past 8 GiB) and ends right after its header: what a restore sees first of a gzip bomb, a few
+// bytes that claim a huge file.
+inline QByteArray tarDeclaring(const QString& path, quint64 size) {
+    QByteArray header(512, '\0');
+    const QByteArray name = path.toUtf8().left(99);
+    std::copy(name.begin(), name.end(), header.begin());
+    auto put = [&](int at, const char* text) { std::copy(text, text + std::strlen(text), header.begin() + at); };
+    put(100, "0000644");   // mode
+    put(108, "0000000");   // uid
+    put(116, "0000000");   // gid
+    header[124] = char(0x80);   // size: base-256, big-endian in the field's last 8 bytes
+    for (int i = 0; i < 8; ++i)
+        header[135 - i] = char((size >> (8 * i)) & 0xff);
+    put(136, "00000000000");   // mtime
+    header[156] = '0';         // a regular file
+    put(257, "ustar");
+    put(263, "00");
+    std::fill(header.begin() + 148, header.begin() + 156, ' ');
+    unsigned sum = 0;
+    for (char c : header)
+        sum += static_cast<unsigned char>(c);
+    const QByteArray checksum = QByteArray::number(sum, 8).rightJustified(6, '0');
+    std::copy(checksum.begin(), checksum.end(), header.begin() + 148);
+    header[154] = '\0';
+    return header;
+}
 
 inline QByteArray buildArchive(const QList<RawEntry>& entries) {
     QByteArray out;

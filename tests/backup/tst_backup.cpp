@@ -200,6 +200,9 @@ private Q_SLOTS:
         const RawEntry big{"data/anchors/big.bin", noise};
         const QByteArray large = test::buildArchive({voice, big, {"manifest.json", test::manifestFor({voice, big})}});
         QTest::newRow("cut in half") << large.left(large.size() / 2) << "not a usable EchoForge backup";
+        // A header that declares a petabyte: refused before a byte is written (a gzip bomb).
+        QTest::newRow("a file larger than the disk") << test::tarDeclaring("data/anchors/huge.wav", quint64(1) << 50)
+                                                     << "unpacks to more than the disk";
         QTest::newRow("not an archive") << QByteArray("PK\x03\x04 this is a zip, not a backup") << "not a usable EchoForge backup";
         QTest::newRow("empty") << QByteArray() << "not a usable EchoForge backup";
     }
