@@ -17,18 +17,27 @@ std::optional<CsmStreamPool::Lease> CsmStreamPool::claim(int count, const std::f
     if (count < 1 || count > CsmModel::kMaxStreams)
         throw Error(QStringLiteral("A caller may claim 1 to %1 CSM streams, not %2.").arg(CsmModel::kMaxStreams).arg(count));
     std::unique_lock lock(mutex_);
+    const std::uint64_t ticket = nextTicket_++;
+    claimQueue_.push_back(ticket);
+    auto leaveQueue = [&] {
+        claimQueue_.erase(std::find(claimQueue_.begin(), claimQueue_.end(), ticket));
+        changed_.notify_all();   // the claim behind this one may be served now
+    };
     for (;;) {
         std::vector<int> free;
         for (int s = 0; s < int(slots_.size()) && int(free.size()) < count; ++s)
             if (!slots_[std::size_t(s)].claimed)
                 free.push_back(s);
-        if (int(free.size()) == count) {
+        if (claimQueue_.front() == ticket && int(free.size()) == count) {
             for (int s : free)
                 slots_[std::size_t(s)] = Slot{true};
+            leaveQueue();
             return Lease(*this, std::move(free));
         }
-        if (cancelled && cancelled())
+        if (cancelled && cancelled()) {
+            leaveQueue();
             return std::nullopt;
+        }
         changed_.wait_for(lock, kCancelPoll);
     }
 }
@@ -36,6 +45,11 @@ std::optional<CsmStreamPool::Lease> CsmStreamPool::claim(int count, const std::f
 int CsmStreamPool::widestStep() const {
     std::lock_guard lock(mutex_);
     return widestStep_;
+}
+
+int CsmStreamPool::waitingClaims() const {
+    std::lock_guard lock(mutex_);
+    return int(claimQueue_.size());
 }
 
 CsmStreamPool::Totals CsmStreamPool::totals() const {

@@ -18,6 +18,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <exception>
 #include <functional>
 #include <mutex>
@@ -62,8 +63,10 @@ public:
         std::vector<int> slots_;   // the pool's slots, by this caller's stream number
     };
 
-    // Claims `count` streams (1 … CsmModel::kMaxStreams), waiting while fewer are free. Empty when
-    // `cancelled` turns true meanwhile (it is asked a few times a second).
+    // Claims `count` streams (1 … CsmModel::kMaxStreams), waiting while fewer are free. Claims are
+    // served in the order they came, so one that needs many streams is not overtaken for ever by
+    // later ones that need few. Empty when `cancelled` turns true meanwhile (it is asked a few
+    // times a second).
     std::optional<Lease> claim(int count, const std::function<bool()>& cancelled = {});
 
     // The work a caller does with its frames between steps (decoding them with torch) takes
@@ -74,6 +77,8 @@ public:
 
     // The most streams that have generated in one step so far (benchmarks and tests read it).
     int widestStep() const;
+    // Claims waiting for streams now.
+    int waitingClaims() const;
     // What the steps and prompts cost so far (benchmarks).
     struct Totals {
         int steps = 0;
@@ -104,6 +109,8 @@ private:
     mutable std::mutex mutex_;                 // guards everything below
     std::condition_variable changed_;          // a slot, the model or a step's frames changed
     std::vector<Slot> slots_;                  // [CsmModel::kMaxStreams]
+    std::deque<std::uint64_t> claimQueue_;     // tickets of the claims waiting, first served first
+    std::uint64_t nextTicket_ = 0;
     bool modelBusy_ = false;                   // a prompt or a step runs (the lock is not held then)
     std::mutex turn_;                          // takeTurn(); never held while waiting for mutex_
     int widestStep_ = 0;

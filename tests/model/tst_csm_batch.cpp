@@ -256,6 +256,35 @@ private Q_SLOTS:
         QVERIFY(!pool.claim(1, [&] { return ++asked > 2; }));
         QVERIFY(asked > 2);
         all.reset();
+
+        // Claims are served in the order they came: one waiting for every stream is not overtaken
+        // by a later one that needs a single stream, even while a stream is free for it.
+        auto one = pool.claim(1);
+        std::atomic<int> order{0}, wideServedAt{-1}, narrowServedAt{-1};
+        std::thread wide([&] {
+            auto lease = pool.claim(CsmModel::kMaxStreams);
+            wideServedAt = order++;
+        });
+        auto waitForClaims = [&pool](int n) {
+            for (int waited = 0; pool.waitingClaims() < n && waited < 30000; waited += 5)
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            return pool.waitingClaims() == n;
+        };
+        const bool wideWaitsFirst = waitForClaims(1);
+        std::thread narrow([&] {
+            auto lease = pool.claim(1);
+            narrowServedAt = order++;
+        });
+        const bool bothWait = waitForClaims(2);
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));   // more than a claim's poll
+        const int servedWhileHeld = order.load();
+        one.reset();   // the threads finish before any check can return early
+        wide.join();
+        narrow.join();
+        QVERIFY(wideWaitsFirst && bothWait);
+        QCOMPARE(servedWhileHeld, 0);   // seven streams were free, but the narrow claim waited its turn
+        QCOMPARE(wideServedAt.load(), 0);
+        QCOMPARE(narrowServedAt.load(), 1);
         auto lease = pool.claim(1);
         QVERIFY(lease);
         QVERIFY_THROWS_EXCEPTION(Error, lease->begin(0, CsmPrompt{}, {0.9, 20, 1}, 4));
