@@ -51,7 +51,6 @@ void compareJobsAtOnce(CsmEngine& engine, const SpeechRequest& base, int jobs) {
         callbacks.onProgress = [&job](const SpeechProgress& p) { job.frames = p.unitsDone; };
         job.result = engine.synthesize(job.request, callbacks);
     };
-    auto seconds = [](auto since) { return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count(); };
     auto audioOf = [](const std::vector<Job>& list) {
         double s = 0;
         for (const Job& j : list)
@@ -72,20 +71,20 @@ void compareJobsAtOnce(CsmEngine& engine, const SpeechRequest& base, int jobs) {
 
     const CsmStreamPool::Totals atStart = engine.streamPool().totals();
     std::vector<Job> oneByOne = makeJobs(100);
-    auto start = std::chrono::steady_clock::now();
+    auto start = bench::Clock::now();
     for (Job& job : oneByOne)
         speak(job);
-    const double oneByOneSeconds = seconds(start);
+    const double oneByOneSeconds = bench::secondsSince(start);
     const CsmStreamPool::Totals afterOneByOne = engine.streamPool().totals();
 
     std::vector<Job> atOnce = makeJobs(200);
     std::vector<std::thread> threads;
-    start = std::chrono::steady_clock::now();
+    start = bench::Clock::now();
     for (Job& job : atOnce)
         threads.emplace_back([&speak, &job] { speak(job); });
     for (std::thread& t : threads)
         t.join();
-    const double atOnceSeconds = seconds(start);
+    const double atOnceSeconds = bench::secondsSince(start);
     const CsmStreamPool::Totals afterAtOnce = engine.streamPool().totals();
 
     const double oneByOneSpeed = audioOf(oneByOne) / oneByOneSeconds, atOnceSpeed = audioOf(atOnce) / atOnceSeconds;
@@ -93,7 +92,7 @@ void compareJobsAtOnce(CsmEngine& engine, const SpeechRequest& base, int jobs) {
                 oneByOneSeconds, oneByOneSpeed);
     printSteps(atStart, afterOneByOne, oneByOneSeconds);
     std::printf("  %d jobs at once            %.2f s of audio in %.2f s: %.2f × real time (widest shared step: %d)\n", jobs,
-                audioOf(atOnce), atOnceSeconds, atOnceSpeed, engine.widestSharedStep());
+                audioOf(atOnce), atOnceSeconds, atOnceSpeed, engine.streamPool().widestStep());
     printSteps(afterOneByOne, afterAtOnce, atOnceSeconds);
     double firstAudio = 0;
     for (const Job& j : atOnce)

@@ -306,10 +306,6 @@ int CsmEngine::maxConcurrentRequests() const {
     return parts_->options.jobStreams;
 }
 
-int CsmEngine::widestSharedStep() const {
-    return parts_->streams->widestStep();
-}
-
 const CsmStreamPool& CsmEngine::streamPool() const {
     return *parts_->streams;
 }

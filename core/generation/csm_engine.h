@@ -75,10 +75,8 @@ public:
     // (cloning calls this). Returns whether the codes were already cached.
     bool prepareReference(const QString& audioPath) override;
 
-    // The most requests (or pieces) whose frames were made in one step so far: how far queued
-    // jobs were batched (benchmarks and tests read it).
-    int widestSharedStep() const;
-    // The shared steps' and prompts' cost so far (CsmStreamPool::Totals).
+    // The streams every request shares: how far queued jobs were batched (widestStep) and what
+    // the steps and prompts cost (totals), for benchmarks and tests.
     const CsmStreamPool& streamPool() const;
 
     // Identifies the loaded weights (caches are keyed by it).

@@ -25,6 +25,11 @@ QString verdictWord(TakeVerdict v) {
     return QStringLiteral("good");
 }
 
+// generator.py ends a take at an all-zero frame, which is not kept.
+bool endOfSpeech(const std::vector<int64_t>& frame) {
+    return std::all_of(frame.begin(), frame.end(), [](int64_t c) { return c == 0; });
+}
+
 // The model's form of a prompt. All of it may be the shared part only when nothing follows it (no
 // text): then nothing is kept, since the model needs at least one frame after a prefix.
 CsmPrompt modelPrompt(const CsmPromptBuilder& prompt) {
@@ -122,8 +127,8 @@ TakeRunner::Take TakeRunner::runOnce(const CsmPromptBuilder& prompt, const Gener
         const std::vector<int64_t> frame =
             f == 0 ? lease->begin(0, modelPrompt(prompt), CsmSampling{params.temperature, params.topK, seed}, maxFrames)
                    : lease->next({0}).front();
-        if (std::all_of(frame.begin(), frame.end(), [](int64_t c) { return c == 0; }))
-            break;  // the end-of-audio frame is not kept (generator.py)
+        if (endOfSpeech(frame))
+            break;
         for (int k = 0; k < K; ++k)
             take.frames[k].push_back(frame[k]);
         deliver(decodeInTurn(decoder, frame));
@@ -163,7 +168,7 @@ std::vector<TakeRunner::Take> TakeRunner::runBatchOnce(const std::vector<SideByS
     std::vector<int> active;
     auto keep = [&](std::size_t i, const std::vector<int64_t>& frame) {
         Take& take = takes[i];
-        if (std::all_of(frame.begin(), frame.end(), [](int64_t c) { return c == 0; })) {
+        if (endOfSpeech(frame)) {
             lease->end(int(i));
             return;
         }

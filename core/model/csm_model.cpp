@@ -235,16 +235,18 @@ std::vector<std::vector<int64_t>> CsmModel::stepStreams(const std::vector<int>& 
         backbone.selectStream(b);
         network_->decoder().selectStream(0);
         framesMade_ = 1;   // past the prompt: the last frame comes back as input
+        const auto putBack = [&] {   // the stream keeps its run, whether the frame came or not
+            streamRuns_[std::size_t(b)] = std::move(run_);
+            backbone.selectStream(0);
+        };
         std::vector<int64_t> frame;
         try {
             frame = nextFrame();
         } catch (...) {
-            streamRuns_[std::size_t(b)] = std::move(run_);
-            backbone.selectStream(0);
+            putBack();
             throw;
         }
-        streamRuns_[std::size_t(b)] = std::move(run_);
-        backbone.selectStream(0);
+        putBack();
         return {std::move(frame)};
     }
 

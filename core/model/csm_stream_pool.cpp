@@ -109,14 +109,18 @@ void CsmStreamPool::runStep(std::unique_lock<std::mutex>& lock) {
     changed_.notify_all();
 }
 
-void CsmStreamPool::release(const std::vector<int>& slots) {
+void CsmStreamPool::stop(const std::vector<int>& slots, bool unclaim) {
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [&] { return !modelBusy_; });
     for (int s : slots) {
-        if (slots_[std::size_t(s)].generating)
+        Slot& slot = slots_[std::size_t(s)];
+        if (slot.generating)
             model_.endStream(s);
-        slots_[std::size_t(s)] = Slot{};
+        slot.generating = slot.asking = slot.answered = false;
+        if (unclaim)
+            slot = Slot{};
     }
+    // The steps no longer wait for these streams, and a claim may find them free.
     changed_.notify_all();
 }
 
@@ -126,7 +130,7 @@ CsmStreamPool::Lease::Lease(Lease&& other) noexcept : pool_(other.pool_), slots_
 
 CsmStreamPool::Lease::~Lease() {
     if (!slots_.empty())
-        pool_->release(slots_);
+        pool_->stop(slots_, true);
 }
 
 std::vector<int64_t> CsmStreamPool::Lease::begin(int i, const CsmPrompt& prompt, const CsmSampling& sampling,
@@ -205,18 +209,8 @@ std::vector<std::vector<int64_t>> CsmStreamPool::Lease::next(const std::vector<i
 }
 
 void CsmStreamPool::Lease::end(int i) {
-    if (i < 0 || i >= size())
-        return;
-    CsmStreamPool& pool = *pool_;
-    const int s = slots_[std::size_t(i)];
-    std::unique_lock lock(pool.mutex_);
-    pool.changed_.wait(lock, [&] { return !pool.modelBusy_; });
-    Slot& slot = pool.slots_[std::size_t(s)];
-    if (slot.generating)
-        pool.model_.endStream(s);
-    slot.generating = slot.asking = slot.answered = false;
-    // The steps no longer wait for this stream: one may be ready now.
-    pool.changed_.notify_all();
+    if (i >= 0 && i < size())
+        pool_->stop({slots_[std::size_t(i)]}, false);
 }
 
 } // namespace echoforge

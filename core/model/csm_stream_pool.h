@@ -103,7 +103,9 @@ private:
     // stream is asking), and running it (unlocked meanwhile) and handing out its frames.
     bool stepReady() const;
     void runStep(std::unique_lock<std::mutex>& lock);
-    void release(const std::vector<int>& slots);
+    // Once the model is free: the slots generate no more (their runs dropped), and with
+    // `unclaim` they are free for the next claim.
+    void stop(const std::vector<int>& slots, bool unclaim);
 
     CsmModel& model_;
     mutable std::mutex mutex_;                 // guards everything below

@@ -62,7 +62,6 @@ public:
     bool busy() const { return !m_running.empty() || m_preloading; }
     bool hasRoom() const;
     bool loaded() const { return m_loaded.load(); }
-    int runningCount() const { return int(m_running.size()); }
 
     // Runs the job (loading the engine first when needed), when hasRoom(). The owner hears back
     // through exactly one of done, failed or loadFailed, after which its place is free.

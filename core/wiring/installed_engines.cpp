@@ -58,7 +58,7 @@ std::unique_ptr<SpeechEngine> createEngine(const QString& engineId, const AppPat
         options.pieceStreams = std::clamp(settings.pieceStreams, 1, 8);
         options.pieceContext = options.pieceStreams > 1 ? CsmEngineOptions::PieceContext::VoiceOnly
                                                         : CsmEngineOptions::PieceContext::PreviousPiece;
-        options.jobStreams = std::clamp(settings.jobStreams, 1, 8);
+        options.jobStreams = settings.jobStreams;   // clamped (and 1 on a GPU) by the engine
         options.anchorsDir = paths.anchorsDir;
         options.lexiconsDir = paths.lexiconsDir;
         options.loadProgress = loadProgress;

@@ -19,6 +19,7 @@
 #include "core/generation/csm_engine.h"
 #include "core/generation/watermark.h"
 #include "core/model/csm_model.h"
+#include "core/model/csm_stream_pool.h"
 #include "tiny_model_folder.h"
 #include "watermark_margin.h"
 
@@ -354,7 +355,8 @@ private Q_SLOTS:
         QVERIFY2(together[2].failure.isEmpty(), qPrintable(together[2].failure));
         QVERIFY(together[2].result.cancelled);
         // They were under way at the same time, so steps were shared.
-        QVERIFY2(engine->widestSharedStep() >= 2, qPrintable(QString::number(engine->widestSharedStep())));
+        const int widest = engine->streamPool().widestStep();
+        QVERIFY2(widest >= 2, qPrintable(QString::number(widest)));
     }
 
     void emptyTextRefused() {

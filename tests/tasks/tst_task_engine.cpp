@@ -27,6 +27,16 @@ constexpr int kWavHeaderBytes = 44;
 
 using Fixture = EngineFixture;
 
+// A fake CSM of `frames` frames of 10 ms that takes `atOnce` requests at the same time, each
+// waiting (up to 10 s) until `companions` are under way before it makes frames.
+void csmTakingAtOnce(Fixture& f, int atOnce, int companions, int frames) {
+    f.withCsm = true;
+    f.csm.concurrentRequests = atOnce;
+    f.csm.waitForCompanions = companions;
+    f.csm.frames = frames;
+    f.csm.frameDelayMs = 10;
+}
+
 bool servesOneJob(TaskEngine& engine) {
     const JobResult r = QCoro::waitFor(engine.generate(requestFor("still here")));
     return r.id > 0 && r.audio && !r.audio->empty();
@@ -224,11 +234,7 @@ private Q_SLOTS:
     // the queued jobs side by side, never more than it takes; the others keep their order.
     void queuedJobsRunSideBySideUpToTheEnginesCapacity() {
         Fixture f;
-        f.withCsm = true;
-        f.csm.concurrentRequests = 2;
-        f.csm.waitForCompanions = 2;   // each waits for a companion: one at a time would stall 10 s
-        f.csm.frames = 4;
-        f.csm.frameDelayMs = 10;
+        csmTakingAtOnce(f, 2, 2, 4);   // each waits for a companion: one at a time would stall 10 s
         auto engine = f.make();
         QSignalSpy finished(engine.get(), &TaskEngine::finished);
         QSignalSpy failed(engine.get(), &TaskEngine::failed);
@@ -256,9 +262,7 @@ private Q_SLOTS:
 
     void oneJobAtATimeOnAnEngineThatTakesOne() {
         Fixture f;
-        f.withCsm = true;
-        f.csm.frames = 3;
-        f.csm.frameDelayMs = 10;
+        csmTakingAtOnce(f, 1, 0, 3);
         auto engine = f.make();
         QSignalSpy finished(engine.get(), &TaskEngine::finished);
         for (int i = 0; i < 3; ++i)
@@ -270,11 +274,7 @@ private Q_SLOTS:
     // A job side by side with others fails or is cancelled alone: the others finish.
     void aFailedOrCancelledJobSideBySideLeavesTheOthers() {
         Fixture f;
-        f.withCsm = true;
-        f.csm.concurrentRequests = 3;
-        f.csm.waitForCompanions = 2;
-        f.csm.frames = 30;
-        f.csm.frameDelayMs = 10;
+        csmTakingAtOnce(f, 3, 2, 30);
         auto engine = f.make();
         QSignalSpy finished(engine.get(), &TaskEngine::finished);
         QSignalSpy failed(engine.get(), &TaskEngine::failed);
@@ -299,11 +299,7 @@ private Q_SLOTS:
     // and the engine is destroyed once, after its last job.
     void closingWhileJobsRunSideBySide() {
         Fixture f;
-        f.withCsm = true;
-        f.csm.concurrentRequests = 3;
-        f.csm.waitForCompanions = 3;
-        f.csm.frames = 1000;            // 10 s each if nothing stopped them
-        f.csm.frameDelayMs = 10;
+        csmTakingAtOnce(f, 3, 3, 1000);   // 10 s each if nothing stopped them
         auto engine = f.make();
         QSignalSpy started(engine.get(), &TaskEngine::started);
         for (int i = 0; i < 3; ++i)
