@@ -68,7 +68,7 @@ private Q_SLOTS:
         const WeightFormat& format = weightFormat(fourBit ? WeightPrecision::Q4 : WeightPrecision::Int8);
         std::mt19937 random(11);
         for (const MatrixShape shape : {MatrixShape{37, 100}, MatrixShape{1, 33}, MatrixShape{130, 2051}, MatrixShape{5, 65},
-                                        MatrixShape{64, 1024}}) {
+                                        MatrixShape{64, 1024}, MatrixShape{23, 6150}}) {
             const auto w = normal(shape.out * shape.in, 0.05f, random);
             std::vector<std::byte> packed(std::size_t(format.packedBytes(shape)));
             format.pack(w.data(), shape, packed.data(), 0, shape.groups());
