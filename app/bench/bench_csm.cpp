@@ -2,7 +2,9 @@
 // CSM-1B at full size with random weights made in memory, forced to make N frames after a
 // T-frame prompt (no early stop). Prints ms per frame split into backbone, decoder and sampling,
 // peak resident memory, and the memory-bandwidth floor (weight bytes per frame / measured read
-// bandwidth) beside the measured time. Also times the one-row products the kernels choose from.
+// bandwidth) beside the measured time, once against the bandwidth measured at the start and once
+// per block of 10 frames against a probe of the bandwidth before and after that block (the
+// median of the blocks). Also times the one-row products the kernels choose from.
 // --kernels runs every format on a lesser instruction set than the CPU's best, to see what it
 // costs. Batched figures: B streams side by side (CsmModel::generateBatch), aggregate real-time
 // factor once every stream's prompt is done.
@@ -74,6 +76,30 @@ double readBandwidthGBs() {
     std::printf("memory read: torch sum %.1f GB/s, vector loop %.1f GB/s\n", double(n * 4) / torchSum / 1e9,
                 double(n * 4) / loopSum / 1e9);
     return double(n * 4) / std::min(torchSum, loopSum) / 1e9;
+}
+
+// A short read-bandwidth probe for beside the frames: one pass over 256 MiB (still far beyond
+// the caches) split over the threads, the better of two. On our shared VMs the bandwidth moves
+// by half within a minute, so a floor measured once at the start can void a ratio; a probe
+// before and after each block of frames gives each block a floor of its own moment.
+double probeBandwidthGBs() {
+    static const auto buffer = torch::rand({int64_t(1) << 26});
+    const float* data = buffer.data_ptr<float>();
+    const int64_t n = buffer.numel();
+    std::vector<float> partial(std::size_t(at::get_num_threads()) + 1, 0.0f);
+    volatile float sink = 0;
+    const double seconds = bestTime(2, [&] {
+        if (!CpuFeatures::detect().avx2) {
+            sink = buffer.sum().item<float>();
+            return;
+        }
+        at::parallel_for(0, n, n / at::get_num_threads() + 1, [&](int64_t begin, int64_t end) {
+            partial[std::size_t(at::get_thread_num())] = streamSum(data + begin, end - begin);
+        });
+        sink = partial[0];
+    });
+    (void)sink;
+    return double(n * 4) / seconds / 1e9;
 }
 
 // GB/s of weights streamed by one-row products, for the matrix shapes of CSM-1B: the kernels
@@ -159,20 +185,39 @@ void runPrecision(WeightPrecision precision, int frames, int promptFrames, doubl
     model->nextFrame(&prompt);
     const double promptMs = secondsSince(promptStart) * 1e3;
 
-    CsmFrameTimings sum;
-    const auto start = Clock::now();
-    for (int i = 0; i < frames; ++i)
-        model->nextFrame(&sum);
-    const double perFrameMs = secondsSince(start) * 1e3 / frames;
-
+    // Blocks of frames, each between two bandwidth probes: the block's ratio to the floor of its
+    // own moment. The probes' time is not the frames'.
     const double bytes = double(model->weightBytesPerFrame());
+    constexpr int kFramesPerBlock = 10;
+    CsmFrameTimings sum;
+    double framesSeconds = 0;
+    std::vector<double> blockRatios;
+    double before = probeBandwidthGBs();
+    for (int done = 0; done < frames;) {
+        const int block = std::min(kFramesPerBlock, frames - done);
+        const auto blockStart = Clock::now();
+        for (int i = 0; i < block; ++i)
+            model->nextFrame(&sum);
+        const double blockSeconds = secondsSince(blockStart);
+        framesSeconds += blockSeconds;
+        done += block;
+        const double after = probeBandwidthGBs();
+        const double blockFloorMs = bytes / ((before + after) / 2 * 1e9) * 1e3;
+        blockRatios.push_back(blockSeconds * 1e3 / block / blockFloorMs);
+        before = after;
+    }
+    const double perFrameMs = framesSeconds * 1e3 / frames;
     const double floorMs = bytes / (bandwidth * 1e9) * 1e3;
+    std::sort(blockRatios.begin(), blockRatios.end());
     std::printf("\n[%s] random weights made in %.1f s\n", qPrintable(precisionName(precision)), buildSeconds);
     std::printf("  prompt of %d frames + first frame: %.1f ms\n", promptFrames, promptMs);
     std::printf("  %d frames: %.1f ms/frame = backbone %.1f + decoder %.1f + sampling %.2f\n", frames, perFrameMs,
                 sum.backboneMs / frames, sum.decoderMs / frames, sum.samplingMs / frames);
     std::printf("  weights read per frame %.2f GB; bandwidth floor %.1f ms/frame; measured/floor = %.2f\n", bytes / 1e9,
                 floorMs, perFrameMs / floorMs);
+    std::printf("  per block of up to %d frames, against a floor probed before and after it: median measured/floor %.2f "
+                "(%.2f–%.2f over %zu blocks)\n",
+                kFramesPerBlock, blockRatios[blockRatios.size() / 2], blockRatios.front(), blockRatios.back(), blockRatios.size());
     std::printf("  real time is %.0f ms per frame: %s\n", 80.0, perFrameMs < 80.0 ? "faster than real time" : "slower than real time");
     runBatched(*model, batches, frames, promptFrames);
     std::printf("  peak resident memory so far %.2f GB\n", double(peakResidentBytes()) / 1e9);
