@@ -3,8 +3,8 @@
 // T-frame prompt (no early stop). Prints ms per frame split into backbone, decoder and sampling,
 // peak resident memory, and the memory-bandwidth floor (weight bytes per frame / measured read
 // bandwidth) beside the measured time, once against the bandwidth measured at the start and once
-// per block of 10 frames against a probe of the bandwidth before and after that block (the
-// median of the blocks). Also times the one-row products the kernels choose from.
+// per block of 10 frames against the better of two probes of the bandwidth, before and after that
+// block (the median of the blocks). Also times the one-row products the kernels choose from.
 // --kernels runs every format on a lesser instruction set than the CPU's best, to see what it
 // costs. Batched figures: B streams side by side (CsmModel::generateBatch), aggregate real-time
 // factor once every stream's prompt is done.
@@ -78,26 +78,25 @@ double readBandwidthGBs() {
     return double(n * 4) / std::min(torchSum, loopSum) / 1e9;
 }
 
-// A short read-bandwidth probe for beside the frames: one pass over 256 MiB (still far beyond
-// the caches) split over the threads, the better of two. On our shared VMs the bandwidth moves
-// by half within a minute, so a floor measured once at the start can void a ratio; a probe
-// before and after each block of frames gives each block a floor of its own moment.
+// A read-bandwidth probe for beside the frames, measured as readBandwidthGBs does (a kept buffer
+// of the same 1 GiB, the faster of torch's sum and the vector loop) with three passes each
+// instead of five (~0.2 s). On our shared VMs the bandwidth moves by half within a minute, so a
+// floor measured once at the start can void a ratio; a probe before and after each block of
+// frames gives each block a floor of its own moment.
 double probeBandwidthGBs() {
-    static const auto buffer = torch::rand({int64_t(1) << 26});
+    static const auto buffer = torch::rand({int64_t(1) << 28});
     const float* data = buffer.data_ptr<float>();
     const int64_t n = buffer.numel();
     std::vector<float> partial(std::size_t(at::get_num_threads()) + 1, 0.0f);
     volatile float sink = 0;
-    const double seconds = bestTime(2, [&] {
-        if (!CpuFeatures::detect().avx2) {
-            sink = buffer.sum().item<float>();
-            return;
-        }
-        at::parallel_for(0, n, n / at::get_num_threads() + 1, [&](int64_t begin, int64_t end) {
-            partial[std::size_t(at::get_thread_num())] = streamSum(data + begin, end - begin);
-        });
-        sink = partial[0];
-    });
+    double seconds = bestTime(3, [&] { sink = buffer.sum().item<float>(); });
+    if (CpuFeatures::detect().avx2)
+        seconds = std::min(seconds, bestTime(3, [&] {
+                               at::parallel_for(0, n, n / at::get_num_threads() + 1, [&](int64_t begin, int64_t end) {
+                                   partial[std::size_t(at::get_thread_num())] = streamSum(data + begin, end - begin);
+                               });
+                               sink = partial[0];
+                           }));
     (void)sink;
     return double(n * 4) / seconds / 1e9;
 }
@@ -202,7 +201,8 @@ void runPrecision(WeightPrecision precision, int frames, int promptFrames, doubl
         framesSeconds += blockSeconds;
         done += block;
         const double after = probeBandwidthGBs();
-        const double blockFloorMs = bytes / ((before + after) / 2 * 1e9) * 1e3;
+        // The better of the two probes: the floor this block could have had at best.
+        const double blockFloorMs = bytes / (std::max(before, after) * 1e9) * 1e3;
         blockRatios.push_back(blockSeconds * 1e3 / block / blockFloorMs);
         before = after;
     }
