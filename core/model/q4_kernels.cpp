@@ -97,6 +97,63 @@ inline __m256i totals(const __m256i (&d)[8]) {
 // the totals are exact integers either way, so a row's bits do not depend on it.
 constexpr int kTransposeFromRows = 2;
 
+// x's chunks (ChunkRow, 192 bytes per 64 inputs) are read again for every group. Where the inputs
+// are 8,192 (w2) that is 24 KB a row, as many bytes of x as of the 4-bit weights beside it, and
+// more than the L1 cache keeps while the weights stream through: those products streamed at ~60 %
+// of the others' speed (with AVX2, ~50 %). Four groups at once read x a quarter as often.
+// Measured on one thread (AMD EPYC; [out, in] 2048×8192, 1024×8192, 2048×16384), in alternating
+// runs: AVX-512 VNNI 13.7–16.6 → 17.3–19.1 GB/s; AVX2, see avx2OneRowFourGroups. Two or four
+// groups at once made the products with 1,024 or 2,048 inputs slower (AVX-512: 21 → 11–14
+// GB/s), so they keep one; so do several rows, whose accumulators fill the registers.
+constexpr int64_t kInputsForFourGroups = 6144;
+
+// avx2Like's one-row loop over four groups at once: the row's chunk of x is loaded once and
+// serves the four groups in turn, each unpacked, multiplied and added into its own accumulator
+// by the same instructions, in the same order, as avx2Like<1> does. One thread (AMD EPYC, three
+// alternating runs): [2048, 8192] 8.0–10.9 → 14.7–15.4 GB/s, [1024, 8192] 8.9–9.4 → 9.9–15.3,
+// [8192, 2048] (one group, unchanged) 15–21. With AVX-VNNI's cheaper dot product the same loop
+// gained nothing (13.4–15.9 against 13.6–18.6), so that kernel keeps one group.
+template <typename Dot>
+void avx2OneRowFourGroups(const std::uint8_t* weights, const std::uint16_t* scales, const Q4Layout& layout,
+                          const ChunkRow* row, float* y, int64_t g) {
+    constexpr int kGroups = 4;
+    const Dot dot;
+    const int64_t chunks = layout.chunks();
+    const int64_t groupBytes = chunks * kRowsPerGroup * kRowChunkBytes, groupScales = chunks * kRowsPerGroup * kBlocks;
+    const __m256i low = _mm256_set1_epi8(0x0f);
+    __m256 acc[kGroups] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    const std::uint8_t* w = weights + g * groupBytes;
+    const std::uint16_t* s = scales + g * groupScales;
+    for (int64_t c = 0; c < chunks; ++c, w += kRowsPerGroup * kRowChunkBytes, s += kRowsPerGroup * kBlocks, ++row) {
+        const __m256i x0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(row->x));
+        const __m256i x1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(row->x + kBlock));
+        std::int64_t biasPair;
+        std::memcpy(&biasPair, row->blockBias, sizeof biasPair);
+        const __m256 blockScales = _mm256_castpd_ps(_mm256_broadcast_sd(reinterpret_cast<const double*>(row->scales)));
+#pragma GCC unroll 4
+        for (int j = 0; j < kGroups; ++j) {
+            __m256i d[kRowsPerGroup * kBlocks];
+#pragma GCC unroll 16
+            for (int k = 0; k < kRowsPerGroup; ++k) {
+                const __m256i packed = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + j * groupBytes + k * kRowChunkBytes));
+                d[2 * k] = dot(_mm256_and_si256(packed, low), x0);
+                d[2 * k + 1] = dot(_mm256_and_si256(_mm256_srli_epi16(packed, 4), low), x1);
+            }
+            const __m128i scaleBits = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + j * groupScales));
+            const __m256 weightScales = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(scaleBits), 16));
+            const __m256i exact = _mm256_add_epi32(totals(d), _mm256_set1_epi64x(biasPair));
+            acc[j] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(exact), _mm256_mul_ps(weightScales, blockScales), acc[j]);
+        }
+    }
+    for (int j = 0; j < kGroups; ++j) {
+        alignas(32) float lanes[8];
+        _mm256_store_ps(lanes, acc[j]);
+        for (int k = 0; k < kRowsPerGroup; ++k)
+            if ((g + j) * kRowsPerGroup + k < layout.out)
+                y[(g + j) * kRowsPerGroup + k] = lanes[2 * k] + lanes[2 * k + 1];
+    }
+}
+
 // The AVX2 kernel for R activation rows. A group's chunk is unpacked once: four row chunks of 32
 // bytes → eight blocks of 32 byte-sized weights (k, b), and the eight bf16 scales [row][block] →
 // one fp32 vector. Each activation row then takes eight byte dot products, reduces them to the
@@ -110,7 +167,12 @@ void avx2Like(const std::uint8_t* weights, const std::uint16_t* scales, const Q4
     const int64_t chunks = layout.chunks();
     const ChunkRow* rows = interleaveRows(x, R, chunks, 8, kTransposed);   // the nibbles hold q + 8
     const __m256i low = _mm256_set1_epi8(0x0f);
-    for (int64_t g = g0; g < g1; ++g) {
+    int64_t g = g0;
+    if constexpr (R == 1 && !Dot::kVnni)
+        if (layout.in >= kInputsForFourGroups)
+            for (; g + 4 <= g1; g += 4)
+                avx2OneRowFourGroups<Dot>(weights, scales, layout, rows, y, g);
+    for (; g < g1; ++g) {
         __m256 acc[R];
 #pragma GCC unroll 16
         for (auto& a : acc)
@@ -300,16 +362,6 @@ inline void avx512GroupsAtOnce(const std::uint8_t* weights, const std::uint16_t*
                     }
                 }
 }
-
-// x's chunks (ChunkRow, 192 bytes per 64 inputs) are read again for every group. Where the inputs
-// are 8,192 (w2) that is 24 KB a row, as many bytes of x as of the 4-bit weights beside it, and
-// more than the L1 cache keeps while the weights stream through: those products streamed at ~60 %
-// of the others' speed. Four groups at once read x a quarter as often. Measured on one thread
-// (AMD EPYC, AVX-512 VNNI; [out, in] 2048×8192, 1024×8192, 2048×16384): 13.7–16.6 → 17.3–19.1
-// GB/s in four alternating runs. Two or four groups at once made the products with 1,024 or 2,048
-// inputs slower (21 → 11–14 GB/s), so they keep one; so do several rows, whose accumulators
-// fill the registers.
-constexpr int64_t kInputsForFourGroups = 6144;
 
 template <int R, typename Dot>
 void avx512Like(const std::uint8_t* weights, const std::uint16_t* scales, const Q4Layout& layout, const QuantizedRows& x,
