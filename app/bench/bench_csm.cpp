@@ -53,19 +53,27 @@ __attribute__((target("avx2"))) float streamSum(const float* data, int64_t n) {
     return sum;
 }
 
-// Read bandwidth: a sum over 1 GiB of floats, far beyond the caches, on every torch thread; the
-// faster of torch's `sum` and a plain vector loop split over the threads, so that the floor is
-// what the memory can give rather than what one reduction manages.
-double readBandwidthGBs() {
-    const auto buffer = torch::rand({int64_t(1) << 28});
+// Read bandwidth in GB/s: a sum over 1 GiB of floats (made once, kept), far beyond the caches, on
+// every torch thread; the faster of torch's `sum` and a plain vector loop split over the threads,
+// so that the floor is what the memory can give rather than what one reduction manages. Each is
+// the best of `passes`. Measured at the start (five passes, printed) and as a probe beside each
+// block of frames (three, ~0.2 s): on our shared VMs the bandwidth moves by half within a minute,
+// so a floor measured once can void a ratio.
+struct ReadBandwidth {
+    double torchSum = 0, vectorLoop = 0;   // GB/s
+    double best() const { return std::max(torchSum, vectorLoop); }
+};
+
+ReadBandwidth measureReadBandwidth(int passes) {
+    static const auto buffer = torch::rand({int64_t(1) << 28});
     const float* data = buffer.data_ptr<float>();
     const int64_t n = buffer.numel();
     volatile float sink = 0;
-    const double torchSum = bestTime(5, [&] { sink = buffer.sum().item<float>(); });
+    const double torchSum = bestTime(passes, [&] { sink = buffer.sum().item<float>(); });
     double loopSum = torchSum;
     if (CpuFeatures::detect().avx2) {
         std::vector<float> partial(std::size_t(at::get_num_threads()) + 1, 0.0f);
-        loopSum = bestTime(5, [&] {
+        loopSum = bestTime(passes, [&] {
             at::parallel_for(0, n, n / at::get_num_threads() + 1, [&](int64_t begin, int64_t end) {
                 partial[std::size_t(at::get_thread_num())] = streamSum(data + begin, end - begin);
             });
@@ -73,32 +81,7 @@ double readBandwidthGBs() {
         });
     }
     (void)sink;
-    std::printf("memory read: torch sum %.1f GB/s, vector loop %.1f GB/s\n", double(n * 4) / torchSum / 1e9,
-                double(n * 4) / loopSum / 1e9);
-    return double(n * 4) / std::min(torchSum, loopSum) / 1e9;
-}
-
-// A read-bandwidth probe for beside the frames, measured as readBandwidthGBs does (a kept buffer
-// of the same 1 GiB, the faster of torch's sum and the vector loop) with three passes each
-// instead of five (~0.2 s). On our shared VMs the bandwidth moves by half within a minute, so a
-// floor measured once at the start can void a ratio; a probe before and after each block of
-// frames gives each block a floor of its own moment.
-double probeBandwidthGBs() {
-    static const auto buffer = torch::rand({int64_t(1) << 28});
-    const float* data = buffer.data_ptr<float>();
-    const int64_t n = buffer.numel();
-    std::vector<float> partial(std::size_t(at::get_num_threads()) + 1, 0.0f);
-    volatile float sink = 0;
-    double seconds = bestTime(3, [&] { sink = buffer.sum().item<float>(); });
-    if (CpuFeatures::detect().avx2)
-        seconds = std::min(seconds, bestTime(3, [&] {
-                               at::parallel_for(0, n, n / at::get_num_threads() + 1, [&](int64_t begin, int64_t end) {
-                                   partial[std::size_t(at::get_thread_num())] = streamSum(data + begin, end - begin);
-                               });
-                               sink = partial[0];
-                           }));
-    (void)sink;
-    return double(n * 4) / seconds / 1e9;
+    return {double(n * 4) / torchSum / 1e9, double(n * 4) / loopSum / 1e9};
 }
 
 // GB/s of weights streamed by one-row products, for the matrix shapes of CSM-1B: the kernels
@@ -191,7 +174,7 @@ void runPrecision(WeightPrecision precision, int frames, int promptFrames, doubl
     CsmFrameTimings sum;
     double framesSeconds = 0;
     std::vector<double> blockRatios;
-    double before = probeBandwidthGBs();
+    double before = measureReadBandwidth(3).best();
     for (int done = 0; done < frames;) {
         const int block = std::min(kFramesPerBlock, frames - done);
         const auto blockStart = Clock::now();
@@ -200,7 +183,7 @@ void runPrecision(WeightPrecision precision, int frames, int promptFrames, doubl
         const double blockSeconds = secondsSince(blockStart);
         framesSeconds += blockSeconds;
         done += block;
-        const double after = probeBandwidthGBs();
+        const double after = measureReadBandwidth(3).best();
         // The better of the two probes: the floor this block could have had at best.
         const double blockFloorMs = bytes / (std::max(before, after) * 1e9) * 1e3;
         blockRatios.push_back(blockSeconds * 1e3 / block / blockFloorMs);
@@ -246,7 +229,9 @@ int runCsmBench(const QStringList& args) {
     }
 
     c10::InferenceMode inference;
-    const double bandwidth = readBandwidthGBs();
+    const ReadBandwidth atStart = measureReadBandwidth(5);
+    std::printf("memory read: torch sum %.1f GB/s, vector loop %.1f GB/s\n", atStart.torchSum, atStart.vectorLoop);
+    const double bandwidth = atStart.best();
     std::printf("memory read bandwidth (sum over 1 GiB, %d threads): %.1f GB/s\n", at::get_num_threads(), bandwidth);
     printKernels();
     // The smallest first: the process's peak memory then still says what each needs alone.

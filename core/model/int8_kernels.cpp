@@ -202,16 +202,13 @@ inline __m512i scaleIndex(int rowA, int rowB, int block) {
                                    _mm512_set1_epi32(rowB * kBlocks + block));
 }
 
-// One row against four groups at once where the inputs are many, for the reason q4_kernels.cpp
-// gives at its kInputsForFourGroups: at 8,192 inputs x's chunk form (24 KB a row) leaves L1 while
-// the weights stream through. The row's chunk of x is loaded once and serves the four groups in
-// turn; each group's weights are loaded, scaled and used at once, so that only one group is in
-// registers. Each output row is made by avx512Like<1>'s instructions in its order. One thread (AMD
-// EPYC, three alternating runs), [2048, 8192]: VNNI 11.9–20.5 → 24.4–25.4 GB/s, without VNNI
-// 14.2–22.9 → 21.8–23.4; [8192, 2048] (one group) 21–25. With AVX2 the same loop was slower (its
-// group's weights need twice the registers), so avx2Like keeps one group.
-constexpr int64_t kInputsForFourGroups = 6144;
-
+// One row against four groups at once where the inputs are many (kInputsForFourGroups,
+// quantized_rows.h). The row's chunk of x is loaded once and serves the four groups in turn;
+// each group's weights are loaded, scaled and used at once, so that only one group is in
+// registers. Each output row is made by avx512Like<1>'s instructions in its order. One thread
+// (AMD EPYC, three alternating runs), [2048, 8192]: VNNI 11.9–20.5 → 24.4–25.4 GB/s, without
+// VNNI 14.2–22.9 → 21.8–23.4; [8192, 2048] (one group) 21–25. With AVX2 the same loop was slower
+// (its group's weights need twice the registers), so avx2Like keeps one group.
 template <typename Dot>
 void avx512OneRowFourGroups(const std::int8_t* weights, const float* scales, const Int8Layout& layout, const ChunkRow* row,
                             float* y, int64_t g, const __m512i (&index)[2][kBlocks]) {

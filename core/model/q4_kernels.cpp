@@ -97,22 +97,15 @@ inline __m256i totals(const __m256i (&d)[8]) {
 // the totals are exact integers either way, so a row's bits do not depend on it.
 constexpr int kTransposeFromRows = 2;
 
-// x's chunks (ChunkRow, 192 bytes per 64 inputs) are read again for every group. Where the inputs
-// are 8,192 (w2) that is 24 KB a row, as many bytes of x as of the 4-bit weights beside it, and
-// more than the L1 cache keeps while the weights stream through: those products streamed at ~60 %
-// of the others' speed (with AVX2, ~50 %). Four groups at once read x a quarter as often.
-// Measured on one thread (AMD EPYC; [out, in] 2048×8192, 1024×8192, 2048×16384), in alternating
-// runs: AVX-512 VNNI 13.7–16.6 → 17.3–19.1 GB/s; AVX2, see avx2OneRowFourGroups. Two or four
-// groups at once made the products with 1,024 or 2,048 inputs slower (AVX-512: 21 → 11–14
-// GB/s), so they keep one; so do several rows, whose accumulators fill the registers.
-constexpr int64_t kInputsForFourGroups = 6144;
-
-// avx2Like's one-row loop over four groups at once: the row's chunk of x is loaded once and
-// serves the four groups in turn, each unpacked, multiplied and added into its own accumulator
-// by the same instructions, in the same order, as avx2Like<1> does. One thread (AMD EPYC, three
-// alternating runs): [2048, 8192] 8.0–10.9 → 14.7–15.4 GB/s, [1024, 8192] 8.9–9.4 → 9.9–15.3,
-// [8192, 2048] (one group, unchanged) 15–21. With AVX-VNNI's cheaper dot product the same loop
-// gained nothing (13.4–15.9 against 13.6–18.6), so that kernel keeps one group.
+// avx2Like's one-row loop over four groups at once (kInputsForFourGroups, quantized_rows.h): the
+// row's chunk of x is loaded once and serves the four groups in turn, each unpacked, multiplied
+// and added into its own accumulator by the same instructions, in the same order, as avx2Like<1>
+// does. One thread (AMD EPYC, three alternating runs): [2048, 8192] 8.0–10.9 → 14.7–15.4 GB/s,
+// [1024, 8192] 8.9–9.4 → 9.9–15.3, [8192, 2048] (one group, unchanged) 15–21. With AVX-VNNI's
+// cheaper dot product the same loop gained nothing (13.4–15.9 against 13.6–18.6), so that kernel
+// keeps one group. The AVX-512 kernel takes four groups in avx512GroupsAtOnce: [2048, 8192],
+// [1024, 8192], [2048, 16384] 13.7–16.6 → 17.3–19.1 GB/s; with 1,024 or 2,048 inputs two or four
+// groups made it slower (21 → 11–14 GB/s).
 template <typename Dot>
 void avx2OneRowFourGroups(const std::uint8_t* weights, const std::uint16_t* scales, const Q4Layout& layout,
                           const ChunkRow* row, float* y, int64_t g) {

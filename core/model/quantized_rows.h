@@ -27,6 +27,15 @@ struct alignas(64) ChunkRow {
 };
 static_assert(sizeof(ChunkRow) == 192);
 
+// The inputs from which a one-row product takes four groups of weight rows per pass over x
+// instead of one. x's chunks are read again for every group; at 8,192 inputs (w2) they are 24 KB a
+// row, as many bytes as the 4-bit weights beside them and more than the L1 cache keeps while the
+// weights stream through, and those products ran at 50–75 % of the others' speed. Four groups at
+// once read x a quarter as often. With 1,024 or 2,048 inputs four groups were slower, so they keep
+// one; so do several rows, whose accumulators fill the registers. Which kernels take four groups,
+// and what each gained: q4_kernels.cpp and int8_kernels.cpp.
+inline constexpr int64_t kInputsForFourGroups = 6144;
+
 // The rows [0, rows) of x, chunks of them, in this thread's buffer (valid until its next call).
 // `bias` is what the kernels' unsigned weights are too large by: 8 for 4-bit nibbles (q + 8),
 // 128 for int8 weights under VNNI (w + 128), 0 where they are exact. `pairs` fills `pairs`
