@@ -2,7 +2,6 @@
 
 #include <QDirIterator>
 #include <QFile>
-#include <QLockFile>
 #include <QLocale>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -14,6 +13,7 @@
 #include "core/common/error.h"
 #include "core/common/logging.h"
 #include "core/common/paths.h"
+#include "core/common/process_lock.h"
 #include "core/tasks/task_engine.h"
 
 namespace echoforge {
@@ -99,20 +99,16 @@ void snapshotSqlite(const QString& source, const QString& target) {
 }
 
 // Held for the whole restore: no studio or server may start on the folder while it is swapped.
-std::unique_ptr<QLockFile> lockDataFolder(const AppPaths& paths) {
+std::unique_ptr<ProcessLock> lockDataFolder(const AppPaths& paths) {
     if (!QDir().mkpath(paths.historyDir))
         throw Error(QStringLiteral("Cannot create the folder %1; check that it is writable.").arg(paths.historyDir));
-    auto lock = std::make_unique<QLockFile>(historyLockFile(paths.historyDir));
-    lock->setStaleLockTime(0);   // as the task engine: only a lock whose process is gone is stale
-    if (lock->tryLock(0))
+    ProcessLock::Holder other;   // the task engine's lock: no engine may run while we hold it
+    if (auto lock = ProcessLock::tryTake(historyLockFile(paths.historyDir), &other))
         return lock;
-    qint64 pid = 0;
-    QString host, app;
-    lock->getLockInfo(&pid, &host, &app);
-    throw Error(QStringLiteral("EchoForge (%1, process %2) is using the data folder %3. Close it (the studio or the server) "
+    throw Error(ErrorKind::Busy, QStringLiteral("EchoForge (%1, process %2) is using the data folder %3. Close it (the studio or the server) "
                                "first, then restore.")
-                    .arg(app.isEmpty() ? QStringLiteral("unknown") : app)
-                    .arg(pid)
+                    .arg(other.program.isEmpty() ? QStringLiteral("unknown") : other.program)
+                    .arg(other.pid)
                     .arg(QDir::toNativeSeparators(paths.dataDir)));
 }
 

@@ -80,18 +80,15 @@ QString historyLockFile(const QString& historyDir) {
 }
 
 void TaskEngine::lockHistory() {
-    // A lock whose process is gone (a crash, a kill) is taken over; a live one is refused.
-    m_historyLock = std::make_unique<QLockFile>(historyLockFile(m_history->folder()));
-    m_historyLock->setStaleLockTime(0);
-    if (m_historyLock->tryLock(0))
+    // Held while this engine lives; the kernel releases it when the process ends, however it ends.
+    ProcessLock::Holder other;
+    m_historyLock = ProcessLock::tryTake(historyLockFile(m_history->folder()), &other);
+    if (m_historyLock)
         return;
-    qint64 pid = 0;
-    QString host, app;
-    m_historyLock->getLockInfo(&pid, &host, &app);
     throw Error(ErrorKind::Busy, QStringLiteral("Another EchoForge (%1, process %2) is using the history in %3. Close it first, or start this one "
                                "with another data folder (ECHOFORGE_DATA_DIR).")
-                    .arg(app.isEmpty() ? QStringLiteral("unknown") : app)
-                    .arg(pid)
+                    .arg(other.program.isEmpty() ? QStringLiteral("unknown") : other.program)
+                    .arg(other.pid)
                     .arg(QDir::toNativeSeparators(m_config.historyDir)));
 }
 

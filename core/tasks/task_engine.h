@@ -20,7 +20,6 @@
 #include <optional>
 
 #include <QFuture>
-#include <QLockFile>
 #include <QList>
 #include <QMutex>
 #include <QObject>
@@ -30,6 +29,7 @@
 #include <QVector>
 #include <qcoro/qcorotask.h>
 
+#include "core/common/process_lock.h"
 #include "core/tasks/history_store.h"
 #include "core/tasks/inference_lane.h"
 #include "core/tasks/job.h"
@@ -168,7 +168,7 @@ private:
 
     EngineSet m_engines;
     TaskEngineConfig m_config;
-    std::unique_ptr<QLockFile> m_historyLock;   // job ids come from the history: one engine per folder
+    std::unique_ptr<ProcessLock> m_historyLock;   // job ids come from the history: one engine per folder
     std::shared_ptr<HistoryStore> m_history;
     QList<PendingJob> m_pendingFromLastRun;
 

@@ -255,6 +255,7 @@ private Q_SLOTS:
             QVERIFY2(e.sentence().contains("is using the data folder") &&
                          e.sentence().contains(QString::number(QCoreApplication::applicationPid())),
                      qPrintable(e.sentence()));
+            QCOMPARE(e.kind(), ErrorKind::Busy);   // the CLI's "try again later"
         }
         QCOMPARE(snapshot(h.data("voices")).value("mine/character.json"), QByteArray("changed since"));
 
