@@ -74,7 +74,9 @@ public:
             }
             ~Inside() { --log.inside; }
         } inside(*m_log);
-        for (int waited = 0; m_log->inside < m_config.waitForCompanions && waited < 10000; waited += 5)
+        // A cancelled job stops waiting too: once the first of its companions has been cancelled
+        // and left, the others would otherwise wait out the whole 10 s.
+        for (int waited = 0; m_log->inside < m_config.waitForCompanions && waited < 10000 && !callbacks.cancelled(); waited += 5)
             QThread::msleep(5);
         if (request.text.startsWith("fail:"))
             throw Error(QStringLiteral("The fake engine refuses \"%1\".").arg(request.text));
