@@ -42,6 +42,9 @@ bool isStillAt(int fd, const QByteArray& path) {
            open.st_ino == named.st_ino;
 }
 
+// flock's answers for a file system that keeps no locks at all, as opposed to one held by another.
+bool fileSystemHasNoLocks(int error) { return error == ENOLCK || error == EOPNOTSUPP || error == ENOSYS || error == EINVAL; }
+
 } // namespace
 
 std::unique_ptr<ProcessLock> ProcessLock::tryTake(const QString& file, Holder* holder) {
@@ -55,7 +58,13 @@ std::unique_ptr<ProcessLock> ProcessLock::tryTake(const QString& file, Holder* h
         do
             locked = ::flock(fd, LOCK_EX | LOCK_NB);
         while (locked != 0 && errno == EINTR);
-        if (locked != 0) {
+        if (locked != 0 && fileSystemHasNoLocks(errno)) {
+            // Some FUSE and network mounts have no locks. The folder still works; only a second
+            // EchoForge on it is not refused (QLockFile, used before, went on the same way).
+            logger(LogArea::Core)->warn("the file system of {} has no locks ({}): another EchoForge on this folder "
+                                        "would not be refused",
+                                        file.toStdString(), systemReason().toStdString());
+        } else if (locked != 0) {
             const bool heldByAnother = errno == EWOULDBLOCK;
             const QString reason = systemReason();
             ::close(fd);

@@ -17,7 +17,8 @@
 // (each opens the file anew). The holder removes the file as it lets go, while still holding it;
 // a taker that locked a file just removed sees that its file is no longer at the path, and
 // starts again, so two processes never hold "the" lock on two files of one name. A killed
-// holder leaves its file, which the next taker simply locks.
+// holder leaves its file, which the next taker simply locks. On a file system with no locks at
+// all (some FUSE and network mounts) the lock is taken unenforced, with a warning in the log.
 
 #include <memory>
 
