@@ -1,5 +1,5 @@
 #pragma once
-// A lock one process holds on a file for as long as it lives: flock(2) on a file that stays.
+// A lock one process holds on a file for as long as it lives: flock(2) on that file.
 // The kernel drops it when its holder ends, however it ends (a crash, SIGKILL, a power cut), so
 // no lock is ever stale and nothing has to guess whether the process a file names still runs.
 //
@@ -30,7 +30,7 @@ class ProcessLock {
 public:
     struct Holder {
         qint64 pid = 0;    // 0: the file did not say (its holder may be writing it still)
-        QString program;   // the holder's executable name, as it wrote it
+        QString program;   // the holder's application name, as it wrote it
     };
 
     // The lock on `file`, made if missing; null when another holds it, and then *holder (if
