@@ -18,7 +18,7 @@ namespace echoforge {
 
 namespace {
 
-QString systemReason() { return QString::fromLocal8Bit(std::strerror(errno)); }
+QString systemReason(int error = errno) { return QString::fromLocal8Bit(std::strerror(error)); }
 
 // "<pid>\n<program>\n", as the holder wrote it; a file being written reads as pid 0.
 ProcessLock::Holder readHolder(const QString& file) {
@@ -54,26 +54,26 @@ std::unique_ptr<ProcessLock> ProcessLock::tryTake(const QString& file, Holder* h
         const int fd = ::open(path.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
         if (fd < 0)
             throw Error(ErrorKind::Io, QStringLiteral("Cannot open the lock file %1: %2.").arg(file, systemReason()));
-        int locked;
+        int failure;   // flock's errno, 0 once locked
         do
-            locked = ::flock(fd, LOCK_EX | LOCK_NB);
-        while (locked != 0 && errno == EINTR);
-        if (locked != 0 && fileSystemHasNoLocks(errno)) {
-            // Some FUSE and network mounts have no locks. The folder still works; only a second
-            // EchoForge on it is not refused (QLockFile, used before, went on the same way).
-            logger(LogArea::Core)->warn("the file system of {} has no locks ({}): another EchoForge on this folder "
-                                        "would not be refused",
-                                        file.toStdString(), systemReason().toStdString());
-        } else if (locked != 0) {
-            const bool heldByAnother = errno == EWOULDBLOCK;
-            const QString reason = systemReason();
+            failure = ::flock(fd, LOCK_EX | LOCK_NB) == 0 ? 0 : errno;
+        while (failure == EINTR);
+        if (failure == EWOULDBLOCK) {
             ::close(fd);
-            if (!heldByAnother)
-                throw Error(ErrorKind::Io, QStringLiteral("Cannot lock the file %1: %2.").arg(file, reason));
             if (holder)
                 *holder = readHolder(file);
             return nullptr;
         }
+        if (failure != 0 && !fileSystemHasNoLocks(failure)) {
+            ::close(fd);
+            throw Error(ErrorKind::Io, QStringLiteral("Cannot lock the file %1: %2.").arg(file, systemReason(failure)));
+        }
+        // Some FUSE and network mounts have no locks. The folder still works; only a second
+        // EchoForge on it is not refused (QLockFile, used before, went on the same way).
+        if (failure != 0)
+            logger(LogArea::Core)->warn("the file system of {} has no locks ({}): another EchoForge on this folder "
+                                        "would not be refused",
+                                        file.toStdString(), systemReason(failure).toStdString());
         // A holder removes the file as it lets go: if we opened it just before, our flock is on a
         // file no one else will open again, and the lock is the one now at the path. Try again.
         if (!isStillAt(fd, path)) {

@@ -41,12 +41,10 @@ public:
     ProcessLock(const ProcessLock&) = delete;
     ProcessLock& operator=(const ProcessLock&) = delete;
 
-    const QString& file() const { return m_file; }
-
 private:
     ProcessLock(QString file, int descriptor) : m_file(std::move(file)), m_descriptor(descriptor) {}
 
-    QString m_file;
+    QString m_file;     // removed on release, if it is still ours
     int m_descriptor;   // open for the lock's whole life: closing it is what releases the flock
 };
 
