@@ -3,8 +3,8 @@
 // T-frame prompt (no early stop). Prints ms per frame split into backbone, decoder and sampling,
 // peak resident memory, and the memory-bandwidth floor (weight bytes per frame / measured read
 // bandwidth) beside the measured time, once against the bandwidth measured at the start and once
-// per block of 10 frames against the better of two probes of the bandwidth, before and after that
-// block (the median of the blocks). Also times the one-row products the kernels choose from.
+// per frame against the faster of two plain reads of as many bytes, right before and after that
+// frame (the median of the frames). Also times the one-row products the kernels choose from.
 // --kernels runs every format on a lesser instruction set than the CPU's best, to see what it
 // costs. Batched figures: B streams side by side (CsmModel::generateBatch), aggregate real-time
 // factor once every stream's prompt is done.
@@ -56,9 +56,8 @@ __attribute__((target("avx2"))) float streamSum(const float* data, int64_t n) {
 // Read bandwidth in GB/s: a sum over 1 GiB of floats (made once, kept), far beyond the caches, on
 // every torch thread; the faster of torch's `sum` and a plain vector loop split over the threads,
 // so that the floor is what the memory can give rather than what one reduction manages. Each is
-// the best of `passes`. Measured at the start (five passes, printed) and as a probe beside each
-// block of frames (three, ~0.2 s): on our shared VMs the bandwidth moves by half within a minute,
-// so a floor measured once can void a ratio.
+// the best of `passes`. Measured at the start (five passes, printed); plainReadSeconds times the
+// floor beside each frame.
 struct ReadBandwidth {
     double torchSum = 0, vectorLoop = 0;   // GB/s
     double best() const { return std::max(torchSum, vectorLoop); }
@@ -82,6 +81,33 @@ ReadBandwidth measureReadBandwidth(int passes) {
     }
     (void)sink;
     return {double(n * 4) / torchSum / 1e9, double(n * 4) / loopSum / 1e9};
+}
+
+// Seconds to read `bytes` from the probe's buffer (wrapping around it) with the vector loop on
+// every torch thread: a plain read of as many bytes as a frame's weights, timed right beside that
+// frame. One pass, so that it measures the memory of that moment.
+double plainReadSeconds(double bytes) {
+    static const auto buffer = torch::rand({int64_t(1) << 28});
+    const float* data = buffer.data_ptr<float>();
+    const int64_t bufferFloats = buffer.numel();
+    int64_t left = int64_t(bytes / 4);
+    volatile float sink = 0;
+    const auto start = Clock::now();
+    while (left > 0) {
+        const int64_t n = std::min(left, bufferFloats);
+        if (CpuFeatures::detect().avx2) {
+            std::vector<float> partial(std::size_t(at::get_num_threads()) + 1, 0.0f);
+            at::parallel_for(0, n, n / at::get_num_threads() + 1, [&](int64_t begin, int64_t end) {
+                partial[std::size_t(at::get_thread_num())] = streamSum(data + begin, end - begin);
+            });
+            sink = partial[0];
+        } else {
+            sink = buffer.narrow(0, 0, n).sum().item<float>();
+        }
+        left -= n;
+    }
+    (void)sink;
+    return secondsSince(start);
 }
 
 // GB/s of weights streamed by one-row products, for the matrix shapes of CSM-1B: the kernels
@@ -167,40 +193,37 @@ void runPrecision(WeightPrecision precision, int frames, int promptFrames, doubl
     model->nextFrame(&prompt);
     const double promptMs = secondsSince(promptStart) * 1e3;
 
-    // Blocks of frames, each between two bandwidth probes: the block's ratio to the floor of its
-    // own moment. The probes' time is not the frames'.
+    // Each frame between two plain reads of as many bytes as it reads: its ratio to the faster
+    // of the reads beside it, the floor of its own moment. On our shared VMs the bandwidth moves
+    // by a third within seconds, so a floor measured a second away can void a ratio. The reads'
+    // time is not the frames'.
     const double bytes = double(model->weightBytesPerFrame());
-    constexpr int kFramesPerBlock = 10;
     CsmFrameTimings sum;
     double framesSeconds = 0;
-    std::vector<double> blockRatios;
-    double before = measureReadBandwidth(3).best();
-    for (int done = 0; done < frames;) {
-        const int block = std::min(kFramesPerBlock, frames - done);
-        const auto blockStart = Clock::now();
-        for (int i = 0; i < block; ++i)
-            model->nextFrame(&sum);
-        const double blockSeconds = secondsSince(blockStart);
-        framesSeconds += blockSeconds;
-        done += block;
-        const double after = measureReadBandwidth(3).best();
-        // The better of the two probes: the floor this block could have had at best.
-        const double blockFloorMs = bytes / (std::max(before, after) * 1e9) * 1e3;
-        blockRatios.push_back(blockSeconds * 1e3 / block / blockFloorMs);
+    std::vector<double> frameRatios;
+    double before = plainReadSeconds(bytes);
+    for (int i = 0; i < frames; ++i) {
+        const auto frameStart = Clock::now();
+        model->nextFrame(&sum);
+        const double frameSeconds = secondsSince(frameStart);
+        framesSeconds += frameSeconds;
+        const double after = plainReadSeconds(bytes);
+        frameRatios.push_back(frameSeconds / std::min(before, after));
         before = after;
     }
     const double perFrameMs = framesSeconds * 1e3 / frames;
     const double floorMs = bytes / (bandwidth * 1e9) * 1e3;
-    std::sort(blockRatios.begin(), blockRatios.end());
+    std::sort(frameRatios.begin(), frameRatios.end());
+    const auto ratioAt = [&](double share) { return frameRatios[std::size_t(share * double(frameRatios.size() - 1) + 0.5)]; };
     std::printf("\n[%s] random weights made in %.1f s\n", qPrintable(precisionName(precision)), buildSeconds);
     std::printf("  prompt of %d frames + first frame: %.1f ms\n", promptFrames, promptMs);
     std::printf("  %d frames: %.1f ms/frame = backbone %.1f + decoder %.1f + sampling %.2f\n", frames, perFrameMs,
                 sum.backboneMs / frames, sum.decoderMs / frames, sum.samplingMs / frames);
     std::printf("  weights read per frame %.2f GB; bandwidth floor %.1f ms/frame; measured/floor = %.2f\n", bytes / 1e9,
                 floorMs, perFrameMs / floorMs);
-    std::printf("  per block of up to %d frames, against a floor probed before and after it: median measured/floor %.2f "
-                "(%.2f–%.2f over %zu blocks)\n",
-                kFramesPerBlock, blockRatios[blockRatios.size() / 2], blockRatios.front(), blockRatios.back(), blockRatios.size());
+    std::printf("  per frame, against the faster plain read of %.2f GB beside it: median measured/floor %.2f "
+                "(middle 80 %% %.2f–%.2f, %zu frames)\n",
+                bytes / 1e9, ratioAt(0.5), ratioAt(0.1), ratioAt(0.9), frameRatios.size());
     std::printf("  real time is %.0f ms per frame: %s\n", 80.0, perFrameMs < 80.0 ? "faster than real time" : "slower than real time");
     runBatched(*model, batches, frames, promptFrames);
     std::printf("  peak resident memory so far %.2f GB\n", double(peakResidentBytes()) / 1e9);
