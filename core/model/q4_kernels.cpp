@@ -31,7 +31,10 @@ inline int64_t rowChunk(const Q4Layout& layout, int64_t o, int64_t c) {
 // kernel at 2 KB. A prefetch past the end of W is harmless: it never faults.
 constexpr int64_t kPrefetchAheadBytes = 2048;
 
-inline void prefetchAhead(const std::uint8_t* chunkBytes, const std::uint16_t* chunkScales, int64_t c) {
+// Inlined by force: a void function of prefetches alone looks free of effects to GCC 12's
+// interprocedural passes, which dropped every call to it in int8_kernels.cpp before it could be
+// inlined (its tree dumps: present up to local-fnsummary2, gone from the next pass on).
+[[gnu::always_inline]] inline void prefetchAhead(const std::uint8_t* chunkBytes, const std::uint16_t* chunkScales, int64_t c) {
     _mm_prefetch(reinterpret_cast<const char*>(chunkBytes + kPrefetchAheadBytes), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char*>(chunkBytes + kPrefetchAheadBytes + 64), _MM_HINT_T0);
     // A chunk's 128 bytes of weights have 16 bytes of scales: one line of them serves four chunks.
