@@ -168,7 +168,8 @@ void multiplyGroups(const WeightFormat& format, const std::byte* packed, const M
         return;
     }
     const int64_t groupBytes = std::max<int64_t>(1, format.packedBytes(shape) / std::max<int64_t>(1, shape.groups()));
-    const int64_t tile = std::max<int64_t>(1, kTileBytes / groupBytes);
+    // Whole fours of groups, so that no pass splits a 4-bit tile of 16 rows (q4_kernels.h).
+    const int64_t tile = std::max<int64_t>(1, kTileBytes / groupBytes / 4) * 4;
     for (int64_t g = groupBegin; g < groupEnd; g += tile)
         for (int64_t r = 0; r < rows; r += perPass)
             format.product(packed, shape, prepared + r * rowBytes, std::min(perPass, rows - r),
