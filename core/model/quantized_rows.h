@@ -1,10 +1,10 @@
 #pragma once
-// The activation rows of an int8 or 4-bit product as the kernels' inner loops read them: for each
+// The activation rows of an int8 product as the kernels' inner loops read them: for each
 // chunk of 64 inputs, the rows of the pass side by side, each with what its dot products need
 // besides its int8 values. Built once per product and thread (a few µs for 8 rows of 8192), so
 // that the inner loop walks one pointer instead of three per row (eight rows' pointers spilled
 // from the general registers otherwise) and finds every correction term already made.
-// Internal to int8_kernels.cpp and q4_kernels.cpp.
+// Internal to int8_kernels.cpp (the 4-bit kernels broadcast x's four-byte pieces instead).
 
 #include <cstdint>
 #include <vector>
@@ -33,12 +33,12 @@ static_assert(sizeof(ChunkRow) == 192);
 // weights stream through, and those products ran at 50–75 % of the others' speed. Four groups at
 // once read x a quarter as often. With 1,024 or 2,048 inputs four groups were slower, so they keep
 // one; so do several rows, whose accumulators fill the registers. Which kernels take four groups,
-// and what each gained: q4_kernels.cpp and int8_kernels.cpp.
+// and what each gained: int8_kernels.cpp.
 inline constexpr int64_t kInputsForFourGroups = 6144;
 
 // The rows [0, rows) of x, chunks of them, in this thread's buffer (valid until its next call).
-// `bias` is what the kernels' unsigned weights are too large by: 8 for 4-bit nibbles (q + 8),
-// 128 for int8 weights under VNNI (w + 128), 0 where they are exact. `pairs` fills `pairs`
+// `bias` is what the kernels' unsigned weights are too large by: 128 for int8 weights under
+// VNNI (w + 128), 0 where they are exact. `pairs` fills `pairs`
 // instead of `starts`. Needs AVX2.
 __attribute__((target("avx2"))) inline const ChunkRow* interleaveRows(const QuantizedRows& x, int64_t rows,
                                                                       int64_t chunks, std::int32_t bias,
