@@ -7,7 +7,6 @@
 
 #include <immintrin.h>
 
-
 namespace echoforge::kernels {
 
 namespace {

@@ -168,8 +168,9 @@ void multiplyGroups(const WeightFormat& format, const std::byte* packed, const M
         return;
     }
     const int64_t groupBytes = std::max<int64_t>(1, format.packedBytes(shape) / std::max<int64_t>(1, shape.groups()));
-    // Whole fours of groups, so that no pass splits a 4-bit tile of 16 rows (q4_kernels.h).
-    const int64_t tile = std::max<int64_t>(1, kTileBytes / groupBytes / 4) * 4;
+    // Whole 4-bit tiles of 16 rows (q4_kernels.h), so that no pass splits one.
+    constexpr int64_t kGroupsPerQ4Tile = Q4Layout::kTileRows / kRowsPerGroup;
+    const int64_t tile = std::max<int64_t>(1, kTileBytes / groupBytes / kGroupsPerQ4Tile) * kGroupsPerQ4Tile;
     for (int64_t g = groupBegin; g < groupEnd; g += tile)
         for (int64_t r = 0; r < rows; r += perPass)
             format.product(packed, shape, prepared + r * rowBytes, std::min(perPass, rows - r),
