@@ -63,49 +63,45 @@ struct ReadBandwidth {
     double best() const { return std::max(torchSum, vectorLoop); }
 };
 
-ReadBandwidth measureReadBandwidth(int passes) {
+// The probes' 1 GiB of floats, made once and kept.
+const torch::Tensor& probeBuffer() {
     static const auto buffer = torch::rand({int64_t(1) << 28});
+    return buffer;
+}
+
+// Σ of the first n floats of the probe buffer: streamSum split over every torch thread where the
+// CPU has AVX2, torch's `sum` elsewhere.
+float threadedSum(int64_t n) {
+    const torch::Tensor& buffer = probeBuffer();
+    if (!CpuFeatures::detect().avx2)
+        return buffer.narrow(0, 0, n).sum().item<float>();
     const float* data = buffer.data_ptr<float>();
+    std::vector<float> partial(std::size_t(at::get_num_threads()) + 1, 0.0f);
+    at::parallel_for(0, n, n / at::get_num_threads() + 1, [&](int64_t begin, int64_t end) {
+        partial[std::size_t(at::get_thread_num())] = streamSum(data + begin, end - begin);
+    });
+    return partial[0];
+}
+
+ReadBandwidth measureReadBandwidth(int passes) {
+    const torch::Tensor& buffer = probeBuffer();
     const int64_t n = buffer.numel();
     volatile float sink = 0;
     const double torchSum = bestTime(passes, [&] { sink = buffer.sum().item<float>(); });
-    double loopSum = torchSum;
-    if (CpuFeatures::detect().avx2) {
-        std::vector<float> partial(std::size_t(at::get_num_threads()) + 1, 0.0f);
-        loopSum = bestTime(passes, [&] {
-            at::parallel_for(0, n, n / at::get_num_threads() + 1, [&](int64_t begin, int64_t end) {
-                partial[std::size_t(at::get_thread_num())] = streamSum(data + begin, end - begin);
-            });
-            sink = partial[0];
-        });
-    }
+    const double loopSum = CpuFeatures::detect().avx2 ? bestTime(passes, [&] { sink = threadedSum(n); }) : torchSum;
     (void)sink;
     return {double(n * 4) / torchSum / 1e9, double(n * 4) / loopSum / 1e9};
 }
 
-// Seconds to read `bytes` from the probe's buffer (wrapping around it) with the vector loop on
-// every torch thread: a plain read of as many bytes as a frame's weights, timed right beside that
-// frame. One pass, so that it measures the memory of that moment.
+// Seconds to read `bytes` from the probe buffer (wrapping around it) on every torch thread: a
+// plain read of as many bytes as a frame's weights, timed right beside that frame. One pass, so
+// that it measures the memory of that moment.
 double plainReadSeconds(double bytes) {
-    static const auto buffer = torch::rand({int64_t(1) << 28});
-    const float* data = buffer.data_ptr<float>();
-    const int64_t bufferFloats = buffer.numel();
-    int64_t left = int64_t(bytes / 4);
+    const int64_t bufferFloats = probeBuffer().numel();
     volatile float sink = 0;
     const auto start = Clock::now();
-    while (left > 0) {
-        const int64_t n = std::min(left, bufferFloats);
-        if (CpuFeatures::detect().avx2) {
-            std::vector<float> partial(std::size_t(at::get_num_threads()) + 1, 0.0f);
-            at::parallel_for(0, n, n / at::get_num_threads() + 1, [&](int64_t begin, int64_t end) {
-                partial[std::size_t(at::get_thread_num())] = streamSum(data + begin, end - begin);
-            });
-            sink = partial[0];
-        } else {
-            sink = buffer.narrow(0, 0, n).sum().item<float>();
-        }
-        left -= n;
-    }
+    for (int64_t left = int64_t(bytes / 4); left > 0; left -= bufferFloats)
+        sink = threadedSum(std::min(left, bufferFloats));
     (void)sink;
     return secondsSince(start);
 }

@@ -46,11 +46,13 @@ void Linear::multiply(const float* x, int64_t rows, float* y) const {
     TORCH_CHECK(onCpu() && rows <= kMaxKernelRows, "Linear::multiply takes up to 16 rows on the CPU");
     auto& prepared = scratch(std::size_t(rows * format_->preparedRowBytes(shape_)));
     format_->prepare(x, rows, shape_, prepared.data());
-    const int64_t groupBytes = format_->packedBytes(shape_) / shape_.groups();
-    const int64_t grain = std::max<int64_t>(1, kBytesPerThreadChunk / groupBytes);
+    // Threads take whole kernel tiles (format_->groupsPerTile groups), so none computes a tile twice.
+    const int64_t groups = shape_.groups(), perTile = format_->groupsPerTile;
+    const int64_t tileBytes = format_->packedBytes(shape_) / groups * perTile;
+    const int64_t grain = std::max<int64_t>(1, kBytesPerThreadChunk / tileBytes);
     const std::byte* rowsReady = prepared.data();
-    at::parallel_for(0, shape_.groups(), grain, [&](int64_t begin, int64_t end) {
-        kernels::multiplyGroups(*format_, packed(), shape_, rowsReady, rows, y, begin, end);
+    at::parallel_for(0, (groups + perTile - 1) / perTile, grain, [&](int64_t begin, int64_t end) {
+        kernels::multiplyGroups(*format_, packed(), shape_, rowsReady, rows, y, begin * perTile, std::min(groups, end * perTile));
     });
 }
 

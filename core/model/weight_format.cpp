@@ -40,7 +40,7 @@ const WeightFormat kFp32{
             std::fill(as<float>(prepared) + r * stride + s.in, as<float>(prepared) + (r + 1) * stride, 0.0f);
         }
     },
-    kMaxRowsPerPass,
+    kMaxRowsPerPass, 1,
     [](const std::byte* packed, const MatrixShape& s, const std::byte* x, int64_t rows, float* y, int64_t g0, int64_t g1) {
         fp32RowProduct(as<float>(packed), fp32Layout(s), as<float>(x), rows, y, g0, g1);
     },
@@ -72,7 +72,7 @@ const WeightFormat kBf16{
         else
             packRows(x, rows, bf16Layout(s), as<float>(prepared));
     },
-    kMaxRowsPerPass,
+    kMaxRowsPerPass, 1,
     [](const std::byte* packed, const MatrixShape& s, const std::byte* x, int64_t rows, float* y, int64_t g0, int64_t g1) {
         const auto layout = bf16Layout(s);
         if (bf16DotProduct())
@@ -116,7 +116,7 @@ const WeightFormat kInt8{
         dequantizeInt8(as<std::int8_t>(packed), as<float>(packed + layout.weightCount()), layout, r0, r1, out);
     },
     quantizedRowBytes, prepareQuantized,
-    kMaxQuantizedRowsPerPass,
+    kMaxQuantizedRowsPerPass, 1,
     [](const std::byte* packed, const MatrixShape& s, const std::byte* x, int64_t rows, float* y, int64_t g0, int64_t g1) {
         const auto layout = int8Layout(s);
         int8RowProduct(as<std::int8_t>(packed), as<float>(packed + layout.weightCount()), layout, quantizedRows(x, rows, s), y,
@@ -139,7 +139,7 @@ const WeightFormat kQ4{
         dequantizeQ4(as<std::uint8_t>(packed), as<std::uint16_t>(packed + layout.weightBytes()), layout, r0, r1, out);
     },
     quantizedRowBytes, prepareQuantized,
-    kMaxQuantizedRowsPerPass,
+    kMaxQuantizedRowsPerPass, Q4Layout::kTileRows / kRowsPerGroup,
     [](const std::byte* packed, const MatrixShape& s, const std::byte* x, int64_t rows, float* y, int64_t g0, int64_t g1) {
         const auto layout = q4Layout(s);
         q4RowProduct(as<std::uint8_t>(packed), as<std::uint16_t>(packed + layout.weightBytes()), layout,
@@ -168,9 +168,8 @@ void multiplyGroups(const WeightFormat& format, const std::byte* packed, const M
         return;
     }
     const int64_t groupBytes = std::max<int64_t>(1, format.packedBytes(shape) / std::max<int64_t>(1, shape.groups()));
-    // Whole 4-bit tiles of 16 rows (q4_kernels.h), so that no pass splits one.
-    constexpr int64_t kGroupsPerQ4Tile = Q4Layout::kTileRows / kRowsPerGroup;
-    const int64_t tile = std::max<int64_t>(1, kTileBytes / groupBytes / kGroupsPerQ4Tile) * kGroupsPerQ4Tile;
+    const int64_t kernelTile = format.groupsPerTile;   // whole ones, so that no pass splits one
+    const int64_t tile = std::max<int64_t>(1, kTileBytes / groupBytes / kernelTile) * kernelTile;
     for (int64_t g = groupBegin; g < groupEnd; g += tile)
         for (int64_t r = 0; r < rows; r += perPass)
             format.product(packed, shape, prepared + r * rowBytes, std::min(perPass, rows - r),

@@ -37,6 +37,9 @@ struct WeightFormat {
     // Activation rows one call of `product` serves with one read of W (kMaxRowsPerPass for the
     // float formats, kMaxQuantizedRowsPerPass for int8 and 4-bit).
     int rowsPerPass;
+    // Groups the kernel computes as one (4-bit: a tile of 16 rows). `product` takes any range,
+    // but a range that splits a tile computes all of it, so callers split at multiples of this.
+    int groupsPerTile;
     // y [rows, out] for the rows of groups [groupBegin, groupEnd); rows ≤ rowsPerPass.
     void (*product)(const std::byte* packed, const MatrixShape& shape, const std::byte* prepared, int64_t rows,
                     float* y, int64_t groupBegin, int64_t groupEnd);
